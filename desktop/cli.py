@@ -1,0 +1,247 @@
+"""The ``smgov`` command: the GUI by default, and the same services headless.
+
+Errors a person can fix print one line on stderr and exit 1; ``--debug`` shows tracebacks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from desktop.errors import SmgovError
+
+log = logging.getLogger("desktop")
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def parse_as_of(text: str | None) -> datetime | None:
+    """An ISO 8601 instant; a value without a zone is read in the configured zone."""
+    if not text:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise SmgovError(
+            f"--as-of {text!r} is not an ISO 8601 time, e.g. 2026-11-18T09:00-06:00."
+        ) from exc
+    if value.tzinfo is None:
+        from zoneinfo import ZoneInfo
+
+        value = value.replace(tzinfo=ZoneInfo("America/Regina"))
+    return value.astimezone(UTC)
+
+
+def resolve_target(db: str | None) -> str:
+    from desktop.storage.app_settings import LocalSettings
+    from desktop.storage.paths import app_paths
+
+    if db:
+        return db
+    env = os.environ.get("SMGOV_DATABASE_URL")
+    if env:
+        return env
+    configured = LocalSettings.load().database_url
+    return configured or str(app_paths().default_database)
+
+
+def open_target(db: str | None, *, interactive: bool | None = None):  # type: ignore[no-untyped-def]
+    """Open the database named on the command line (or the default), password from keyring."""
+    from desktop.storage.database import open_database, to_url
+    from desktop.storage.paths import app_paths
+    from desktop.storage.secrets import PasswordStore, keyring_account
+
+    url = to_url(resolve_target(db))
+    password = None
+    if url.get_backend_name() == "postgresql" and url.password is None and url.username:
+        ask = None
+        if interactive if interactive is not None else sys.stdin.isatty():
+            import getpass
+
+            def ask(account: str) -> str | None:
+                return getpass.getpass(f"Password for {account}: ") or None
+
+        account = keyring_account(url.username, url.host or "localhost", url.port, url.database or "")
+        password = PasswordStore(ask).get(account)
+    return open_database(url, password=password, backup_dir=app_paths().backup_dir)
+
+
+# -- commands --------------------------------------------------------------------------------
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from desktop.views.app import run
+
+    return run(args.db)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    db = open_target(args.db)
+    print(f"Database ready: {db.label}")
+    db.dispose()
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from desktop.services.audit_service import AuditService
+    from desktop.services.context import ServiceContext
+
+    db = open_target(args.db)
+    try:
+        report = AuditService(ServiceContext(db, args.as_login)).verify()
+    finally:
+        db.dispose()
+    print(report.message, file=sys.stdout if report.ok else sys.stderr)
+    return 0 if report.ok else 1
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from desktop.services.context import ServiceContext
+    from desktop.services.transfer import TransferService
+
+    db = open_target(args.db)
+    try:
+        count = TransferService(ServiceContext(db, args.as_login)).export_file(Path(args.output))
+    finally:
+        db.dispose()
+    print(f"Exported {count} rows to {args.output}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from desktop.services.context import ServiceContext
+    from desktop.services.transfer import TransferService
+
+    db = open_target(args.db)
+    try:
+        count = TransferService(ServiceContext.system(db)).import_file(
+            Path(args.file), allow_non_empty=args.merge
+        )
+    finally:
+        db.dispose()
+    print(f"Imported {count} rows from {args.file}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    import time
+
+    from desktop.services.demo import generate_demo
+
+    as_of = parse_as_of(args.as_of) or datetime.now(UTC)
+    db = open_target(args.db)
+    started = time.perf_counter()
+    try:
+        summary = generate_demo(db, size=args.size, as_of=as_of, progress=_print_progress)
+    finally:
+        db.dispose()
+    print(f"{summary} ({time.perf_counter() - started:.1f} s)")
+    return 0
+
+
+def _print_progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# -- parser ----------------------------------------------------------------------------------
+
+EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = []
+
+
+def _db_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--db",
+        metavar="URL_OR_PATH",
+        help="SQLAlchemy URL or SQLite file (default: $SMGOV_DATABASE_URL, the configured "
+        "database, or the file in your data folder)",
+    )
+    p.add_argument(
+        "--as",
+        dest="as_login",
+        metavar="LOGIN",
+        default=None,
+        help="act as this login (default: your operating system login)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="smgov", description="Social Media Governance Desk (no command: start the app)"
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
+    _db_arg(parser)
+    parser.set_defaults(func=cmd_gui)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("gui", help="start the desktop app")
+    _db_arg(p)
+    p.set_defaults(func=cmd_gui)
+
+    p = sub.add_parser("init", help="create or upgrade a database")
+    _db_arg(p)
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("demo", help="fill a database with realistic demo data")
+    _db_arg(p)
+    p.add_argument("--size", choices=["small", "large"], default="small")
+    p.add_argument("--as-of", help="ISO 8601 time the data is current at (default: now)")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("export", help="export everything, audit log included, to JSON")
+    _db_arg(p)
+    p.add_argument("-o", "--output", required=True, metavar="FILE.json")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("import", help="import a JSON export into an empty database")
+    _db_arg(p)
+    p.add_argument("file", metavar="FILE.json")
+    p.add_argument(
+        "--merge", action="store_true", help="allow importing into a database that has data"
+    )
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("audit", help="the audit log")
+    audit_sub = p.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    v = audit_sub.add_parser("verify", help="verify the hash chain of the audit log")
+    _db_arg(v)
+    v.set_defaults(func=cmd_audit_verify)
+
+    for register in EXTRA_COMMANDS:
+        register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.as_login is None:
+        args.as_login = None
+    logging.basicConfig(
+        level=logging.DEBUG if args.debug else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    handler: Handler = args.func
+    try:
+        return handler(args)
+    except SmgovError as exc:
+        if args.debug:
+            raise
+        print(f"smgov: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("smgov: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if args.debug:
+            raise
+        print(f"smgov: unexpected error ({type(exc).__name__}: {exc}); run with --debug for details", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

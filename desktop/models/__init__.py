@@ -1,0 +1,49 @@
+"""SQLAlchemy entities, one module per aggregate; importing this registers them all."""
+
+from desktop.models.account import Account
+from desktop.models.account_role import AccountRole
+from desktop.models.approval import Approval, ApprovalStep
+from desktop.models.audit import AuditEvent
+from desktop.models.base import Base, UTCDateTime, new_id, utcnow
+from desktop.models.calendar import Closure
+from desktop.models.campaign import Campaign
+from desktop.models.comment import Comment, Response
+from desktop.models.emergency import Emergency, EmergencyAccount, EmergencyMinistry, GroupUpdate
+from desktop.models.evaluation import Evaluation
+from desktop.models.goal import Goal
+from desktop.models.metrics import MetricSnapshot
+from desktop.models.ministry import KeyContact, Ministry
+from desktop.models.moderation import Ban, Commenter, Strike
+from desktop.models.person import Person, PersonRole
+from desktop.models.setting import Setting
+
+__all__ = [
+    "Account",
+    "AccountRole",
+    "Approval",
+    "ApprovalStep",
+    "AuditEvent",
+    "Ban",
+    "Base",
+    "Campaign",
+    "Closure",
+    "Comment",
+    "Commenter",
+    "Emergency",
+    "EmergencyAccount",
+    "EmergencyMinistry",
+    "Evaluation",
+    "Goal",
+    "GroupUpdate",
+    "KeyContact",
+    "MetricSnapshot",
+    "Ministry",
+    "Person",
+    "PersonRole",
+    "Response",
+    "Setting",
+    "Strike",
+    "UTCDateTime",
+    "new_id",
+    "utcnow",
+]

@@ -1,0 +1,1 @@
+"""Pure policy rules: SLA clock, compliance checks, workflows. No Qt, no sessions."""

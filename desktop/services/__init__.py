@@ -1,0 +1,1 @@
+"""Use cases: one transaction each, authorisation, validation, audit. Never imports Qt."""

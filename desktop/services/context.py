@@ -1,0 +1,171 @@
+"""The acting person and the unit of work every service method runs in.
+
+A write is one transaction: resolve the actor, check the role, validate, change rows, append
+exactly one audit event, commit. ``Work`` enforces the "exactly one audit event" part.
+"""
+
+from __future__ import annotations
+
+import getpass
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop.enums import AppRole
+from desktop.errors import NotFound, PermissionDenied
+from desktop.models import Person, Setting
+from desktop.models.base import Base
+from desktop.policy import settings as policy_settings
+from desktop.policy.settings import PolicySettings
+from desktop.services import audit
+from desktop.services.authz import Permission, require
+from desktop.storage.database import Database
+
+M = TypeVar("M", bound=Base)
+
+SYSTEM_LOGIN = "system"
+Clock = Callable[[], datetime]
+
+
+def os_login() -> str:
+    try:
+        return getpass.getuser().lower()
+    except (OSError, KeyError):
+        return "unknown"
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: uuid.UUID | None
+    login: str
+    name: str
+    roles: frozenset[AppRole]
+    ministry_id: uuid.UUID | None
+
+    def has(self, *roles: AppRole) -> bool:
+        return bool(self.roles & set(roles))
+
+
+SYSTEM_ACTOR = Actor(None, SYSTEM_LOGIN, "System", frozenset(AppRole), None)
+
+
+def load_settings(session: Session) -> PolicySettings:
+    import json
+
+    values = {
+        key: json.loads(value) for key, value in session.execute(select(Setting.key, Setting.value))
+    }
+    return policy_settings.build(values)
+
+
+def resolve_actor(session: Session, login: str) -> Actor:
+    if login == SYSTEM_LOGIN:
+        return SYSTEM_ACTOR
+    person = session.scalar(select(Person).where(Person.login == login))
+    if person is None or not person.active:
+        raise PermissionDenied(
+            f"Your login {login!r} is not registered as an active person in this database; "
+            "ask an administrator to add you."
+        )
+    return Actor(person.id, person.login, person.name, person.roles, person.ministry_id)
+
+
+class ServiceContext:
+    """What every service needs: the database, who is acting, and what time it is."""
+
+    def __init__(
+        self, db: Database, login: str | None = None, *, clock: Clock | None = None
+    ) -> None:
+        self.db = db
+        self.login = login or os_login()
+        self._clock = clock or (lambda: datetime.now(UTC))
+
+    @classmethod
+    def system(cls, db: Database, *, clock: Clock | None = None) -> ServiceContext:
+        """For trusted headless entry points (init, demo, import): acts as the system."""
+        return cls(db, SYSTEM_LOGIN, clock=clock)
+
+    def now(self) -> datetime:
+        return self._clock()
+
+    def actor(self) -> Actor:
+        with self.db.read() as session:
+            return resolve_actor(session, self.login)
+
+    def settings(self) -> PolicySettings:
+        with self.db.read() as session:
+            return load_settings(session)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self.db.read() as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Work]:
+        with self.db.write() as session:
+            work = Work(session, resolve_actor(session, self.login), self.now())
+            yield work
+            if work.audited != 1:
+                raise AssertionError(
+                    f"A service wrote {work.audited} audit events; every write needs exactly one."
+                )
+
+
+class Work:
+    """One write transaction in progress."""
+
+    def __init__(self, session: Session, actor: Actor, at: datetime) -> None:
+        self.session = session
+        self.actor = actor
+        self.at = at
+        self.audited = 0
+        self._settings: PolicySettings | None = None
+
+    @property
+    def settings(self) -> PolicySettings:
+        if self._settings is None:
+            self._settings = load_settings(self.session)
+        return self._settings
+
+    def require(self, permission: Permission, *, ministry_id: uuid.UUID | None = None) -> None:
+        require(
+            self.actor.roles,
+            permission,
+            actor_ministry=self.actor.ministry_id,
+            target_ministry=ministry_id,
+        )
+
+    def get(self, model: type[M], ident: Any, label: str) -> M:
+        obj = self.session.get(model, ident) if ident is not None else None
+        if obj is None:
+            raise NotFound(f"{label} {ident} does not exist (it may have been removed).")
+        return obj
+
+    def audit(
+        self,
+        action: str,
+        entity_type: str,
+        entity_id: str | uuid.UUID,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+    ) -> None:
+        self.session.flush()
+        audit.append(
+            self.session,
+            at=self.at,
+            actor_id=self.actor.id,
+            actor_login=self.actor.login,
+            action=action,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            before=before,
+            after=after,
+        )
+        self.audited += 1

@@ -1,0 +1,184 @@
+"""Open a database (SQLite file or PostgreSQL URL) and hand out short transactions.
+
+SQLite is opened the way a desktop app that must survive power cuts needs it: WAL, foreign
+keys on, synchronous FULL, a busy timeout, and write transactions that begin with
+``BEGIN IMMEDIATE`` (pysqlite's deferred BEGIN lets two connections read, then both write,
+and one update is lost).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from desktop.errors import ConflictError, StorageUnavailable
+
+log = logging.getLogger(__name__)
+
+READ_ONLY = "smgov_read_only"
+BUSY_TIMEOUT_MS = 10_000
+
+
+def to_url(target: str | Path) -> URL:
+    """A SQLAlchemy URL from a URL string or a SQLite file path."""
+    text = str(target)
+    if "://" in text:
+        url = make_url(text)
+        if url.drivername in ("postgresql", "postgres"):
+            url = url.set(drivername="postgresql+psycopg")
+        return url
+    return URL.create("sqlite+pysqlite", database=str(Path(text).expanduser().absolute()))
+
+
+def describe(url: URL) -> str:
+    """A URL as shown to people: never with its password."""
+    if url.get_backend_name() == "sqlite":
+        return f"local file {url.database}"
+    return url.render_as_string(hide_password=True)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take transaction control away from pysqlite; SQLAlchemy's begin event issues BEGIN.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        mode = "DEFERRED" if conn.get_execution_options().get(READ_ONLY) else "IMMEDIATE"
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def create_db_engine(url: URL, password: str | None = None) -> Engine:
+    if url.get_backend_name() == "sqlite":
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        _configure_sqlite(engine)
+        return engine
+    if password is not None and url.password is None:
+        url = url.set(password=password)
+    return create_engine(
+        url, pool_pre_ping=True, connect_args={"connect_timeout": 10, "application_name": "smgov"}
+    )
+
+
+class Database:
+    """One open database: the engine and the two kinds of transaction the services use."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.url = engine.url
+        self._write = sessionmaker(engine, expire_on_commit=False)
+        self._read = sessionmaker(
+            engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
+        )
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.get_backend_name() == "sqlite"
+
+    @property
+    def label(self) -> str:
+        return describe(self.url)
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One write transaction: commits on success, rolls back on any error."""
+        with _storage_errors(self), self._write() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only transaction; on SQLite it never takes the write lock."""
+        # Autobegin on first use; closing the session rolls the transaction back.
+        with _storage_errors(self), self._read() as session:
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+@contextmanager
+def _storage_errors(db: Database) -> Iterator[None]:
+    try:
+        yield
+    except StaleDataError as exc:
+        raise ConflictError(
+            "Someone else changed this record while you were editing it. "
+            "Reload it and make your change again."
+        ) from exc
+    except OperationalError as exc:
+        if _is_lock_timeout(exc):
+            raise ConflictError(
+                "The database is busy with another change. Try again in a moment."
+            ) from exc
+        raise StorageUnavailable(
+            f"The database ({db.label}) cannot be reached: {_first_line(exc)}"
+        ) from exc
+    except DBAPIError as exc:
+        if exc.connection_invalidated:
+            raise StorageUnavailable(
+                f"The connection to the database ({db.label}) was lost: {_first_line(exc)}"
+            ) from exc
+        raise
+
+
+def _is_lock_timeout(exc: OperationalError) -> bool:
+    return "database is locked" in str(exc.orig)
+
+
+def _first_line(exc: DBAPIError) -> str:
+    return str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc).__name__
+
+
+def open_database(
+    target: str | Path | URL,
+    *,
+    migrate: bool = True,
+    password: str | None = None,
+    backup_dir: Path | None = None,
+) -> Database:
+    """Open (and by default create or upgrade) the database at ``target``."""
+    from desktop.storage.migrate import upgrade_to_head
+
+    url = target if isinstance(target, URL) else to_url(target)
+    if url.get_backend_name() == "sqlite" and url.database:
+        path = Path(url.database)
+        if path.is_dir():
+            raise StorageUnavailable(f"{path} is a folder, not a database file.")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageUnavailable(f"Cannot create the folder {path.parent}: {exc}") from exc
+    engine = create_db_engine(url, password)
+    db = Database(engine)
+    try:
+        if migrate:
+            upgrade_to_head(db, backup_dir=backup_dir)
+        else:
+            with engine.connect():
+                pass
+    except (OperationalError, DBAPIError) as exc:
+        engine.dispose()
+        raise StorageUnavailable(
+            f"Cannot open the database ({describe(url)}): {_first_line(exc)}"
+        ) from exc
+    except Exception:
+        engine.dispose()
+        raise
+    return db

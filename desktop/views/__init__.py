@@ -1,0 +1,1 @@
+"""Qt widgets: main window, tabs, dialogs, item models. Data only through services."""

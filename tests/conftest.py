@@ -1,0 +1,152 @@
+"""Test set-up decided in one place: offscreen Qt, user folders in tmp, an in-memory keyring,
+and databases — a fresh SQLite file per test and a freshly created PostgreSQL database per run.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before anything imports Qt
+
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from desktop.models import Base
+from desktop.services.context import ServiceContext
+from desktop.storage.database import Database, open_database
+from tests.factories import Cast, make_cast
+
+DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+FIXED_NOW = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)  # a Wednesday, 09:00 in Regina
+
+
+class MemoryKeyring(KeyringBackend):
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.store.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.store[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.store.pop((service, username), None)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_folders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[MemoryKeyring]:
+    home = tmp_path / "smgov-home"
+    monkeypatch.setenv("SMGOV_HOME", str(home))
+    monkeypatch.delenv("SMGOV_DATABASE_URL", raising=False)
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+# -- SQLite --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated file per run; each test gets a copy (migrating every time is slow)."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    open_database(path).dispose()
+    return path
+
+
+@pytest.fixture
+def sqlite_db(_sqlite_template: Path, tmp_path: Path) -> Iterator[Database]:
+    path = tmp_path / "test.sqlite3"
+    shutil.copy(_sqlite_template, path)
+    db = open_database(path)
+    yield db
+    db.dispose()
+
+
+# -- PostgreSQL ----------------------------------------------------------------------------
+
+
+def _pg_admin_url() -> str:
+    return os.environ.get("SMGOV_TEST_PG_URL", DEFAULT_PG_URL)
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A freshly created database on the test server for this run, dropped at the end."""
+    admin_url = make_url(_pg_admin_url()).set(drivername="postgresql+psycopg")
+    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001 - any failure to connect means "no server"
+        engine.dispose()
+        reason = f"PostgreSQL not reachable at {admin_url.render_as_string()}: {exc}"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    name = f"smgov_test_{uuid.uuid4().hex[:12]}"
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def _pg_database(pg_url: str) -> Iterator[Database]:
+    db = open_database(pg_url)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def pg_db(_pg_database: Database) -> Iterator[Database]:
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with _pg_database.engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} CASCADE"))
+    return _pg_database
+
+
+# -- either --------------------------------------------------------------------------------
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest) -> Database:
+    """Run the test once on a SQLite file and once on the PostgreSQL server."""
+    name = "sqlite_db" if request.param == "sqlite" else "pg_db"
+    return request.getfixturevalue(name)
+
+
+@pytest.fixture
+def clock() -> Callable[[], datetime]:
+    return lambda: FIXED_NOW
+
+
+@pytest.fixture
+def system(db: Database, clock: Callable[[], datetime]) -> ServiceContext:
+    return ServiceContext.system(db, clock=clock)
+
+
+@pytest.fixture
+def cast(db: Database, clock: Callable[[], datetime]) -> Cast:
+    return make_cast(db, clock)

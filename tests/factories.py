@@ -1,0 +1,85 @@
+"""A small standard cast for service tests: two ministries and one person per role."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from desktop.enums import AppRole, MinistryKind, PersonKind, Platform, PostingTool
+from desktop.models import Account, Ministry, Person
+from desktop.services.accounts import AccountInput, AccountService
+from desktop.services.context import ServiceContext
+from desktop.services.people import PeopleService, PersonInput
+from desktop.storage.database import Database
+
+
+@dataclass
+class Cast:
+    db: Database
+    clock: Callable[[], datetime]
+    health: Ministry
+    environment: Ministry
+    people: dict[str, Person]
+
+    def ctx(self, who: str) -> ServiceContext:
+        """A context acting as the named member of the cast (e.g. "officer")."""
+        return ServiceContext(self.db, self.people[who].login, clock=self.clock)
+
+    def account(
+        self, handle: str = "SKHealth", platform: Platform = Platform.FACEBOOK, **kw: object
+    ) -> Account:
+        data = AccountInput(
+            platform=platform,
+            handle=handle,
+            ministry_id=kw.pop("ministry_id", self.health.id),  # type: ignore[arg-type]
+            government_email=kw.pop("government_email", f"{handle.lower()}@gov.sk.ca"),  # type: ignore[arg-type]
+            owner_id=kw.pop("owner_id", self.people["officer"].id),  # type: ignore[arg-type]
+            posting_tool=PostingTool.TWEETDECK if platform == Platform.X else PostingTool.NATIVE,
+            **kw,  # type: ignore[arg-type]
+        )
+        return AccountService(ServiceContext.system(self.db, clock=self.clock)).create(data)
+
+
+ROLE_CAST: dict[str, tuple[AppRole, ...]] = {
+    "officer": (AppRole.OFFICER,),
+    "officer2": (AppRole.OFFICER,),  # in the other ministry
+    "comms": (AppRole.COMMS_DIRECTOR,),
+    "dci": (AppRole.DCI_DIRECTOR,),
+    "dso": (AppRole.DSO,),
+    "council": (AppRole.EXEC_COUNCIL,),
+    "council2": (AppRole.EXEC_COUNCIL,),
+    "minister": (AppRole.MINISTERS_OFFICE,),
+    "agency": (AppRole.AGENCY,),
+    "auditor": (AppRole.AUDITOR,),
+    "admin": (AppRole.ADMIN,),
+}
+
+
+def make_cast(db: Database, clock: Callable[[], datetime]) -> Cast:
+    system = ServiceContext.system(db, clock=clock)
+    people_service = PeopleService(system)
+    health = people_service.add_ministry("HEA", "Ministry of Health")
+    environment = people_service.add_ministry(
+        "ENV", "Ministry of Environment", MinistryKind.MINISTRY
+    )
+    people: dict[str, Person] = {}
+    for key, roles in ROLE_CAST.items():
+        ministry = environment.id if key == "officer2" else health.id
+        people[key] = people_service.add(
+            PersonInput(
+                login=key,
+                name=f"{key.title()} Person",
+                email=f"{key}@gov.sk.ca" if key != "agency" else "agency@adagency.ca",
+                roles=roles,
+                ministry_id=ministry,
+                kind=PersonKind.AGENCY if key == "agency" else PersonKind.EMPLOYEE,
+                agency_name="Prairie Ads Inc." if key == "agency" else "",
+            )
+        )
+    return Cast(db, clock, health, environment, people)
+
+
+def new_uuid() -> uuid.UUID:
+    return uuid.uuid4()
