@@ -66,7 +66,9 @@ def open_target(db: str | None, *, interactive: bool | None = None):  # type: ig
             def ask(account: str) -> str | None:
                 return getpass.getpass(f"Password for {account}: ") or None
 
-        account = keyring_account(url.username, url.host or "localhost", url.port, url.database or "")
+        account = keyring_account(
+            url.username, url.host or "localhost", url.port, url.database or ""
+        )
         password = PasswordStore(ask).get(account)
     return open_database(url, password=password, backup_dir=app_paths().backup_dir)
 
@@ -239,7 +241,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if args.debug:
             raise
-        print(f"smgov: unexpected error ({type(exc).__name__}: {exc}); run with --debug for details", file=sys.stderr)
+        print(
+            f"smgov: unexpected error ({type(exc).__name__}: {exc}); run with --debug for details",
+            file=sys.stderr,
+        )
         return 1
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -138,11 +139,17 @@ class ChainReport:
 
 def verify(session: Session, batch: int = 5000) -> ChainReport:
     """Walk the whole chain in order; report the first event that does not hold."""
+    stmt = select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=batch)
+    # Closed explicitly: an early return must not leave a server-side cursor behind.
+    with session.scalars(stmt) as events:
+        return _walk(events)
+
+
+def _walk(events: Iterable[AuditEvent]) -> ChainReport:
     prev = GENESIS
     expected_seq = 1
     count = 0
-    stmt = select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=batch)
-    for event in session.scalars(stmt):
+    for event in events:
         count += 1
         if event.seq != expected_seq:
             return ChainReport(

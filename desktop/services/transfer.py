@@ -1,0 +1,322 @@
+"""Full JSON export and import: every table, the audit log included (docs/data-format.md).
+
+An import is checked whole before anything is written: a malformed or inconsistent file is
+refused with the JSON path of the first bad value and leaves the database untouched.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Enum,
+    Float,
+    Integer,
+    String,
+    Table,
+    Text,
+    Uuid,
+    func,
+    insert,
+    select,
+)
+
+from desktop.errors import DomainError
+from desktop.models import AuditEvent, Base
+from desktop.models.base import UTCDateTime
+from desktop.services import audit
+from desktop.services.authz import Permission, require
+from desktop.services.context import ServiceContext, resolve_actor
+from desktop.services.serialize import to_jsonable
+
+FORMAT = "smgov-desk-export"
+FORMAT_VERSION = 1
+BATCH = 5000
+METADATA_KEYS = ("exported_at", "exported_by", "source")
+
+Progress = Callable[[int, int], None]
+
+
+class ImportRefused(DomainError):
+    """The file is not a valid export; ``path`` is the JSON path of the first bad value."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        super().__init__(f"{path}: {problem} Nothing was imported.", field=path)
+        self.path = path
+
+
+def _tables() -> list[Table]:
+    return list(Base.metadata.sorted_tables)
+
+
+def _order_by(table: Table) -> list[Any]:
+    if table.name == AuditEvent.__tablename__:
+        return [table.c.seq]
+    return list(table.primary_key.columns)
+
+
+class TransferService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    # -- export ----------------------------------------------------------------------------
+
+    def export_file(self, path: Path, progress: Progress | None = None) -> int:
+        tmp = path.with_name(path.name + ".part")
+        with tmp.open("w", encoding="utf-8") as fh:
+            count = self.export_to(fh, progress)
+        tmp.replace(path)
+        return count
+
+    def export_to(self, fh: IO[str], progress: Progress | None = None) -> int:
+        """Stream the document table by table (the comment log can hold millions of rows)."""
+        with self.ctx.read() as session:
+            actor = resolve_actor(session, self.ctx.login)
+            require(actor.roles, Permission.EXPORT)
+            totals = {
+                t.name: session.scalar(select(func.count()).select_from(t)) or 0 for t in _tables()
+            }
+            grand_total = sum(totals.values())
+            head = {
+                "format": FORMAT,
+                "format_version": FORMAT_VERSION,
+                "exported_at": self.ctx.now().astimezone(UTC).isoformat(),
+                "exported_by": actor.login,
+                "source": self.ctx.db.label,
+            }
+            fh.write(json.dumps(head, indent=1)[:-2] + ',\n "tables": {')
+            done = 0
+            for t_index, table in enumerate(_tables()):
+                fh.write(("," if t_index else "") + f"\n  {json.dumps(table.name)}: [")
+                stmt = select(table).order_by(*_order_by(table)).execution_options(yield_per=BATCH)
+                for r_index, row in enumerate(session.execute(stmt)):
+                    data = {key: to_jsonable(value) for key, value in row._mapping.items()}
+                    fh.write(
+                        ("," if r_index else "")
+                        + "\n   "
+                        + json.dumps(data, sort_keys=True, ensure_ascii=False)
+                    )
+                    done += 1
+                    if progress and done % BATCH == 0:
+                        progress(done, grand_total)
+                fh.write("\n  ]")
+            fh.write("\n }\n}\n")
+            if progress:
+                progress(done, grand_total)
+            return done
+
+    # -- import ----------------------------------------------------------------------------
+
+    def import_file(
+        self, path: Path, *, allow_non_empty: bool = False, progress: Progress | None = None
+    ) -> int:
+        try:
+            with path.open(encoding="utf-8") as fh:
+                document = json.load(fh)
+        except FileNotFoundError as exc:
+            raise DomainError(f"The file {path} does not exist.") from exc
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            where = (
+                f" at line {exc.lineno}, column {exc.colno}"
+                if isinstance(exc, json.JSONDecodeError)
+                else ""
+            )
+            raise ImportRefused("$", f"the file is not valid JSON{where}.") from exc
+        return self.import_document(document, allow_non_empty=allow_non_empty, progress=progress)
+
+    def import_document(
+        self, document: Any, *, allow_non_empty: bool = False, progress: Progress | None = None
+    ) -> int:
+        rows_by_table = validate_document(document)
+        merge = False
+        with self.ctx.write() as work:
+            require(work.actor.roles, Permission.SETTINGS)
+            existing = sum(
+                work.session.scalar(select(func.count()).select_from(t)) or 0 for t in _tables()
+            )
+            if existing:
+                if not allow_non_empty:
+                    raise DomainError(
+                        "This database already has data; import into an empty database, or "
+                        "allow merging explicitly (smgov import --merge)."
+                    )
+                merge = True
+            total = sum(len(rows) for rows in rows_by_table.values())
+            done = 0
+            for table in _tables():
+                rows = rows_by_table.get(table.name, [])
+                if merge and table.name == AuditEvent.__tablename__:
+                    continue  # a merge appends its own event; the file's chain stays in the file
+                for start in range(0, len(rows), BATCH):
+                    work.session.execute(insert(table), rows[start : start + BATCH])
+                    done += len(rows[start : start + BATCH])
+                    if progress:
+                        progress(done, total)
+            if merge:
+                work.audit("data.import_merge", "database", "-", after={"rows": done})
+            else:
+                work.restored_audit_log()
+            return done
+
+
+def validate_document(document: Any) -> dict[str, list[dict[str, Any]]]:
+    """Parse every value; raise ImportRefused at the first bad one. Returns insertable rows."""
+    if not isinstance(document, dict):
+        raise ImportRefused("$", "the top level must be an object.")
+    if document.get("format") != FORMAT:
+        raise ImportRefused("$.format", f"expected {FORMAT!r}; this is not a smgov-desk export.")
+    version = document.get("format_version")
+    if version != FORMAT_VERSION:
+        raise ImportRefused(
+            "$.format_version",
+            f"version {version!r} is not supported (this app reads {FORMAT_VERSION}).",
+        )
+    tables = document.get("tables")
+    if not isinstance(tables, dict):
+        raise ImportRefused("$.tables", "must be an object of table name → list of rows.")
+    known = {t.name: t for t in _tables()}
+    for name in tables:
+        if name not in known:
+            raise ImportRefused(f"$.tables.{name}", "is not a table this app knows.")
+    parsed: dict[str, list[dict[str, Any]]] = {}
+    keys: dict[str, set[Any]] = {}
+    for table in _tables():
+        raw_rows = tables.get(table.name, [])
+        path = f"$.tables.{table.name}"
+        if not isinstance(raw_rows, list):
+            raise ImportRefused(path, "must be a list of rows.")
+        rows = [_parse_row(table, raw, f"{path}[{i}]") for i, raw in enumerate(raw_rows)]
+        _check_keys(table, rows, path, keys)
+        _check_references(table, rows, path, keys)
+        parsed[table.name] = rows
+    _check_audit_chain(parsed.get(AuditEvent.__tablename__, []))
+    return parsed
+
+
+def _parse_row(table: Table, raw: Any, path: str) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        raise ImportRefused(path, "must be an object.")
+    for key in raw:
+        if key not in table.c:
+            raise ImportRefused(f"{path}.{key}", f"is not a column of {table.name}.")
+    row: dict[str, Any] = {}
+    for column in table.columns:
+        cpath = f"{path}.{column.key}"
+        if column.key not in raw:
+            if column.nullable or column.default is not None:
+                continue
+            raise ImportRefused(cpath, "is missing.")
+        row[column.key] = _parse_value(column.type, raw[column.key], column.nullable, cpath)
+    return row
+
+
+def _parse_value(type_: Any, value: Any, nullable: bool | None, path: str) -> Any:
+    if value is None:
+        if nullable:
+            return None
+        raise ImportRefused(path, "may not be null.")
+    try:
+        if isinstance(type_, Uuid):
+            return uuid.UUID(str(value))
+        if isinstance(type_, UTCDateTime):
+            parsed = datetime.fromisoformat(str(value))
+            if parsed.tzinfo is None:
+                raise ValueError("a time without a time zone")
+            return parsed
+        if isinstance(type_, Enum):
+            if value not in type_.enums:
+                raise ValueError(f"{value!r} is not one of {', '.join(type_.enums)}")
+            assert type_.enum_class is not None
+            return type_.enum_class(value)
+        if isinstance(type_, Date):
+            return date.fromisoformat(str(value))
+        if isinstance(type_, Boolean):
+            if not isinstance(value, bool):
+                raise ValueError("expected true or false")
+            return value
+        if isinstance(type_, Integer):
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ValueError("expected a whole number")
+            return value
+        if isinstance(type_, Float):
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ValueError("expected a number")
+            return float(value)
+        if isinstance(type_, String | Text):
+            if not isinstance(value, str):
+                raise ValueError("expected text")
+            length = getattr(type_, "length", None)
+            if length and len(value) > length:
+                raise ValueError(f"text longer than {length} characters")
+            return value
+    except (ValueError, TypeError) as exc:
+        raise ImportRefused(path, f"{exc}.") from exc
+    raise ImportRefused(path, f"has a type this importer does not know ({type_}).")
+
+
+def _pk(table: Table, row: dict[str, Any]) -> Any:
+    cols = list(table.primary_key.columns)
+    return tuple(row.get(c.key) for c in cols) if len(cols) > 1 else row.get(cols[0].key)
+
+
+def _check_keys(
+    table: Table, rows: list[dict[str, Any]], path: str, keys: dict[str, set[Any]]
+) -> None:
+    seen: set[Any] = set()
+    for i, row in enumerate(rows):
+        key = _pk(table, row)
+        if key in seen:
+            raise ImportRefused(f"{path}[{i}]", f"duplicates the key {key} of an earlier row.")
+        seen.add(key)
+    keys[table.name] = seen
+
+
+def _check_references(
+    table: Table, rows: list[dict[str, Any]], path: str, keys: dict[str, set[Any]]
+) -> None:
+    for fk in table.foreign_keys:
+        target = fk.column.table
+        if len(list(target.primary_key.columns)) != 1:
+            continue
+        known = keys.get(target.name, set())
+        col = fk.parent.key
+        for i, row in enumerate(rows):
+            value = row.get(col)
+            if value is not None and value not in known:
+                raise ImportRefused(
+                    f"{path}[{i}].{col}",
+                    f"refers to {target.name} {value}, which is not in the file.",
+                )
+
+
+def _check_audit_chain(rows: list[dict[str, Any]]) -> None:
+    prev = audit.GENESIS
+    for i, row in enumerate(sorted(rows, key=lambda r: r["seq"])):
+        path = f"$.tables.audit_events[{i}]"
+        if row["seq"] != i + 1 or row["prev_hash"] != prev:
+            raise ImportRefused(
+                path, "the audit log's hash chain is broken here (events missing or out of order)."
+            )
+        expected = audit.event_hash(
+            id=row["id"],
+            seq=row["seq"],
+            occurred_at=row["occurred_at"].astimezone(UTC),
+            actor_id=row.get("actor_id"),
+            actor_login=row["actor_login"],
+            action=row["action"],
+            entity_type=row["entity_type"],
+            entity_id=row["entity_id"],
+            before=row.get("before", ""),
+            after=row.get("after", ""),
+            prev_hash=row["prev_hash"],
+        )
+        if expected != row["hash"]:
+            raise ImportRefused(path, "this audit event does not match its hash (it was edited).")
+        prev = row["hash"]
