@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from desktop.errors import SmgovError
 
@@ -73,6 +74,18 @@ def open_target(db: str | None, *, interactive: bool | None = None):  # type: ig
     return open_database(url, password=password, backup_dir=app_paths().backup_dir)
 
 
+def cli_context(db: Any, args: argparse.Namespace) -> Any:
+    """Who a headless command acts as: ``--as LOGIN`` when given, else the system.
+
+    Whoever can open the database file or URL can read it anyway; the GUI always acts as the
+    person signed in to the workstation.
+    """
+    from desktop.services.context import ServiceContext
+
+    login = getattr(args, "as_login", None)
+    return ServiceContext(db, login) if login else ServiceContext.system(db)
+
+
 # -- commands --------------------------------------------------------------------------------
 
 
@@ -91,11 +104,10 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     from desktop.services.audit_service import AuditService
-    from desktop.services.context import ServiceContext
 
     db = open_target(args.db)
     try:
-        report = AuditService(ServiceContext(db, args.as_login)).verify()
+        report = AuditService(cli_context(db, args)).verify()
     finally:
         db.dispose()
     print(report.message, file=sys.stdout if report.ok else sys.stderr)
@@ -103,12 +115,11 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from desktop.services.context import ServiceContext
     from desktop.services.transfer import TransferService
 
     db = open_target(args.db)
     try:
-        count = TransferService(ServiceContext(db, args.as_login)).export_file(Path(args.output))
+        count = TransferService(cli_context(db, args)).export_file(Path(args.output))
     finally:
         db.dispose()
     print(f"Exported {count} rows to {args.output}")
@@ -152,13 +163,17 @@ def _print_progress(message: str) -> None:
 
 # -- parser ----------------------------------------------------------------------------------
 
-EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = []
+Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
+EXTRA_COMMANDS: list[Register] = []
 
 
-def _db_arg(p: argparse.ArgumentParser) -> None:
+def _db_arg(p: argparse.ArgumentParser, *, top_level: bool = False) -> None:
+    # Sub-commands suppress their defaults so `smgov --db X check` keeps the top-level value.
+    default = None if top_level else argparse.SUPPRESS
     p.add_argument(
         "--db",
         metavar="URL_OR_PATH",
+        default=default,
         help="SQLAlchemy URL or SQLite file (default: $SMGOV_DATABASE_URL, the configured "
         "database, or the file in your data folder)",
     )
@@ -166,7 +181,7 @@ def _db_arg(p: argparse.ArgumentParser) -> None:
         "--as",
         dest="as_login",
         metavar="LOGIN",
-        default=None,
+        default=default,
         help="act as this login (default: your operating system login)",
     )
 
@@ -176,7 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="smgov", description="Social Media Governance Desk (no command: start the app)"
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
-    _db_arg(parser)
+    _db_arg(parser, top_level=True)
     parser.set_defaults(func=cmd_gui)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -213,16 +228,26 @@ def build_parser() -> argparse.ArgumentParser:
     _db_arg(v)
     v.set_defaults(func=cmd_audit_verify)
 
-    for register in EXTRA_COMMANDS:
+    for register in _extra_commands():
         register(sub)
     return parser
+
+
+def _extra_commands() -> list[
+    Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]
+]:
+    """Sub-commands defined next to what they run (checks, reports, headless GUI)."""
+    from desktop.check_cli import register as register_check
+    from desktop.reports.cli import register as register_report
+    from desktop.views.cli_commands import register as register_gui_tools
+
+    builtin = [register_check, register_report, register_gui_tools]
+    return builtin + [r for r in EXTRA_COMMANDS if r not in builtin]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.as_login is None:
-        args.as_login = None
     logging.basicConfig(
         level=logging.DEBUG if args.debug else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",

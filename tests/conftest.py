@@ -121,9 +121,10 @@ def _pg_database(pg_url: str) -> Iterator[Database]:
 
 @pytest.fixture
 def pg_db(_pg_database: Database) -> Iterator[Database]:
-    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    # DELETE in reverse dependency order: a TRUNCATE of every table costs ~0.5 s a test.
     with _pg_database.engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {tables} CASCADE"))
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(table.delete())
     return _pg_database
 
 

@@ -75,6 +75,7 @@ _ACTION_TEXT: dict[Permission, str] = {
 # Officers may edit only the accounts of their own ministry.
 OWN_MINISTRY_ONLY: dict[Permission, frozenset[AppRole]] = {
     Permission.EDIT_ACCOUNT: frozenset({R.OFFICER}),
+    Permission.DRAFT_RECORDS: frozenset({R.OFFICER}),
 }
 
 

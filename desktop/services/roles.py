@@ -181,7 +181,7 @@ class RoleService:
             work.audit(
                 "account_role.revoke_expired",
                 "account_role",
-                "expired",
+                f"expired:{day.isoformat()}",
                 None,
                 {"as_of": day.isoformat(), "revoked": [str(i) for i in ids]},
             )

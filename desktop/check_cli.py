@@ -1,0 +1,98 @@
+"""``smgov check``: run the compliance checks headless and print the findings.
+
+Exit status 1 when any finding is critical (so a scheduled task can alert), else 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TextIO
+from zoneinfo import ZoneInfo
+
+from desktop.enums import Severity
+from desktop.policy.findings import SEVERITY_ORDER, Finding, summarize
+
+_SUBJECT_WIDTH = 36
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``check`` sub-command to the ``smgov`` parser."""
+    from desktop.cli import _db_arg
+
+    p = sub.add_parser(
+        "check",
+        help="run the compliance checks and list the findings",
+        description="Run the named compliance checks; exit 1 when any finding is critical.",
+    )
+    _db_arg(p)
+    p.add_argument(
+        "--as-of",
+        metavar="ISO8601",
+        help="evaluate at this time, e.g. 2026-11-18T09:00-06:00 (default: now)",
+    )
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="print a JSON list of findings (code, severity, subject_type, subject_id, "
+        "subject_label, message, remedy, since)",
+    )
+    p.add_argument(
+        "--code",
+        action="append",
+        metavar="CODE",
+        help="run only this check (repeat for several), e.g. --code COMMENT_ACK_OVERDUE",
+    )
+    p.set_defaults(func=cmd_check)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from desktop.cli import open_target, parse_as_of
+    from desktop.services.compliance import ComplianceService
+    from desktop.services.context import ServiceContext
+
+    db = open_target(args.db)
+    try:
+        # Read-only: the system may run it (scheduled tasks); --as checks that person's rights.
+        ctx = ServiceContext(db, args.as_login) if args.as_login else ServiceContext.system(db)
+        as_of = parse_as_of(args.as_of) or ctx.now()
+        service = ComplianceService(ctx)
+        findings = service.run(as_of, args.code)
+        zone = ctx.settings().timezone
+    finally:
+        db.dispose()
+    if args.json:
+        json.dump([f.to_json() for f in findings], sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        local = as_of.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
+        print_table(findings, f"as of {local} {zone}", sys.stdout)
+    return 1 if summarize(findings).has_critical else 0
+
+
+def print_table(findings: list[Finding], when: str, out: TextIO) -> None:
+    """Findings grouped by severity, one line each (code, subject, message), then the counts."""
+    summary = summarize(findings)
+    if not findings:
+        print(f"No findings: every check passed ({when}).", file=out)
+        return
+    code_width = max(len(f.code) for f in findings)
+    for severity in SEVERITY_ORDER:
+        group = [f for f in findings if f.severity is severity]
+        if not group:
+            continue
+        print(f"{_heading(severity)} ({len(group)})", file=out)
+        for f in group:
+            subject = _clip(f.subject_label, _SUBJECT_WIDTH)
+            print(f"  {f.code:<{code_width}}  {subject:<{_SUBJECT_WIDTH}}  {f.message}", file=out)
+        print(file=out)
+    print(f"{summary.line} ({when}).", file=out)
+
+
+def _heading(severity: Severity) -> str:
+    return severity.value.upper()
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "\u2026"

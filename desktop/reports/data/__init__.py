@@ -1,0 +1,1 @@
+"""Report-data functions: a session and plain parameters in, frozen dataclasses out."""

@@ -1,0 +1,1 @@
+"""Renderers: one class per report over shared reportlab building blocks."""

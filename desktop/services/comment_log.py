@@ -1,0 +1,504 @@
+"""The comment log as the Comments tab reads it: filtered, SQL-sorted pages by keyset, cheap
+counts, a jump to any row, and one comment's detail. Read-only: nothing here is audited.
+
+Keyset paging: a page is ``WHERE (sort…, id) > (last row's sort…, id) ORDER BY sort…, id
+LIMIT n`` (reversed for descending), so page 5,000 costs what page 1 costs. Every sort key
+has an index whose leading columns are its sort columns (``ix_comments_received``,
+``ix_comments_status_ack_due``, …); the account sort walks the accounts by label and each
+account's comments through ``ix_comments_account_received``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any, Literal
+
+from sqlalchemy import ColumnElement, Select, and_, false, func, literal, or_, select, tuple_
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
+from sqlalchemy.sql.selectable import Join
+
+from desktop.enums import BanStatus, CommentKind, CommentStatus, Platform
+from desktop.errors import DomainError, NotFound
+from desktop.models import Account, Ban, Comment, Ministry, Person, Response, Strike
+from desktop.services.authz import Permission, require
+from desktop.services.clock import OPEN_STATUSES
+from desktop.services.context import Actor, ServiceContext, load_settings, resolve_actor
+
+PAGE_SIZE = 200
+EXCERPT_CHARS = 140
+# Counting a million index entries costs ~100 ms on SQLite; counting at most this many keeps
+# the first paint fast, and nobody reads "1,000,000" differently from "100,000+".
+COUNT_CAP = 100_000
+
+
+class SortKey(StrEnum):
+    RECEIVED = "received_at"
+    ACKNOWLEDGE_DUE = "acknowledge_due_at"
+    ANSWER_DUE = "answer_due_at"
+    STATUS = "status"
+    ACCOUNT = "account"
+
+
+@dataclass(frozen=True)
+class CommentLogQuery:
+    """What the filter bar asks for; empty ``statuses`` means every status."""
+
+    statuses: frozenset[CommentStatus] = frozenset()
+    account_id: uuid.UUID | None = None
+    ministry_id: uuid.UUID | None = None  # the routed ministry, else the account's
+    due_soon: bool = False
+    overdue: bool = False  # with due_soon: either (the "needs attention" view)
+    assigned_to: uuid.UUID | Literal["me"] | None = None
+    high_profile: bool = False
+    during_emergency: bool = False
+    search: str = ""  # in the text, the author's name and handle
+    sort: SortKey = SortKey.RECEIVED
+    descending: bool = True
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """The sort values and id of the row a page continues after."""
+
+    values: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class CommentRow:
+    """One line of the log: exactly what the table shows."""
+
+    id: uuid.UUID
+    received_at: datetime
+    account: str
+    ministry: str
+    author: str
+    excerpt: str
+    kind: CommentKind
+    status: CommentStatus
+    assignee: str
+    high_profile: bool
+    emergency: bool
+    acknowledge_due_at: datetime
+    answer_due_at: datetime
+    acknowledged_at: datetime | None
+    answered_at: datetime | None
+    version: int
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[CommentRow]
+    next_cursor: Cursor | None  # None: this was the last page
+
+
+@dataclass(frozen=True)
+class ResponseView:
+    method: str
+    text: str
+    link_url: str
+    phone: str
+    responded_at: datetime
+    responder: str
+    restricted_topics_cleared: bool
+    high_profile_referral: bool
+
+
+@dataclass(frozen=True)
+class StrikeView:
+    category: str
+    recorded_at: datetime
+    recorded_by: str
+    evidence_text: str
+    this_comment: bool
+
+
+@dataclass(frozen=True)
+class CommentDetail:
+    row: CommentRow
+    text: str
+    url: str
+    author_handle: str
+    account_id: uuid.UUID
+    platform: Platform
+    ministry_id: uuid.UUID | None
+    ministry_name: str
+    assignee_id: uuid.UUID | None
+    logged_by: str
+    clock_start_at: datetime
+    closed_at: datetime | None
+    close_reason: str | None
+    hidden_category: str | None
+    commenter_id: uuid.UUID | None
+    responses: list[ResponseView] = field(default_factory=list)
+    strikes: list[StrikeView] = field(default_factory=list)  # the commenter's, newest first
+    active_bans: int = 0
+
+
+_Col = InstrumentedAttribute[Any]
+
+
+class _AccountsFirst(Join):
+    """accounts ⋈ comments, walked account by account in label order.
+
+    SQLite otherwise scans the comments and sorts a million rows (2.3 s); its CROSS JOIN
+    keeps the written order, so each account's comments come sorted from
+    ``ix_comments_account_received``. Other databases plan an ordinary join.
+    """
+
+    inherit_cache = True
+
+
+@compiles(_AccountsFirst, "sqlite")
+def _accounts_first_sqlite(element: _AccountsFirst, compiler: Any, **kw: Any) -> str:
+    return str(compiler.visit_join(element, **kw)).replace(" JOIN ", " CROSS JOIN ", 1)
+
+
+_routed = aliased(Ministry, name="routed_ministry")
+_home = aliased(Ministry, name="home_ministry")
+_assignee = aliased(Person, name="assignee")
+
+
+def _sort_columns(key: SortKey) -> tuple[_Col, ...]:
+    """The ORDER BY of a sort key, always ending with the id so the order is total."""
+    c = Comment
+    if key == SortKey.ACKNOWLEDGE_DUE:
+        return (c.acknowledge_due_at, c.id)
+    if key == SortKey.ANSWER_DUE:
+        return (c.answer_due_at, c.id)
+    if key == SortKey.STATUS:
+        return (c.status, c.acknowledge_due_at, c.id)
+    if key == SortKey.ACCOUNT:
+        # Platform values sort like their labels, so this is the order of "Facebook @x".
+        return (Account.platform, Account.handle, c.received_at, c.id)
+    return (c.received_at, c.id)
+
+
+def _after(cols: Sequence[_Col], cursor: Cursor, descending: bool) -> Any:
+    """``(cols) > (values)``; the leading-prefix bound lets the index seek, not just filter."""
+    values = [literal(v, col.type) for col, v in zip(cols, cursor.values, strict=True)]
+    full = tuple_(*cols) < tuple_(*values) if descending else tuple_(*cols) > tuple_(*values)
+    # The id is not a column of the secondary indexes (SQLite keys them by rowid), so the
+    # row value with it cannot seek; a bound on the columns before it can. A row value
+    # spanning two tables cannot seek either: the leading table's columns get their own.
+    lead = next((i for i, col in enumerate(cols) if col.class_ is not cols[0].class_), len(cols))
+    bounds = []
+    for n in sorted({len(cols) - 1, lead} - {0, len(cols)}):
+        head, head_values = tuple_(*cols[:n]), tuple_(*values[:n])
+        bounds.append(head <= head_values if descending else head >= head_values)
+    return and_(*bounds, full)
+
+
+class CommentLogService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    # -- the list ------------------------------------------------------------------------
+
+    def page(
+        self,
+        query: CommentLogQuery,
+        as_of: datetime,
+        after: Cursor | None = None,
+        limit: int = PAGE_SIZE,
+    ) -> Page:
+        """Up to ``limit`` rows after ``after`` (from the start when None), SQL-ordered."""
+        cols = _sort_columns(query.sort)
+        with self.ctx.read() as session:
+            keys = self._keys(session, query, as_of).add_columns(*cols[:-1])
+            if after is not None:
+                keys = keys.where(_after(cols, after, query.descending))
+            keys = keys.order_by(*_ordered(cols, query.descending)).limit(limit + 1)
+            found = session.execute(keys).all()
+            more = len(found) > limit
+            found = found[:limit]
+            rows = _rows(session, [r[0] for r in found])
+        # The detail query's join order is the database's choice; the page order is the keys'.
+        order = {key[0]: i for i, key in enumerate(found)}
+        rows.sort(key=lambda r: order[r.id])
+        last = found[-1] if found else None
+        next_cursor = Cursor((*last[1:], last[0])) if more and last is not None else None
+        return Page(rows, next_cursor)
+
+    def count(
+        self, query: CommentLogQuery, as_of: datetime | None = None, *, cap: int = COUNT_CAP
+    ) -> int:
+        """How many rows match, counted up to ``cap + 1``: more than ``cap`` means "cap+"."""
+        with self.ctx.read() as session:
+            keys = self._keys(session, query, as_of or self.ctx.now()).limit(cap + 1)
+            return int(session.scalar(select(func.count()).select_from(keys.subquery())) or 0)
+
+    def row_at_offset(
+        self, query: CommentLogQuery, n: int, as_of: datetime | None = None
+    ) -> Cursor | None:
+        """The cursor that makes ``page`` start at row ``n`` (0-based); None for row 0.
+
+        OFFSET walks only the sort index (the keys query reads no row data); the rows
+        themselves are then fetched by keyset from there.
+        """
+        if n <= 0:
+            return None
+        cols = _sort_columns(query.sort)
+        with self.ctx.read() as session:
+            keys = (
+                self._keys(session, query, as_of or self.ctx.now())
+                .add_columns(*cols[:-1])
+                .order_by(*_ordered(cols, query.descending))
+                .offset(n - 1)
+                .limit(1)
+            )
+            found = session.execute(keys).first()
+        if found is None:
+            raise DomainError(f"The list has fewer than {n + 1:,} comments.", "row")
+        return Cursor((*found[1:], found[0]))
+
+    def _keys(self, session: Session, query: CommentLogQuery, as_of: datetime) -> Select[Any]:
+        """The ids of the matching comments (the sort columns are added by the caller).
+
+        Checks first that the acting person may read the log (not an agency).
+        """
+        actor = self._reader(session)
+        stmt: Select[Any] = select(Comment.id)
+        if query.sort == SortKey.ACCOUNT:
+            stmt = stmt.select_from(
+                _AccountsFirst(Account, Comment, Account.id == Comment.account_id)
+            )
+        return stmt.where(*self._filters(session, query, as_of, actor))
+
+    def _filters(
+        self, session: Session, query: CommentLogQuery, as_of: datetime, actor: Actor
+    ) -> list[ColumnElement[bool]]:
+        c = Comment
+        where: list[ColumnElement[bool]] = []
+        if query.statuses:
+            where.append(c.status.in_(sorted(query.statuses)))
+        if query.account_id is not None:
+            where.append(c.account_id == query.account_id)
+        if query.ministry_id is not None:
+            accounts = select(Account.id).where(Account.ministry_id == query.ministry_id)
+            where.append(
+                or_(
+                    c.routed_ministry_id == query.ministry_id,
+                    and_(c.routed_ministry_id.is_(None), c.account_id.in_(accounts)),
+                )
+            )
+        if query.due_soon or query.overdue:
+            where.append(or_(*self._due_terms(session, query, as_of)))
+        if query.assigned_to is not None:
+            who = actor.id if query.assigned_to == "me" else query.assigned_to
+            # The system acting (no person) is nobody's assignee.
+            where.append(c.assignee_id == who if who is not None else false())
+        if query.high_profile:
+            where.append(c.high_profile.is_(True))
+        if query.during_emergency:
+            where.append(c.emergency_id.is_not(None))
+        term = query.search.strip()
+        if term:
+            pattern = "%" + term.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
+            where.append(
+                or_(
+                    c.text.ilike(pattern, escape="\\"),
+                    c.author_name.ilike(pattern, escape="\\"),
+                    c.author_handle.ilike(pattern, escape="\\"),
+                )
+            )
+        return where
+
+    def _due_terms(
+        self, session: Session, query: CommentLogQuery, as_of: datetime
+    ) -> list[ColumnElement[bool]]:
+        """Open comments past (overdue) or within the warning window of (due soon) a due time.
+
+        Written per status so each term is a range on ``ix_comments_status_*_due``.
+        """
+        c = Comment
+        new, acked = CommentStatus.NEW, CommentStatus.ACKNOWLEDGED
+        terms: list[ColumnElement[bool]] = []
+        if query.overdue:
+            # A new comment's answer time is after its acknowledge time, so one term covers it.
+            terms.append(and_(c.status == new, c.acknowledge_due_at < as_of))
+            terms.append(and_(c.status == acked, c.answer_due_at < as_of))
+        if query.due_soon:
+            soon = as_of + timedelta(minutes=load_settings(session).due_soon_minutes)
+            terms.append(
+                and_(c.status == new, c.acknowledge_due_at >= as_of, c.acknowledge_due_at < soon)
+            )
+            for status in OPEN_STATUSES:
+                terms.append(
+                    and_(c.status == status, c.answer_due_at >= as_of, c.answer_due_at < soon)
+                )
+        return terms
+
+    def _reader(self, session: Session) -> Actor:
+        actor = resolve_actor(session, self.ctx.login)
+        require(actor.roles, Permission.READ_ALL)
+        return actor
+
+    # -- one comment ---------------------------------------------------------------------
+
+    def get(self, comment_id: uuid.UUID) -> CommentDetail:
+        """The comment with its row, responses, and the commenter's strikes and bans."""
+        with self.ctx.read() as session:
+            self._reader(session)
+            comment = session.get(Comment, comment_id)
+            rows = _rows(session, [comment_id])
+            if comment is None or not rows:
+                raise NotFound(f"Comment {comment_id} does not exist (it may have been removed).")
+            account = session.get(Account, comment.account_id)
+            assert account is not None
+            ministry = session.get(Ministry, comment.routed_ministry_id or account.ministry_id)
+            logged_by = session.get(Person, comment.logged_by_id) if comment.logged_by_id else None
+            responder = aliased(Person)
+            responses = [
+                ResponseView(
+                    r.method.label,
+                    r.text,
+                    r.link_url,
+                    r.phone,
+                    r.responded_at,
+                    name or "",
+                    r.restricted_topics_cleared,
+                    r.high_profile_referral,
+                )
+                for r, name in session.execute(
+                    select(Response, responder.name)
+                    .outerjoin(responder, responder.id == Response.responder_id)
+                    .where(Response.comment_id == comment_id)
+                    .order_by(Response.responded_at, Response.id)
+                )
+            ]
+            strikes, bans = _strikes(session, comment, account.platform)
+        return CommentDetail(
+            row=rows[0],
+            text=comment.text,
+            url=comment.url,
+            author_handle=comment.author_handle,
+            account_id=comment.account_id,
+            platform=account.platform,
+            ministry_id=ministry.id if ministry else None,
+            ministry_name=ministry.name if ministry else "",
+            assignee_id=comment.assignee_id,
+            logged_by=logged_by.name if logged_by else "",
+            clock_start_at=comment.clock_start_at,
+            closed_at=comment.closed_at,
+            close_reason=comment.close_reason.value if comment.close_reason else None,
+            hidden_category=comment.hidden_category.label if comment.hidden_category else None,
+            commenter_id=comment.commenter_id,
+            responses=responses,
+            strikes=strikes,
+            active_bans=bans,
+        )
+
+
+def _ordered(cols: Sequence[_Col], descending: bool) -> list[Any]:
+    return [col.desc() if descending else col.asc() for col in cols]
+
+
+def _rows(session: Session, ids: list[uuid.UUID]) -> list[CommentRow]:
+    """The displayed columns of these comments: a join on at most one page of ids."""
+    if not ids:
+        return []
+    c = Comment
+    stmt = (
+        select(
+            c.id,
+            c.received_at,
+            Account.platform,
+            Account.handle,
+            func.coalesce(_routed.code, _home.code),
+            c.author_name,
+            c.author_handle,
+            # One more character than shown tells whether the text was cut.
+            func.substr(c.text, 1, EXCERPT_CHARS + 1),
+            c.kind,
+            c.status,
+            _assignee.name,
+            c.high_profile,
+            c.emergency_id.is_not(None),
+            c.acknowledge_due_at,
+            c.answer_due_at,
+            c.acknowledged_at,
+            c.answered_at,
+            c.version,
+        )
+        .join(Account, Account.id == c.account_id)
+        .join(_home, _home.id == Account.ministry_id)
+        .outerjoin(_routed, _routed.id == c.routed_ministry_id)
+        .outerjoin(_assignee, _assignee.id == c.assignee_id)
+        .where(c.id.in_(ids))
+    )
+    return [
+        CommentRow(
+            id=r[0],
+            received_at=r[1],
+            account=f"{r[2].label} @{r[3]}",
+            ministry=r[4] or "",
+            author=r[5] or r[6] or "(anonymous)",
+            excerpt=_excerpt(r[7] or ""),
+            kind=r[8],
+            status=r[9],
+            assignee=r[10] or "",
+            high_profile=bool(r[11]),
+            emergency=bool(r[12]),
+            acknowledge_due_at=r[13],
+            answer_due_at=r[14],
+            acknowledged_at=r[15],
+            answered_at=r[16],
+            version=r[17],
+        )
+        for r in session.execute(stmt)
+    ]
+
+
+def _excerpt(text: str) -> str:
+    flat = " ".join(text.split())
+    if len(text) > EXCERPT_CHARS or len(flat) > EXCERPT_CHARS:
+        return flat[: EXCERPT_CHARS - 1].rstrip() + "…"
+    return flat
+
+
+def _strikes(
+    session: Session, comment: Comment, platform: Platform
+) -> tuple[list[StrikeView], int]:
+    recorder = aliased(Person)
+    if comment.commenter_id is not None:
+        which: ColumnElement[bool] = or_(
+            Strike.comment_id == comment.id,
+            and_(Strike.commenter_id == comment.commenter_id, Strike.platform == platform),
+        )
+    else:
+        which = Strike.comment_id == comment.id
+    strikes = [
+        StrikeView(
+            s.category.label,
+            s.recorded_at,
+            name or "",
+            s.evidence_text,
+            s.comment_id == comment.id,
+        )
+        for s, name in session.execute(
+            select(Strike, recorder.name)
+            .outerjoin(recorder, recorder.id == Strike.recorded_by_id)
+            .where(which)
+            .order_by(Strike.recorded_at.desc(), Strike.id)
+        )
+    ]
+    bans = 0
+    if comment.commenter_id is not None:
+        bans = int(
+            session.scalar(
+                select(func.count())
+                .select_from(Ban)
+                .where(
+                    Ban.commenter_id == comment.commenter_id,
+                    Ban.platform == platform,
+                    Ban.status == BanStatus.ACTIVE,
+                )
+            )
+            or 0
+        )
+    return strikes, bans

@@ -1,0 +1,297 @@
+"""The desktop app's session: open the chosen database, act as the signed-in person, and
+report what the status bar and the emergency banner show.
+
+Views reach the database only through this module (they never import storage or SQLAlchemy).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
+
+from desktop.enums import AppRole, CommentStatus
+from desktop.errors import DomainError, StorageUnavailable
+from desktop.models import Comment
+from desktop.services.context import Actor, Clock, ServiceContext, os_login
+from desktop.services.emergencies import ActiveEmergency, EmergencyService
+from desktop.services.people import PeopleService
+from desktop.storage.app_settings import LocalSettings
+from desktop.storage.database import create_db_engine, describe, open_database, to_url
+from desktop.storage.paths import app_paths
+from desktop.storage.secrets import PasswordStore, keyring_account
+
+log = logging.getLogger(__name__)
+
+AskPassword = Callable[[str], str | None]
+
+
+# -- where the data is ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TargetInfo:
+    """A database target as shown to people: never with its password."""
+
+    target: str
+    label: str
+    shared: bool
+    keyring_account: str | None = None
+
+    @property
+    def mode(self) -> str:
+        return "shared database" if self.shared else "local file"
+
+
+def resolve_target(target: str | None) -> str:
+    """The same order as the CLI: argument, $SMGOV_DATABASE_URL, configured, default file."""
+    if target:
+        return target
+    env = os.environ.get("SMGOV_DATABASE_URL")
+    if env:
+        return env
+    return LocalSettings.load().database_url or str(app_paths().default_database)
+
+
+def _url(target: str) -> URL:
+    try:
+        return to_url(target)
+    except (ArgumentError, ValueError) as exc:
+        raise DomainError(
+            f"{target!r} is not a database location: give a file path or a URL such as "
+            "postgresql://user@server:5432/smgov.",
+            "database_url",
+        ) from exc
+
+
+def without_password(target: str) -> str:
+    """The target as it may be shown or saved: a URL loses its password."""
+    if "://" not in target:
+        return target
+    try:
+        url = make_url(target)
+    except (ArgumentError, ValueError):
+        return target
+    if url.password is None:
+        return target
+    # URL.set(password=None) keeps the password (None means "unchanged"); rebuild instead.
+    return url._replace(password=None).render_as_string(hide_password=False)
+
+
+def _account(url: URL) -> str | None:
+    if url.get_backend_name() != "postgresql" or not url.username:
+        return None
+    return keyring_account(url.username, url.host or "localhost", url.port, url.database or "")
+
+
+def describe_target(target: str) -> TargetInfo:
+    """Parse a file path or URL; a DomainError (field ``database_url``) says what is wrong."""
+    url = _url(target)
+    backend = url.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        raise DomainError(
+            f"Only a local SQLite file or a PostgreSQL server can be used, not {backend}.",
+            "database_url",
+        )
+    if backend == "postgresql" and not url.database:
+        raise DomainError(
+            "Name the database at the end of the URL, e.g. postgresql://user@server/smgov.",
+            "database_url",
+        )
+    shown = without_password(target)
+    return TargetInfo(shown, describe(url), backend == "postgresql", _account(url))
+
+
+def store_password(target: str, password: str) -> bool:
+    """Keep a PostgreSQL password in the OS keyring; False when the machine has no keyring."""
+    account = describe_target(target).keyring_account
+    if account is None:
+        raise DomainError(
+            "Put the user name in the URL (postgresql://user@server/db) so the password can "
+            "be stored for it.",
+            "database_url",
+        )
+    return PasswordStore().set(account, password)
+
+
+def save_database_choice(target: str) -> None:
+    """Remember the database this workstation opens next time; a password typed into the URL
+    goes to the keyring, never into the settings file."""
+    info = describe_target(target)
+    typed = _url(target).password
+    if info.shared and typed and info.keyring_account:
+        PasswordStore().set(info.keyring_account, str(typed))
+    settings = LocalSettings.load()
+    if info.shared:
+        settings.database_url = info.target
+    else:
+        settings.database_url = "" if _is_default_file(target) else str(to_url(target).database)
+    settings.save()
+
+
+def _is_default_file(target: str) -> bool:
+    return str(to_url(target).database) == str(to_url(str(app_paths().default_database)).database)
+
+
+def save_acting_login(login: str) -> None:
+    """Act as this person on this workstation ("" = the operating system login)."""
+    settings = LocalSettings.load()
+    settings.acting_login = login
+    settings.save()
+
+
+def check_connection(target: str, password: str | None = None) -> str:
+    """Connect without changing anything; the sentence says what answered."""
+    info = describe_target(target)
+    url = _url(target)
+    if password is None and info.keyring_account:
+        password = PasswordStore().get(info.keyring_account)
+    engine = create_db_engine(url, password)
+    try:
+        with engine.connect() as conn:
+            if info.shared:
+                version = conn.execute(text("SHOW server_version")).scalar_one()
+                return f"Connected to PostgreSQL {version} ({info.label})."
+            conn.execute(text("SELECT 1"))
+            return f"The file can be opened ({info.label})."
+    except DBAPIError as exc:
+        first = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else str(exc)
+        raise StorageUnavailable(f"Cannot connect to {info.label}: {first}") from exc
+    finally:
+        engine.dispose()
+
+
+# -- the open session -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionStatus:
+    """What the status bar and the emergency banner show, as of one instant."""
+
+    as_of: datetime
+    person: str
+    roles: tuple[AppRole, ...]
+    due_soon: int
+    overdue: int
+    due_soon_minutes: int
+    timezone: str
+    emergencies: tuple[ActiveEmergency, ...] = field(default_factory=tuple)
+
+
+@dataclass
+class AppServices:
+    """The open database and the person acting on it; views build their services from ``ctx``."""
+
+    ctx: ServiceContext
+    target: TargetInfo
+
+    @property
+    def label(self) -> str:
+        return self.target.label
+
+    @property
+    def mode(self) -> str:
+        return self.target.mode
+
+    def close(self) -> None:
+        self.ctx.db.dispose()
+
+    def is_empty(self) -> bool:
+        """No person yet: the welcome dialog decides between sample data and a fresh start."""
+        return PeopleService(self.ctx).is_empty()
+
+    def actor(self) -> Actor:
+        """The acting person; PermissionDenied names the login when it is not registered."""
+        return self.ctx.actor()
+
+    def act_as(self, login: str) -> None:
+        self.ctx.login = login.lower()
+
+    def status(self) -> SessionStatus:
+        actor = self.ctx.actor()
+        settings = self.ctx.settings()
+        now = self.ctx.now()
+        soon = now + timedelta(minutes=settings.due_soon_minutes)
+        with self.ctx.read() as session:
+            # Two index-backed counts: a new comment past its acknowledge time, and an
+            # acknowledged one past its answer time (a new one's answer time is always later).
+            due_soon = session.scalar(
+                select(func.count())
+                .select_from(Comment)
+                .where(
+                    Comment.status == CommentStatus.NEW,
+                    Comment.acknowledge_due_at >= now,
+                    Comment.acknowledge_due_at < soon,
+                )
+            )
+            late_ack = session.scalar(
+                select(func.count())
+                .select_from(Comment)
+                .where(Comment.status == CommentStatus.NEW, Comment.acknowledge_due_at < now)
+            )
+            late_answer = session.scalar(
+                select(func.count())
+                .select_from(Comment)
+                .where(Comment.status == CommentStatus.ACKNOWLEDGED, Comment.answer_due_at < now)
+            )
+        return SessionStatus(
+            as_of=now,
+            person=actor.name,
+            roles=tuple(r for r in AppRole if r in actor.roles),
+            due_soon=due_soon or 0,
+            overdue=(late_ack or 0) + (late_answer or 0),
+            due_soon_minutes=settings.due_soon_minutes,
+            timezone=settings.timezone,
+            emergencies=tuple(EmergencyService(self.ctx).active(now)),
+        )
+
+    def load_sample_data(
+        self, as_of: datetime | None = None, progress: Callable[[str], None] | None = None
+    ) -> str:
+        """Fill the (empty) database with the small demo data set; returns its summary."""
+        from desktop.services.demo import generate_demo
+
+        summary = generate_demo(
+            self.ctx.db, size="small", as_of=as_of or self.ctx.now(), progress=progress
+        )
+        return str(summary)
+
+
+def open_app(
+    target: str | None,
+    login: str | None = None,
+    *,
+    ask_password: AskPassword | None = None,
+    clock: Clock | None = None,
+) -> AppServices:
+    """Open (creating or upgrading) the database the app should use and act as ``login``.
+
+    The login defaults to the one this workstation is set to act as, else the OS login. A
+    PostgreSQL password comes from the keyring, else from ``ask_password``; a password that was
+    asked for and worked is then kept in the keyring.
+    """
+    resolved = resolve_target(target)
+    info = describe_target(resolved)
+    url = _url(resolved)
+    password: str | None = None
+    asked = False
+    if info.keyring_account and url.password is None:
+
+        def ask(account: str) -> str | None:
+            nonlocal asked
+            asked = True
+            return ask_password(account) if ask_password else None
+
+        password = PasswordStore(ask).get(info.keyring_account)
+    db = open_database(url, password=password, backup_dir=app_paths().backup_dir)
+    if asked and password and info.keyring_account:
+        PasswordStore().set(info.keyring_account, password)
+    acting = login or LocalSettings.load().acting_login or os_login()
+    log.info("Opened %s acting as %s", info.label, acting)
+    return AppServices(ServiceContext(db, acting, clock=clock), info)

@@ -1,0 +1,445 @@
+"""The account dialogs: propose, register or edit an account, and record a password change.
+
+Both save through ``AccountService`` off the GUI thread and stay open on a mistake, with the
+service's message shown under the field it names.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QDateTime, Qt, Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.enums import AccountStatus, Platform, PostingTool
+from desktop.errors import ConflictError, DomainError, PermissionDenied
+from desktop.models import Account
+from desktop.services.account_list import AccountChoices, AccountRow
+from desktop.services.accounts import AccountInput, AccountService
+from desktop.services.authz import Permission, denial
+from desktop.services.context import Actor, ServiceContext
+from desktop.views.accounts.account_table_model import TOOL_LABELS
+from desktop.views.errors import show_error
+from desktop.views.worker import Progress, run_in_background
+
+NO_OWNER = "(no accountable owner yet)"
+# What a new account is recorded as: proposing needs an approval; DSO may register the rest.
+NEW_STATUSES = (
+    (AccountStatus.PROPOSED, "Proposed: it needs a new-account approval"),
+    (AccountStatus.APPROVED, "Approved: DSO will create it"),
+    (AccountStatus.ACTIVE, "Active: it already exists on the platform"),
+)
+
+
+def index_of(combo: QComboBox, value: Any) -> int:
+    """``findData`` by Python equality: Qt compares wrapped objects such as UUIDs by identity."""
+    for index in range(combo.count()):
+        if combo.itemData(index) == value:
+            return index
+    return -1
+
+
+def _set_invalid(widget: QWidget, invalid: bool) -> None:
+    widget.setProperty("invalid", invalid)
+    widget.style().unpolish(widget)  # a dynamic property restyles only when re-polished
+    widget.style().polish(widget)
+
+
+class FieldErrors:
+    """One error label under each field and one under the form for the rest."""
+
+    def __init__(self, general: QLabel) -> None:
+        self.general = general
+        self.fields: dict[str, QWidget] = {}
+        self.labels: dict[str, QLabel] = {}
+
+    def wrap(self, field: str, widget: QWidget) -> QWidget:
+        """``widget`` with its (hidden) error label below it, to put in a form row."""
+        label = QLabel()
+        label.setObjectName(f"error_{field}")
+        label.setProperty("role", "error")
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        label.hide()
+        self.fields[field] = widget
+        self.labels[field] = label
+        widget.setObjectName(f"field_{field}")
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(widget)
+        layout.addWidget(label)
+        return box
+
+    def clear(self) -> None:
+        for field, label in self.labels.items():
+            label.clear()
+            label.hide()
+            if self.fields[field].property("invalid"):
+                _set_invalid(self.fields[field], False)
+        self.general.clear()
+        self.general.hide()
+
+    def show(self, exc: BaseException, parent: QWidget) -> None:
+        """The message next to its field (or under the form); anything unexpected in a box."""
+        self.clear()
+        if not isinstance(exc, (DomainError, PermissionDenied, ConflictError)):
+            show_error(parent, exc)
+            return
+        field = getattr(exc, "field", None)
+        if field in self.labels:
+            label = self.labels[field]
+            label.setText(exc.message)
+            label.show()
+            widget = self.fields[field]
+            _set_invalid(widget, True)
+            widget.setFocus()
+            return
+        self.general.setText(exc.message)
+        self.general.show()
+
+    def message(self, field: str) -> str:
+        label = self.labels.get(field)
+        return label.text() if label is not None and not label.isHidden() else ""
+
+
+def _general_error_label() -> QLabel:
+    label = QLabel()
+    label.setObjectName("formError")
+    label.setProperty("role", "error")
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.hide()
+    return label
+
+
+class AccountDialog(QDialog):
+    """Proposes (or, for DSO, registers) a new account, or edits ``row``; ``saved`` is the row."""
+
+    def __init__(
+        self,
+        ctx: ServiceContext,
+        actor: Actor,
+        choices: AccountChoices,
+        row: AccountRow | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.actor = actor
+        self.row = row
+        self.saved: Account | None = None
+        self.setObjectName("accountDialog")
+        self.setWindowTitle(f"Edit {row.label}" if row else "Propose an account")
+        self.setMinimumWidth(820)
+
+        self.platform = QComboBox()
+        for platform in Platform:
+            self.platform.addItem(platform.label, platform)
+        self.platform.currentIndexChanged.connect(self._on_platform_changed)
+        self.handle = QLineEdit()
+        self.handle.setPlaceholderText("e.g. SaskHealth (without the @)")
+        self.display_name = QLineEdit()
+        self.display_name.setPlaceholderText("The name shown on the platform")
+        self.url = QLineEdit()
+        self.url.setPlaceholderText("https://www.facebook.com/SaskHealth")
+        self.ministry = QComboBox()
+        for ministry in choices.ministries:
+            self.ministry.addItem(f"{ministry.label} ({ministry.key})", ministry.id)
+        self.status = QComboBox()
+        for status, text in NEW_STATUSES:
+            self.status.addItem(text, status)
+        self.purpose = QPlainTextEdit()
+        self.purpose.setPlaceholderText("What the account is for and who it serves")
+        self.purpose.setFixedHeight(64)
+        self.government_email = QLineEdit()
+        self.government_email.setPlaceholderText("e.g. health.social@gov.sk.ca")
+        self.owner = QComboBox()
+        self.owner.addItem(NO_OWNER, None)
+        for person in choices.owners:
+            text = f"{person.label} — {person.detail}" if person.detail else person.label
+            self.owner.addItem(text, person.id)
+        self.posting_tool = QComboBox()
+        for tool in PostingTool:
+            self.posting_tool.addItem(TOOL_LABELS[tool], tool)
+        self.tool_hint = QLabel("X accounts must be managed through TweetDeck / X Pro.")
+        self.tool_hint.setProperty("role", "muted")
+        self.tool_hint.setWordWrap(True)
+        self.is_international = QCheckBox("International account (posts for audiences abroad)")
+        self.is_international.toggled.connect(self._on_international_toggled)
+        self.language = QLineEdit()
+        self.language.setPlaceholderText("e.g. Mandarin")
+        self.cultural_notes = QPlainTextEdit()
+        self.cultural_notes.setPlaceholderText("Cultural considerations for this audience")
+        self.cultural_notes.setFixedHeight(56)
+        self.is_central = QCheckBox("A central @SKGov account")
+
+        self.error = _general_error_label()
+        self.errors = FieldErrors(self.error)
+        w = self.errors.wrap
+        left = QFormLayout()
+        left.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        left.addRow("&Platform", w("platform", self.platform))
+        left.addRow("&Handle", w("handle", self.handle))
+        left.addRow("&Display name", w("display_name", self.display_name))
+        left.addRow("Account &URL", w("url", self.url))
+        left.addRow("&Ministry", w("ministry_id", self.ministry))
+        if row is None:
+            left.addRow("&Record as", w("status", self.status))
+        left.addRow("P&urpose", w("purpose", self.purpose))
+        right = QFormLayout()
+        right.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        right.addRow("Government &e-mail", w("government_email", self.government_email))
+        right.addRow("Accountable &owner", w("owner_id", self.owner))
+        tool_box = QWidget()
+        tool_layout = QVBoxLayout(tool_box)
+        tool_layout.setContentsMargins(0, 0, 0, 0)
+        tool_layout.setSpacing(2)
+        tool_layout.addWidget(w("posting_tool", self.posting_tool))
+        tool_layout.addWidget(self.tool_hint)
+        right.addRow("Posting &tool", tool_box)
+        right.addRow("", self.is_international)
+        right.addRow("&Language", w("language", self.language))
+        right.addRow("Cultural &notes", w("cultural_notes", self.cultural_notes))
+        right.addRow("", self.is_central)
+        self.is_international.setObjectName("field_is_international")
+        self.is_central.setObjectName("field_is_central")
+        for widget, name in (
+            (self.platform, "Platform"),
+            (self.handle, "Handle"),
+            (self.display_name, "Display name"),
+            (self.url, "Account URL"),
+            (self.ministry, "Ministry"),
+            (self.status, "Record the new account as"),
+            (self.purpose, "Purpose"),
+            (self.government_email, "Government e-mail"),
+            (self.owner, "Accountable owner"),
+            (self.posting_tool, "Posting tool"),
+            (self.is_international, "International account"),
+            (self.language, "Language"),
+            (self.cultural_notes, "Cultural notes"),
+            (self.is_central, "Central @SKGov account"),
+        ):
+            widget.setAccessibleName(name)
+
+        columns = QHBoxLayout()
+        columns.setSpacing(20)
+        columns.addLayout(left, 1)
+        columns.addLayout(right, 1)
+        intro = QLabel(
+            "Every official account is tied to a government e-mail address (personal e-mail "
+            "may not be used) and has an accountable owner, a real person."
+        )
+        intro.setWordWrap(True)
+        intro.setProperty("role", "muted")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = QPushButton("Save changes" if row else "Save")
+        self.save_button.setObjectName("accountSave")
+        self.save_button.setDefault(True)
+        self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.accepted.connect(self._on_save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(columns, 1)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+        self._fill(choices)
+
+    def _fill(self, choices: AccountChoices) -> None:
+        row = self.row
+        if row is None:
+            if self.actor.ministry_id is not None:
+                self._select(self.ministry, self.actor.ministry_id)
+            refused = denial(self.actor.roles, Permission.MANAGE_ACCOUNTS)
+            if refused:
+                self.status.setEnabled(False)
+                self.status.setToolTip(refused)
+            self._on_platform_changed()
+            self._on_international_toggled(False)
+            return
+        self._select(self.platform, row.platform)
+        self.handle.setText(row.handle)
+        self.display_name.setText(row.display_name)
+        self.url.setText(row.url)
+        if not self._select(self.ministry, row.ministry_id):
+            self.ministry.addItem(f"{row.ministry_name} ({row.ministry_code})", row.ministry_id)
+            self.ministry.setCurrentIndex(self.ministry.count() - 1)
+        self.purpose.setPlainText(row.purpose)
+        self.government_email.setText(row.government_email)
+        # An owner who has left stays shown, so saving asks for an active one instead of
+        # silently clearing the owner.
+        if row.owner_id is not None and not self._select(self.owner, row.owner_id):
+            self.owner.addItem(f"{row.owner_name} (no longer active)", row.owner_id)
+            self.owner.setCurrentIndex(self.owner.count() - 1)
+        self._select(self.posting_tool, row.posting_tool)
+        self.is_international.setChecked(row.is_international)
+        self.language.setText(row.language)
+        self.cultural_notes.setPlainText(row.cultural_notes)
+        self.is_central.setChecked(row.is_central)
+        self._on_international_toggled(row.is_international)
+        self.tool_hint.setVisible(row.platform == Platform.X)
+
+    @staticmethod
+    def _select(combo: QComboBox, value: Any) -> bool:
+        index = index_of(combo, value)
+        if index < 0:
+            return False
+        combo.setCurrentIndex(index)
+        return True
+
+    # -- behaviour -----------------------------------------------------------------------
+
+    @Slot()
+    def _on_platform_changed(self, _index: int = 0) -> None:
+        is_x = self.platform.currentData() == Platform.X
+        self.tool_hint.setVisible(is_x)
+        if is_x and self.posting_tool.currentData() == PostingTool.NATIVE:
+            self._select(self.posting_tool, PostingTool.TWEETDECK)
+
+    @Slot(bool)
+    def _on_international_toggled(self, checked: bool) -> None:
+        self.language.setEnabled(checked)
+        self.cultural_notes.setEnabled(checked)
+
+    def values(self) -> AccountInput:
+        return AccountInput(
+            platform=self.platform.currentData(),
+            handle=self.handle.text(),
+            ministry_id=self.ministry.currentData(),
+            government_email=self.government_email.text(),
+            owner_id=self.owner.currentData(),
+            display_name=self.display_name.text(),
+            url=self.url.text(),
+            purpose=self.purpose.toPlainText(),
+            posting_tool=self.posting_tool.currentData(),
+            is_international=self.is_international.isChecked(),
+            language=self.language.text() if self.is_international.isChecked() else "",
+            cultural_notes=(
+                self.cultural_notes.toPlainText() if self.is_international.isChecked() else ""
+            ),
+            is_central=self.is_central.isChecked(),
+        )
+
+    @Slot()
+    def _on_save(self) -> None:
+        self.errors.clear()
+        data = self.values()
+        if data.ministry_id is None:
+            self.errors.show(
+                DomainError("Choose the ministry the account belongs to.", "ministry_id"), self
+            )
+            return
+        service = AccountService(self.ctx)
+        row, status = self.row, self.status.currentData()
+
+        def save(_progress: Progress) -> Account:
+            if row is not None:
+                return service.edit(row.id, data, version=row.version)
+            if status == AccountStatus.PROPOSED:
+                return service.propose(data)
+            return service.create(data, status=status)
+
+        def failed(exc: BaseException) -> None:
+            self.save_button.setEnabled(True)
+            self.errors.show(exc, self)
+
+        self.save_button.setEnabled(False)
+        run_in_background(
+            self, save, on_success=self._saved, on_failure=failed, progress_label="Saving…"
+        )
+
+    def _saved(self, account: Account) -> None:
+        self.saved = account
+        self.accept()
+
+
+class PasswordChangeDialog(QDialog):
+    """When the password of ``row`` was changed (now by default), in the configured zone."""
+
+    def __init__(
+        self,
+        ctx: ServiceContext,
+        row: AccountRow,
+        timezone: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.row = row
+        self.zone = ZoneInfo(timezone)
+        self.saved: Account | None = None
+        self.setObjectName("passwordChangeDialog")
+        self.setWindowTitle(f"Record a password change — {row.label}")
+        self.setMinimumWidth(460)
+        intro = QLabel(
+            f"Passwords are changed every {row.rotation_days} days. Record when the password "
+            f"of {row.label} was changed; the password itself is never stored here."
+        )
+        intro.setWordWrap(True)
+        intro.setProperty("role", "muted")
+        now = ctx.now().astimezone(self.zone).replace(tzinfo=None, second=0, microsecond=0)
+        self.changed_at = QDateTimeEdit(QDateTime(now))
+        self.changed_at.setObjectName("passwordChangedAt")
+        self.changed_at.setAccessibleName("When the password was changed")
+        self.changed_at.setCalendarPopup(True)
+        self.changed_at.setDisplayFormat("dd MMM yyyy HH:mm")
+        self.error = _general_error_label()
+        self.errors = FieldErrors(self.error)
+        form = QFormLayout()
+        form.addRow("&Changed at", self.errors.wrap("changed_at", self.changed_at))
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = QPushButton("Record change")
+        self.save_button.setObjectName("passwordSave")
+        self.save_button.setDefault(True)
+        self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.accepted.connect(self._on_save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+    def when(self) -> datetime:
+        local = self.changed_at.dateTime().toPython()
+        assert isinstance(local, datetime)
+        return local.replace(tzinfo=self.zone).astimezone(UTC)
+
+    @Slot()
+    def _on_save(self) -> None:
+        self.errors.clear()
+        service = AccountService(self.ctx)
+        account_id, when = self.row.id, self.when()
+
+        def save(_progress: Progress) -> Account:
+            return service.record_password_change(account_id, when)
+
+        def failed(exc: BaseException) -> None:
+            self.save_button.setEnabled(True)
+            self.errors.show(exc, self)
+
+        self.save_button.setEnabled(False)
+        run_in_background(self, save, on_success=self._saved, on_failure=failed)
+
+    def _saved(self, account: Account) -> None:
+        self.saved = account
+        self.accept()

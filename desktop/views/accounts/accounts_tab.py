@@ -1,0 +1,629 @@
+"""The Accounts tab: the inventory of official accounts, filtered and searched, with the selected
+account's detail beside it and the actions the acting person may take on it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.enums import AccountStatus, Platform
+from desktop.errors import NotFound, PermissionDenied, SmgovError
+from desktop.models import Account
+from desktop.services.account_list import (
+    AccountChoices,
+    AccountDetail,
+    AccountFilters,
+    AccountListService,
+    AccountRow,
+)
+from desktop.services.accounts import TRANSITIONS, AccountService
+from desktop.services.authz import Permission, denial
+from desktop.services.context import Actor, ServiceContext
+from desktop.views.accounts.account_detail import AccountDetailPanel
+from desktop.views.accounts.account_dialog import (
+    AccountDialog,
+    PasswordChangeDialog,
+    index_of,
+)
+from desktop.views.accounts.account_table_model import (
+    COL_PLATFORM,
+    AccountTableModel,
+    status_text,
+)
+from desktop.views.base_tab import BaseTab
+from desktop.views.errors import show_error
+from desktop.views.icons import icon
+from desktop.views.worker import Progress, run_in_background
+
+SEARCH_DELAY_MS = 250  # typing pauses this long before the list reloads
+DETAIL_DELAY_MS = 120  # moving through rows with the arrow keys loads only where it stops
+COLUMN_WIDTHS = (100, 170, 80, 90, 260, 160, 170, 180)  # the last column stretches
+SELECT_FIRST = "Select an account first."
+_VERBS = {
+    AccountStatus.ACTIVE: "activated",
+    AccountStatus.SUSPENDED: "suspended",
+    AccountStatus.SHUT_DOWN: "shut down",
+}
+
+
+def _or_list(words: list[str]) -> str:
+    return ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else words[0]
+
+
+def transition_refusal(row: AccountRow, target: AccountStatus) -> str | None:
+    """None if the lifecycle lets ``row`` move to ``target``, else the sentence saying why not."""
+    if target in TRANSITIONS[row.status]:
+        return None
+    now = status_text(row.status).lower()
+    if row.status == target:
+        return f"{row.label} is already {now}."
+    sources = [status_text(s).lower() for s in AccountStatus if target in TRANSITIONS[s]]
+    text = f"{row.label} is {now}; only {_or_list(sources)} accounts can be {_VERBS[target]}."
+    if row.status == AccountStatus.PROPOSED and target == AccountStatus.ACTIVE:
+        text += " A proposed account is approved through its new-account approval first."
+    return text
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    rows: list[AccountRow]
+    actor: Actor | None = None  # with a full load: who is acting, the zone, the dialog choices
+    timezone: str | None = None
+    choices: AccountChoices | None = None
+
+
+class AccountsTab(BaseTab):
+    title = "Accounts"
+    icon = "accounts"
+    handles = frozenset({"account"})
+
+    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.service = AccountListService(ctx)
+        self.actor: Actor | None = None
+        self.choices: AccountChoices | None = None
+        self.timezone = "America/Regina"
+        self.dialog: QDialog | None = None  # the account or password dialog while it is open
+        self.loading = False
+        self.detail_loaded: uuid.UUID | None = None  # whose detail the panel shows in full
+        self._blocked: str | None = None  # why nothing can be done (the register is closed)
+        self._pending: uuid.UUID | None = None  # the account to select once the rows arrive
+        self._generation = 0
+        self._detail_generation = 0
+
+        self._build_actions()
+        self._build_filters()
+        self.model = AccountTableModel()
+        self.table = QTableView()
+        self.table.setObjectName("accountsTable")
+        self.table.setAccessibleName("Accounts")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(COL_PLATFORM, Qt.SortOrder.AscendingOrder)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setSectionsMovable(True)
+        for column, width in enumerate(COLUMN_WIDTHS):
+            header.resizeSection(column, width)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._on_context_menu)
+        self.table.doubleClicked.connect(self._on_double_clicked)
+        self.table.addAction(self.action_edit)  # Enter in the table edits the account
+        # Selection, not the current row: QTableView moves the current row before selecting.
+        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+
+        self.notice = QLabel()
+        self.notice.setObjectName("accountsNotice")
+        self.notice.setProperty("role", "error")
+        self.notice.setWordWrap(True)
+        self.notice.hide()
+
+        self.detail = AccountDetailPanel()
+        self.detail.setMinimumHeight(260)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.notice)
+        left_layout.addWidget(self.table, 1)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setObjectName("accountsSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([420, 380])
+
+        toolbar = QHBoxLayout()
+        toolbar.setSpacing(6)
+        for action in self._row_actions(with_propose=True):
+            button = QToolButton()
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            button.setObjectName(f"button{action.objectName().removeprefix('action')}")
+            toolbar.addWidget(button)
+        toolbar.addStretch(1)
+        toolbar.addWidget(self.count)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 10, 10, 10)
+        layout.setSpacing(8)
+        layout.addLayout(toolbar)
+        layout.addLayout(self.filter_bar)
+        layout.addWidget(self.splitter, 1)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._on_filters_changed)
+        self._detail_timer = QTimer(self)
+        self._detail_timer.setSingleShot(True)
+        self._detail_timer.setInterval(DETAIL_DELAY_MS)
+        self._detail_timer.timeout.connect(self._load_detail)
+        self._update_actions()
+
+    # -- layout --------------------------------------------------------------------------
+
+    def _action(
+        self, name: str, text: str, slot: Callable[[], None], icon_name: str = ""
+    ) -> QAction:
+        action = QAction(icon(icon_name), text, self)
+        action.setObjectName(name)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_actions(self) -> None:
+        self.action_propose = self._action(
+            "actionProposeAccount", "Propose account…", self._on_propose, "add"
+        )
+        self.action_propose.setShortcut(QKeySequence("Ctrl+N"))
+        self.action_propose.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.addAction(self.action_propose)
+        self.action_edit = self._action("actionEditAccount", "Edit…", self._on_edit, "edit")
+        self.action_edit.setShortcuts(
+            [QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)]
+        )
+        self.action_edit.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.action_password = self._action(
+            "actionRecordPassword", "Record password change…", self._on_password, "refresh"
+        )
+        self.action_activate = self._action("actionActivateAccount", "Activate", self._on_activate)
+        self.action_suspend = self._action("actionSuspendAccount", "Suspend…", self._on_suspend)
+        self.action_shut_down = self._action(
+            "actionShutDownAccount", "Shut down…", self._on_shut_down, "delete"
+        )
+
+    def _row_actions(self, *, with_propose: bool = False) -> list[QAction]:
+        actions = [
+            self.action_edit,
+            self.action_password,
+            self.action_activate,
+            self.action_suspend,
+            self.action_shut_down,
+        ]
+        return [self.action_propose, *actions] if with_propose else actions
+
+    def _build_filters(self) -> None:
+        self.search = QLineEdit()
+        self.search.setObjectName("accountsSearch")
+        self.search.setAccessibleName("Search accounts")
+        self.search.setPlaceholderText("Search handle, name, e-mail, owner or ministry  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        self.search.textChanged.connect(self._on_search_edited)
+        self.ministry_filter = QComboBox()
+        self.ministry_filter.setObjectName("accountsMinistryFilter")
+        self.ministry_filter.setAccessibleName("Filter by ministry")
+        self.ministry_filter.addItem("All ministries", None)
+        self.ministry_filter.setMinimumContentsLength(18)
+        self.ministry_filter.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.platform_filter = QComboBox()
+        self.platform_filter.setObjectName("accountsPlatformFilter")
+        self.platform_filter.setAccessibleName("Filter by platform")
+        self.platform_filter.addItem("All platforms", None)
+        for platform in Platform:
+            self.platform_filter.addItem(platform.label, platform)
+        self.status_filter = QComboBox()
+        self.status_filter.setObjectName("accountsStatusFilter")
+        self.status_filter.setAccessibleName("Filter by status")
+        self.status_filter.addItem("All statuses", None)
+        for status in AccountStatus:
+            self.status_filter.addItem(status_text(status), status)
+        for combo in (self.ministry_filter, self.platform_filter, self.status_filter):
+            combo.currentIndexChanged.connect(self._on_filters_changed)
+        self.count = QLabel()
+        self.count.setObjectName("accountsCount")
+        self.count.setProperty("role", "muted")
+        self.filter_bar = QHBoxLayout()
+        self.filter_bar.setSpacing(6)
+        self.filter_bar.addWidget(self.search, 3)
+        self.filter_bar.addWidget(self.ministry_filter, 2)
+        self.filter_bar.addWidget(self.platform_filter, 1)
+        self.filter_bar.addWidget(self.status_filter, 1)
+
+    def search_field(self) -> QLineEdit:
+        return self.search
+
+    # -- loading -------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        super().refresh()
+        self._load(full=True)
+
+    def filters(self) -> AccountFilters:
+        return AccountFilters(
+            ministry_id=self.ministry_filter.currentData(),
+            platform=self.platform_filter.currentData(),
+            status=self.status_filter.currentData(),
+            search=self.search.text(),
+        )
+
+    def _load(self, *, full: bool = False) -> None:
+        # A full load (who acts, the zone, the dialog's choices) until one has arrived.
+        full = full or self.actor is None or self.choices is None
+        self._generation += 1
+        generation = self._generation
+        filters, as_of = self.filters(), self.ctx.now()
+        ctx, service = self.ctx, self.service
+
+        def fetch(_progress: Progress) -> _Loaded:
+            if not full:
+                return _Loaded(service.rows(as_of, filters))
+            actor = ctx.actor()
+            timezone = ctx.settings().timezone
+            return _Loaded(service.rows(as_of, filters), actor, timezone, service.choices())
+
+        self.loading = True
+        run_in_background(
+            self,
+            fetch,
+            on_success=lambda loaded: self._loaded(generation, loaded),
+            on_failure=lambda exc: self._load_failed(generation, exc),
+            progress_label="Loading the accounts…",
+        )
+
+    def _loaded(self, generation: int, loaded: _Loaded) -> None:
+        if generation != self._generation:
+            return  # newer filters replaced this load while it ran
+        self.loading = False
+        self._blocked = None
+        self.notice.hide()
+        if loaded.actor is not None:
+            self.actor = loaded.actor
+        if loaded.timezone is not None:
+            self.timezone = self.model.timezone = self.detail.timezone = loaded.timezone
+        if loaded.choices is not None:
+            self._set_choices(loaded.choices)
+        wanted = self._pending or self._selected_id()
+        missing = self._pending and not any(r.id == self._pending for r in loaded.rows)
+        if missing and self.filters() != AccountFilters():
+            self._clear_filters()  # the record asked for is hidden by the filters
+            self._load()
+            return
+        self._pending = None
+        self.model.set_rows(loaded.rows)
+        total = len(loaded.rows)
+        self.count.setText(
+            "No accounts match" if not total else f"{total} account{'s' if total != 1 else ''}"
+        )
+        self._select(wanted)
+        self._on_selection_changed()
+
+    def _load_failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self.loading = False
+        if isinstance(exc, PermissionDenied):
+            self._blocked = exc.message
+            self.notice.setText(exc.message)
+            self.notice.show()
+            self.model.set_rows([])
+            self.detail.clear(exc.message)
+            self._update_actions()
+            return
+        show_error(self, exc)
+
+    def _set_choices(self, choices: AccountChoices) -> None:
+        self.choices = choices
+        current = self.ministry_filter.currentData()
+        self.ministry_filter.blockSignals(True)
+        self.ministry_filter.clear()
+        self.ministry_filter.addItem("All ministries", None)
+        for ministry in choices.ministries:
+            self.ministry_filter.addItem(f"{ministry.label} ({ministry.key})", ministry.id)
+        self.ministry_filter.setCurrentIndex(max(index_of(self.ministry_filter, current), 0))
+        self.ministry_filter.blockSignals(False)
+
+    def _clear_filters(self) -> None:
+        for widget in (self.search, self.ministry_filter, self.platform_filter, self.status_filter):
+            widget.blockSignals(True)
+        self.search.clear()
+        for combo in (self.ministry_filter, self.platform_filter, self.status_filter):
+            combo.setCurrentIndex(0)
+        for widget in (self.search, self.ministry_filter, self.platform_filter, self.status_filter):
+            widget.blockSignals(False)
+
+    # -- selection and detail ------------------------------------------------------------
+
+    def selected_row(self) -> AccountRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_at(rows[0].row()) if rows else None
+
+    def _selected_id(self) -> uuid.UUID | None:
+        row = self.selected_row()
+        return row.id if row else None
+
+    def _select(self, account_id: uuid.UUID | None) -> bool:
+        position = self.model.position_of(account_id) if account_id else None
+        if position is None:
+            return False
+        self.table.selectRow(position)
+        self.table.scrollTo(self.model.index(position, 0))
+        return True
+
+    def show_record(self, entity_type: str, entity_id: uuid.UUID | str) -> None:
+        if entity_type not in self.handles:
+            return
+        account_id = entity_id if isinstance(entity_id, uuid.UUID) else uuid.UUID(entity_id)
+        if not self.loading and self._select(account_id):
+            self.table.setFocus()
+            return
+        self._pending = account_id
+        self._load()
+
+    @Slot()
+    def _on_selection_changed(self, *_args: Any) -> None:
+        self._update_actions()
+        row = self.selected_row()
+        if row is None:
+            self.detail_loaded = None
+            self.detail.clear(self._blocked)
+            self._detail_timer.stop()
+            return
+        if self.detail.row is None or self.detail.row != row:
+            self.detail_loaded = None
+            self.detail.show_row(row)
+        self._detail_timer.start()
+
+    @Slot()
+    def _load_detail(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            return
+        self._detail_generation += 1
+        generation = self._detail_generation
+        service, account_id, as_of = self.service, row.id, self.ctx.now()
+
+        def fetch(_progress: Progress) -> AccountDetail:
+            return service.detail(account_id, as_of)
+
+        run_in_background(
+            self,
+            fetch,
+            on_success=lambda detail: self._detail_arrived(generation, detail),
+            on_failure=lambda exc: self._detail_failed(generation, exc),
+        )
+
+    def _detail_arrived(self, generation: int, detail: AccountDetail) -> None:
+        if generation != self._detail_generation or self._selected_id() != detail.row.id:
+            return
+        self.detail.show_detail(detail)
+        self.detail_loaded = detail.row.id
+
+    def _detail_failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self._detail_generation:
+            return
+        if isinstance(exc, NotFound):
+            self._load()  # removed elsewhere (an import): show the list as it is now
+        elif isinstance(exc, SmgovError):
+            self.detail.clear(exc.message)
+        else:
+            show_error(self, exc)
+
+    # -- what the person may do ----------------------------------------------------------
+
+    def _update_actions(self) -> None:
+        actor, row = self.actor, self.selected_row()
+        if actor is None or self._blocked:
+            reason = self._blocked or "The accounts are still loading."
+            for action in self._row_actions(with_propose=True):
+                _enable(action, reason, "")
+            return
+        _enable(
+            self.action_propose,
+            denial(actor.roles, Permission.PROPOSE_ACCOUNT),
+            "Propose a new official account for approval (Ctrl+N).",
+        )
+        if row is None:
+            for action in self._row_actions():
+                _enable(action, SELECT_FIRST, "")
+            return
+        edit = denial(
+            actor.roles,
+            Permission.EDIT_ACCOUNT,
+            actor_ministry=actor.ministry_id,
+            target_ministry=row.ministry_id,
+        )
+        manage = denial(actor.roles, Permission.MANAGE_ACCOUNTS)
+        _enable(self.action_edit, edit, f"Edit the details of {row.label} (Enter).")
+        _enable(
+            self.action_password,
+            edit,
+            f"Record that the password of {row.label} was changed "
+            f"(every {row.rotation_days} days).",
+        )
+        _enable(
+            self.action_activate,
+            manage or transition_refusal(row, AccountStatus.ACTIVE),
+            f"Make {row.label} active.",
+        )
+        _enable(
+            self.action_suspend,
+            edit or transition_refusal(row, AccountStatus.SUSPENDED),
+            f"Suspend {row.label} for now; it can be activated again.",
+        )
+        _enable(
+            self.action_shut_down,
+            manage or transition_refusal(row, AccountStatus.SHUT_DOWN),
+            f"Shut {row.label} down for good, with the reason.",
+        )
+
+    @Slot(QPoint)
+    def _on_context_menu(self, position: QPoint) -> None:
+        index = self.table.indexAt(position)
+        if index.isValid():
+            self.table.selectRow(index.row())
+        menu = QMenu(self)
+        menu.setToolTipsVisible(True)
+        for action in self._row_actions():
+            menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(self.action_propose)
+        menu.popup(self.table.viewport().mapToGlobal(position))
+
+    # -- actions -------------------------------------------------------------------------
+
+    @Slot()
+    def _on_propose(self) -> None:
+        if self.actor is None or self.choices is None or not self.action_propose.isEnabled():
+            return
+        self._open(AccountDialog(self.ctx, self.actor, self.choices, None, self))
+
+    @Slot(QModelIndex)
+    def _on_double_clicked(self, _index: QModelIndex) -> None:
+        if self.action_edit.isEnabled():
+            self._on_edit()
+
+    @Slot()
+    def _on_edit(self) -> None:
+        row = self.selected_row()
+        if row is None or self.actor is None or self.choices is None:
+            return
+        if not self.action_edit.isEnabled():
+            return
+        self._open(AccountDialog(self.ctx, self.actor, self.choices, row, self))
+
+    @Slot()
+    def _on_password(self) -> None:
+        row = self.selected_row()
+        if row is None or not self.action_password.isEnabled():
+            return
+        self._open(PasswordChangeDialog(self.ctx, row, self.timezone, self))
+
+    def _open(self, dialog: AccountDialog | PasswordChangeDialog) -> None:
+        """Window-modal without a nested event loop; the list reloads once it saved."""
+        self.dialog = dialog
+
+        def finished(result: int) -> None:
+            self.dialog = None
+            dialog.deleteLater()
+            if result == QDialog.DialogCode.Accepted and dialog.saved is not None:
+                self._changed(dialog.saved)
+
+        dialog.finished.connect(finished)
+        dialog.open()
+
+    @Slot()
+    def _on_activate(self) -> None:
+        row = self.selected_row()
+        if row is None or not self.action_activate.isEnabled():
+            return
+        answer = QMessageBox.question(
+            self,
+            "Activate account",
+            f"Make {row.label} active? Its evaluations and password rotation start counting.",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self._set_status(row, AccountStatus.ACTIVE, "")
+
+    @Slot()
+    def _on_suspend(self) -> None:
+        row = self.selected_row()
+        if row is None or not self.action_suspend.isEnabled():
+            return
+        reason, ok = QInputDialog.getText(
+            self, "Suspend account", f"Why is {row.label} suspended? (optional)"
+        )
+        if ok:
+            self._set_status(row, AccountStatus.SUSPENDED, reason)
+
+    @Slot()
+    def _on_shut_down(self) -> None:
+        row = self.selected_row()
+        if row is None or not self.action_shut_down.isEnabled():
+            return
+        reason, ok = QInputDialog.getMultiLineText(
+            self,
+            "Shut down account",
+            f"Why is {row.label} shut down? The reason is kept with the record.",
+        )
+        if not ok:
+            return
+        service, account_id, version = AccountService(self.ctx), row.id, row.version
+        run_in_background(
+            self,
+            lambda _p: service.retire(account_id, reason, version=version),
+            on_success=self._changed,
+            progress_label="Shutting the account down…",
+        )
+
+    def _set_status(self, row: AccountRow, status: AccountStatus, reason: str) -> None:
+        service, account_id, version = AccountService(self.ctx), row.id, row.version
+        run_in_background(
+            self,
+            lambda _p: service.set_status(account_id, status, reason, version=version),
+            on_success=self._changed,
+            progress_label="Saving…",
+        )
+
+    def _changed(self, account: Account) -> None:
+        self._pending = account.id
+        self._load()
+        self.data_changed.emit()
+
+    # -- search and filters --------------------------------------------------------------
+
+    @Slot(str)
+    def _on_search_edited(self, _text: str) -> None:
+        self._search_timer.start()
+
+    @Slot()
+    def _on_filters_changed(self, *_args: Any) -> None:
+        self._search_timer.stop()
+        self._load()
+
+
+def _enable(action: QAction, refusal: str | None, tip: str) -> None:
+    action.setEnabled(refusal is None)
+    action.setToolTip(refusal or tip)
+    action.setStatusTip(refusal or tip)

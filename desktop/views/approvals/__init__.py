@@ -1,0 +1,1 @@
+"""The Approvals tab: the tracker, the step timeline, and the decision and request dialogs."""

@@ -1,0 +1,1 @@
+"""The Comments tab: the citizen comment response log, its item model and its dialogs."""

@@ -1,0 +1,407 @@
+"""A thin, paged Qt table model over ``CommentLogService``: rows arrive 200 at a time by keyset
+as the view scrolls, sorting and filtering happen in SQL, and the countdown columns are
+computed from a clock so a timer can repaint them without a refetch.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor
+
+from desktop.enums import CommentStatus
+from desktop.services.comment_log import (
+    PAGE_SIZE,
+    CommentLogQuery,
+    CommentLogService,
+    CommentRow,
+    Cursor,
+    Page,
+    SortKey,
+)
+
+log = logging.getLogger(__name__)
+
+(
+    COL_RECEIVED,
+    COL_ACCOUNT,
+    COL_MINISTRY,
+    COL_AUTHOR,
+    COL_EXCERPT,
+    COL_KIND,
+    COL_STATUS,
+    COL_ASSIGNEE,
+    COL_FLAGS,
+    COL_ACK_IN,
+    COL_ANSWER_IN,
+) = range(11)
+HEADERS = (
+    "Received",
+    "Account",
+    "Ministry",
+    "Author",
+    "Comment",
+    "Kind",
+    "Status",
+    "Assigned to",
+    "Flags",
+    "Acknowledge in",
+    "Answer in",
+)
+COUNTDOWN_COLUMNS = (COL_ACK_IN, COL_ANSWER_IN)
+# Header columns that sort in SQL, and the service's key for each; others do not sort.
+SORT_KEYS: dict[int, SortKey] = {
+    COL_RECEIVED: SortKey.RECEIVED,
+    COL_ACCOUNT: SortKey.ACCOUNT,
+    COL_STATUS: SortKey.STATUS,
+    COL_ACK_IN: SortKey.ACKNOWLEDGE_DUE,
+    COL_ANSWER_IN: SortKey.ANSWER_DUE,
+}
+SORT_COLUMNS: dict[SortKey, int] = {key: col for col, key in SORT_KEYS.items()}
+
+RowRole = Qt.ItemDataRole.UserRole + 1  # the CommentRow
+IdRole = Qt.ItemDataRole.UserRole + 2  # the comment's uuid
+UrgencyRole = Qt.ItemDataRole.UserRole + 3  # Urgency of a countdown cell, or None
+
+AMBER_BACKGROUND, AMBER_TEXT = QColor("#fff4e0"), QColor("#b25e00")
+RED_BACKGROUND, RED_TEXT = QColor("#fdecea"), QColor("#b42318")
+
+_OPEN = (CommentStatus.NEW, CommentStatus.ACKNOWLEDGED)
+_Index = QModelIndex | QPersistentModelIndex
+# Runs ``work`` (possibly on another thread) and hands its result to ``done`` on this one.
+Runner = Callable[[Callable[[], Any], Callable[[Any], None]], None]
+
+
+class Urgency(StrEnum):
+    OK = "ok"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+
+
+def urgency(due: datetime, as_of: datetime, due_soon_minutes: int) -> Urgency:
+    if due <= as_of:
+        return Urgency.OVERDUE
+    if due - as_of <= timedelta(minutes=due_soon_minutes):
+        return Urgency.DUE_SOON
+    return Urgency.OK
+
+
+def pending_due(row: CommentRow, column: int) -> datetime | None:
+    """The due time a countdown cell counts to, or None when that step is done or moot."""
+    if row.status not in _OPEN:
+        return None
+    if column == COL_ACK_IN:
+        return row.acknowledge_due_at if row.acknowledged_at is None else None
+    return row.answer_due_at if row.answered_at is None else None
+
+
+def format_span(span: timedelta) -> str:
+    """ "45m", "2h 05m", "3d 4h": what a glance needs in a narrow column, no seconds."""
+    minutes = max(int(span.total_seconds() // 60), 0)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days}d {hours}h"
+    if hours:
+        return f"{hours}h {mins:02d}m"
+    return f"{mins}m"
+
+
+def countdown_text(due: datetime, as_of: datetime) -> str:
+    if due <= as_of:
+        return f"Overdue {format_span(as_of - due)}"
+    return format_span(due - as_of + timedelta(seconds=59))  # "1m" until it is due
+
+
+class CommentLogModel(QAbstractTableModel):
+    """The comment log, ``PAGE_SIZE`` rows at a time; never the whole table."""
+
+    # The first page of a new query arrived (or failed): the tab updates its count and detail.
+    reloaded = Signal()
+    load_failed = Signal(object)
+
+    def __init__(
+        self,
+        service: CommentLogService,
+        *,
+        clock: Callable[[], datetime],
+        timezone: str = "America/Regina",
+        due_soon_minutes: int = 15,
+        runner: Runner | None = None,
+        page_size: int = PAGE_SIZE,
+    ) -> None:
+        super().__init__()
+        self.service = service
+        self.clock = clock
+        self.timezone = timezone
+        self.due_soon_minutes = due_soon_minutes
+        self.page_size = page_size
+        self._runner = runner
+        self.query = CommentLogQuery()
+        self.rows: list[CommentRow] = []
+        self.first_row = 0  # the absolute position of rows[0] after a jump
+        self.as_of = clock()
+        self.loading = False
+        self._next: Cursor | None = None
+        self._generation = 0
+        self._tz = ZoneInfo(timezone)
+
+    def configure(self, timezone: str, due_soon_minutes: int) -> None:
+        """The branch's settings, once loaded: repaints the times and countdown colours."""
+        self.timezone = timezone
+        self._tz = ZoneInfo(timezone)
+        self.due_soon_minutes = due_soon_minutes
+        if self.rows:
+            last = self.index(len(self.rows) - 1, len(HEADERS) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
+
+    # -- loading -------------------------------------------------------------------------
+
+    def set_query(self, query: CommentLogQuery) -> None:
+        """Show the rows of ``query`` from the top."""
+        self._load(query, lambda: self.service.page(query, self.clock(), None, self.page_size), 0)
+
+    def reload(self) -> None:
+        self.set_query(self.query)
+
+    def jump_to(self, n: int) -> None:
+        """Show the rows from absolute row ``n`` (0-based) on, as "go to row" asks."""
+        query = self.query
+
+        def work() -> Page:
+            as_of = self.clock()
+            cursor = self.service.row_at_offset(query, n, as_of)
+            return self.service.page(query, as_of, cursor, self.page_size)
+
+        self._load(query, work, max(n, 0))
+
+    def _load(self, query: CommentLogQuery, work: Callable[[], Page], first_row: int) -> None:
+        self._generation += 1
+        generation = self._generation
+        self.beginResetModel()
+        self.query = query
+        self.rows = []
+        self.first_row = first_row
+        self._next = None
+        self.loading = True
+        self.endResetModel()
+        self._run(work, lambda page: self._loaded(generation, page))
+
+    def _loaded(self, generation: int, page: Page | BaseException) -> None:
+        if generation != self._generation:
+            return  # a newer query replaced this one while it loaded
+        self.loading = False
+        if isinstance(page, BaseException):
+            self.load_failed.emit(page)
+            return
+        self.as_of = self.clock()
+        if page.rows:
+            self.beginInsertRows(QModelIndex(), 0, len(page.rows) - 1)
+            self.rows = list(page.rows)
+            self._next = page.next_cursor
+            self.endInsertRows()
+        else:
+            self._next = None
+        self.reloaded.emit()
+
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and not self.loading and self._next is not None
+
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008
+        if not self.canFetchMore(parent):
+            return
+        query, cursor, generation = self.query, self._next, self._generation
+        self.loading = True
+        self._run(
+            lambda: self.service.page(query, self.clock(), cursor, self.page_size),
+            lambda page: self._appended(generation, page),
+        )
+
+    def _appended(self, generation: int, page: Page | BaseException) -> None:
+        if generation != self._generation:
+            return
+        self.loading = False
+        if isinstance(page, BaseException):
+            self.load_failed.emit(page)
+            return
+        if page.rows:
+            first = len(self.rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
+            self.rows.extend(page.rows)
+            self._next = page.next_cursor
+            self.endInsertRows()
+        else:
+            self._next = None
+
+    def _run(self, work: Callable[[], Page], done: Callable[[Page | BaseException], None]) -> None:
+        if self._runner is not None:
+            self._runner(work, done)
+            return
+        started = time.perf_counter()
+        try:
+            result: Page | BaseException = work()
+        except Exception as exc:  # noqa: BLE001 - handed to load_failed, which shows it
+            result = exc
+        log.debug("Comment page in %.1f ms", (time.perf_counter() - started) * 1000)
+        done(result)
+
+    # -- changes made by the tab ---------------------------------------------------------
+
+    def tick(self) -> None:
+        """Move the countdowns to now: repaint those two columns only, no refetch."""
+        self.as_of = self.clock()
+        if self.rows:
+            self.dataChanged.emit(
+                self.index(0, COL_ACK_IN),
+                self.index(len(self.rows) - 1, COL_ANSWER_IN),
+                [
+                    Qt.ItemDataRole.DisplayRole,
+                    Qt.ItemDataRole.BackgroundRole,
+                    Qt.ItemDataRole.ForegroundRole,
+                    Qt.ItemDataRole.ToolTipRole,
+                    UrgencyRole,
+                ],
+            )
+
+    def replace_row(self, row: CommentRow) -> bool:
+        """Show a comment's new state in place (after an action on it); False if not shown."""
+        position = self.position_of(row.id)
+        if position is None:
+            return False
+        self.rows[position] = row
+        self.dataChanged.emit(self.index(position, 0), self.index(position, len(HEADERS) - 1))
+        return True
+
+    def position_of(self, comment_id: uuid.UUID) -> int | None:
+        for i, row in enumerate(self.rows):
+            if row.id == comment_id:
+                return i
+        return None
+
+    def row_at(self, position: int) -> CommentRow | None:
+        return self.rows[position] if 0 <= position < len(self.rows) else None
+
+    # -- Qt ------------------------------------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Clicking a header re-queries in SQL; columns without a sort key keep the order."""
+        key = SORT_KEYS.get(column)
+        if key is None:
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+        if key == self.query.sort and descending == self.query.descending:
+            return
+        self.set_query(dataclasses.replace(self.query, sort=key, descending=descending))
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Vertical:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return f"{self.first_row + section + 1:,}"
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if section in SORT_KEYS:
+                return f"Click to sort the whole log by {HEADERS[section].lower()}."
+            return "This column does not sort; the list keeps its current order."
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        row = self.rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == RowRole:
+            return row
+        if role == IdRole:
+            return row.id
+        if column in COUNTDOWN_COLUMNS:
+            return self._countdown_data(row, column, role)
+        if role == Qt.ItemDataRole.ToolTipRole and column in (COL_EXCERPT, COL_ACCOUNT):
+            return row.excerpt if column == COL_EXCERPT else row.account
+        if role == Qt.ItemDataRole.ToolTipRole and column == COL_RECEIVED:
+            return self._when(row.received_at, "%a %d %b %Y, %H:%M %Z")
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{HEADERS[column]}: {self._display(row, column)}"
+        return None
+
+    def _countdown_data(self, row: CommentRow, column: int, role: int) -> Any:
+        due = pending_due(row, column)
+        level = urgency(due, self.as_of, self.due_soon_minutes) if due else None
+        if role == UrgencyRole:
+            return level
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return {Urgency.OVERDUE: RED_BACKGROUND, Urgency.DUE_SOON: AMBER_BACKGROUND}.get(
+                level  # type: ignore[arg-type]
+            )
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return {Urgency.OVERDUE: RED_TEXT, Urgency.DUE_SOON: AMBER_TEXT}.get(level)  # type: ignore[arg-type]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            step = "Acknowledge" if column == COL_ACK_IN else "Answer"
+            planned = row.acknowledge_due_at if column == COL_ACK_IN else row.answer_due_at
+            done = row.acknowledged_at if column == COL_ACK_IN else row.answered_at
+            text = f"{step} by {self._when(planned, '%a %d %b, %H:%M %Z')}"
+            if done is not None:
+                text += f"; done {self._when(done, '%a %d %b, %H:%M')}"
+            return text
+        return None
+
+    def _display(self, row: CommentRow, column: int) -> str:
+        if column == COL_RECEIVED:
+            # Like a mail client: the time for this year's comments, the year for older ones.
+            local = row.received_at.astimezone(self._tz)
+            if local.year == self.as_of.astimezone(self._tz).year:
+                return local.strftime("%d %b %H:%M")
+            return local.strftime("%d %b %Y")
+        if column == COL_ACCOUNT:
+            return row.account
+        if column == COL_MINISTRY:
+            return row.ministry
+        if column == COL_AUTHOR:
+            return row.author
+        if column == COL_EXCERPT:
+            return row.excerpt
+        if column == COL_KIND:
+            return row.kind.value.replace("_", " ").capitalize()
+        if column == COL_STATUS:
+            return row.status.value.capitalize()
+        if column == COL_ASSIGNEE:
+            return row.assignee or "—"
+        if column == COL_FLAGS:
+            return " · ".join(
+                flag
+                for flag, on in (("High profile", row.high_profile), ("Emergency", row.emergency))
+                if on
+            )
+        return self._countdown_text(row, column)
+
+    def _countdown_text(self, row: CommentRow, column: int) -> str:
+        due = pending_due(row, column)
+        if due is not None:
+            return countdown_text(due, self.as_of)
+        done = row.acknowledged_at if column == COL_ACK_IN else row.answered_at
+        return "Done" if done is not None else "—"
+
+    def _when(self, value: datetime, pattern: str) -> str:
+        return value.astimezone(self._tz).strftime(pattern)

@@ -1,0 +1,543 @@
+"""The Comments tab: the citizen comment response log with its filters, countdowns, detail
+panel and the actions of a communications officer (log, respond, acknowledge, assign, close,
+moderate), enabled only for those who may handle comments.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Slot
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.enums import AppRole, CloseReason, CommentStatus
+from desktop.policy.settings import PolicySettings
+from desktop.services.authz import ALLOWED, Permission, can, denial
+from desktop.services.choices import Choice, ChoiceService
+from desktop.services.comment_log import COUNT_CAP, CommentDetail, CommentLogService, CommentRow
+from desktop.services.comments import WORKABLE, CommentService
+from desktop.services.context import Actor, ServiceContext
+from desktop.views.base_tab import BaseTab
+from desktop.views.comments.comment_detail import CommentDetailPanel
+from desktop.views.comments.comment_filters import CommentFilterBar
+from desktop.views.comments.comment_log_model import (
+    COL_ACCOUNT,
+    COL_ACK_IN,
+    COL_ANSWER_IN,
+    COL_ASSIGNEE,
+    COL_AUTHOR,
+    COL_EXCERPT,
+    COL_FLAGS,
+    COL_KIND,
+    COL_MINISTRY,
+    COL_RECEIVED,
+    COL_STATUS,
+    SORT_COLUMNS,
+    SORT_KEYS,
+    CommentLogModel,
+    RowRole,
+)
+from desktop.views.comments.log_comment_dialog import LogCommentDialog
+from desktop.views.comments.moderate_dialog import ModerateDialog
+from desktop.views.comments.respond_dialog import RespondDialog
+from desktop.views.errors import show_error
+from desktop.views.worker import Progress, run_in_background
+
+COUNTDOWN_INTERVAL_MS = 30_000
+CLOSE_REASONS = (
+    CloseReason.ANSWERED,
+    CloseReason.NO_RESPONSE_NEEDED,
+    CloseReason.REFERRED_TO_COMMUNICATIONS,
+)
+# Fit 1400 px with room for the excerpt; "Overdue 11h 12m" must not be cut.
+COLUMN_WIDTHS = {
+    COL_RECEIVED: 112,
+    COL_ACCOUNT: 150,
+    COL_MINISTRY: 80,
+    COL_AUTHOR: 112,
+    COL_EXCERPT: 240,
+    COL_KIND: 88,
+    COL_STATUS: 104,
+    COL_ASSIGNEE: 112,
+    COL_FLAGS: 92,
+    COL_ACK_IN: 136,
+    COL_ANSWER_IN: 136,
+}
+
+
+def close_reason_label(reason: CloseReason) -> str:
+    return reason.value.replace("_", " ").capitalize()
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    actor: Actor
+    settings: PolicySettings
+    accounts: list[Choice]
+    ministries: list[Choice]
+    handlers: list[Choice]
+
+
+class CommentsTab(BaseTab):
+    title = "Comments"
+    icon = "comments"
+    handles: ClassVar[frozenset[str]] = frozenset({"comment"})
+
+    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.log_service = CommentLogService(ctx)
+        self.comments = CommentService(ctx)
+        self.actor: Actor | None = None
+        self.accounts: list[Choice] = []
+        self.handlers: list[Choice] = []
+        self.detail: CommentDetail | None = None
+        self.dialog: QDialog | None = None  # the action dialog open right now
+        self._detail_generation = 0
+        self._count_generation = 0
+        self._choices_stale = True
+        self.model = CommentLogModel(self.log_service, clock=ctx.now, runner=self._run_page)
+        self._build()
+        self.model.reloaded.connect(self._on_reloaded)
+        self.model.load_failed.connect(self._on_load_failed)
+        self.model.modelReset.connect(self._on_model_reset)
+        self.filters.changed.connect(self._on_filters_changed)
+        self.countdown_timer = QTimer(self)
+        self.countdown_timer.setInterval(COUNTDOWN_INTERVAL_MS)
+        self.countdown_timer.timeout.connect(self.model.tick)
+        self.countdown_timer.start()
+        self._update_actions()
+
+    # -- layout --------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.filters = CommentFilterBar()
+        self.count_label = QLabel("Loading…")
+        self.count_label.setObjectName("commentCount")
+        self.count_label.setProperty("role", "muted")
+        self.goto_button = QPushButton("&Go to row…")
+        self.goto_button.setObjectName("gotoRowButton")
+        self.goto_button.setToolTip("Jump to a row number of the list as sorted and filtered")
+        self.goto_button.clicked.connect(self._on_goto)
+        self.filters.extra.addWidget(self.count_label)
+        self.filters.extra.addWidget(self.goto_button)
+
+        self.log_button = self._button("&Log comment", "logCommentButton", "Ctrl+N", "add")
+        self.respond_button = self._button("&Respond…", "respondButton", "Ctrl+R", "edit")
+        self.ack_button = self._button("Ac&knowledge", "acknowledgeButton")
+        self.assign_button = self._button("Assi&gn…", "assignButton")
+        self.close_button = self._button("&Close…", "closeButton")
+        self.moderate_button = self._button("Mo&derate…", "moderateButton", icon_name="warning")
+        self.log_button.setProperty("role", "primary")
+        self.log_button.clicked.connect(self._on_log)
+        self.respond_button.clicked.connect(self._on_respond)
+        self.ack_button.clicked.connect(self._on_acknowledge)
+        self.assign_button.clicked.connect(self._on_assign)
+        self.close_button.clicked.connect(self._on_close)
+        self.moderate_button.clicked.connect(self._on_moderate)
+        self.permission_note = QLabel()
+        self.permission_note.setObjectName("permissionNote")
+        self.permission_note.setProperty("role", "muted")
+        self.permission_note.setWordWrap(True)
+        actions = QHBoxLayout()
+        actions.setSpacing(6)
+        for button in self.action_buttons:
+            actions.addWidget(button)
+        actions.addSpacing(12)
+        actions.addWidget(self.permission_note, 4)
+        actions.addStretch(1)
+
+        self.table = QTableView()
+        self.table.setObjectName("commentsTable")
+        self.table.setAccessibleName("Comment log")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        for column, width in COLUMN_WIDTHS.items():
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(COL_EXCERPT, QHeaderView.ResizeMode.Stretch)
+        header.setSortIndicator(COL_RECEIVED, Qt.SortOrder.DescendingOrder)
+        header.setSortIndicatorShown(True)
+        self.table.setSortingEnabled(True)  # the model sorts in SQL
+        header.sortIndicatorChanged.connect(self._on_sort_indicator)
+        self.table.selectionModel().currentRowChanged.connect(self._on_current_changed)
+        self.table.doubleClicked.connect(self._on_double_clicked)
+
+        self.detail_panel = CommentDetailPanel()
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setObjectName("commentsSplitter")
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.detail_panel)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([470, 300])
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 12, 12, 12)
+        layout.setSpacing(8)
+        layout.addWidget(self.filters)
+        layout.addLayout(actions)
+        layout.addWidget(self.splitter, 1)
+
+    def _button(
+        self, text: str, name: str, shortcut: str | None = None, icon_name: str = ""
+    ) -> QPushButton:
+        from desktop.views.icons import icon
+
+        button = QPushButton(icon(icon_name), text) if icon_name else QPushButton(text)
+        button.setObjectName(name)
+        button.setAccessibleName(text.replace("&", "").rstrip("…"))
+        if shortcut:
+            # A button's shortcut works only while its tab is the one shown.
+            button.setShortcut(QKeySequence(shortcut))
+        return button
+
+    @property
+    def action_buttons(self) -> tuple[QPushButton, ...]:
+        return (
+            self.log_button,
+            self.respond_button,
+            self.ack_button,
+            self.assign_button,
+            self.close_button,
+            self.moderate_button,
+        )
+
+    def search_field(self) -> QLineEdit | None:
+        return self.filters.search
+
+    # -- loading -------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Reload the list first (it is what people wait for), then who is acting and the
+        pickers' choices."""
+        super().refresh()
+        self._choices_stale = True
+        self.model.set_query(self.filters.query(self.model.query))
+
+    def _load_choices(self) -> None:
+        if not self._choices_stale:
+            return
+        self._choices_stale = False
+        ctx = self.ctx
+
+        def load(_p: Progress) -> _Loaded:
+            choices = ChoiceService(ctx)
+            return _Loaded(
+                ctx.actor(),
+                ctx.settings(),
+                choices.accounts(live_only=False),
+                choices.ministries(),
+                choices.people(roles=ALLOWED[Permission.HANDLE_COMMENTS]),
+            )
+
+        run_in_background(self, load, on_success=self._on_loaded)
+
+    def _on_loaded(self, loaded: _Loaded) -> None:
+        self.actor = loaded.actor
+        self.accounts = loaded.accounts
+        self.handlers = loaded.handlers
+        settings = loaded.settings
+        self.model.configure(settings.timezone, settings.due_soon_minutes)
+        self.detail_panel.timezone = settings.timezone
+        self.filters.due_soon.setToolTip(
+            f"Open comments to acknowledge or answer within {settings.due_soon_minutes} minutes"
+        )
+        self.filters.blockSignals(True)
+        self.filters.set_accounts(loaded.accounts)
+        self.filters.set_ministries(loaded.ministries)
+        self.filters.blockSignals(False)
+        self._update_actions()
+        if self.filters.query(self.model.query) != self.model.query:
+            self.model.set_query(self.filters.query(self.model.query))
+
+    def _run_page(self, work: Callable[[], Any], done: Callable[[Any], None]) -> None:
+        run_in_background(
+            self,
+            lambda _p: work(),
+            on_success=done,
+            on_failure=done,
+            progress_label="Searching the comment log…",
+        )
+
+    @Slot()
+    def _on_filters_changed(self) -> None:
+        self.model.set_query(self.filters.query(self.model.query))
+
+    @Slot()
+    def _on_model_reset(self) -> None:
+        self.count_label.setText("Loading…")
+        self._show_detail(None)
+
+    @Slot()
+    def _on_reloaded(self) -> None:
+        self._load_choices()
+        if self.model.rowCount():
+            self.table.selectionModel().setCurrentIndex(
+                self.model.index(0, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+        self._count_generation += 1
+        generation, query, service = self._count_generation, self.model.query, self.log_service
+        as_of = self.model.as_of
+
+        def counted(total: int) -> None:
+            if generation == self._count_generation:
+                self.count_label.setText(self._count_text(total))
+
+        run_in_background(self, lambda _p: service.count(query, as_of), on_success=counted)
+
+    def _count_text(self, total: int) -> str:
+        shown = f"{COUNT_CAP:,}+" if total > COUNT_CAP else f"{total:,}"
+        noun = "comment" if total == 1 else "comments"
+        text = f"{shown} {noun}"
+        if self.model.first_row:
+            text += f" · from row {self.model.first_row + 1:,}"
+        return text
+
+    @Slot(object)
+    def _on_load_failed(self, exc: BaseException) -> None:
+        self._load_choices()
+        self.count_label.setText("Could not load the comments")
+        show_error(self, exc)
+
+    @Slot(int, Qt.SortOrder)
+    def _on_sort_indicator(self, column: int, _order: Qt.SortOrder) -> None:
+        if column in SORT_KEYS:
+            return
+        # Columns without an index do not sort: put the arrow back where the order is.
+        header = self.table.horizontalHeader()
+        header.blockSignals(True)
+        query = self.model.query
+        descending = (
+            Qt.SortOrder.DescendingOrder if query.descending else Qt.SortOrder.AscendingOrder
+        )
+        header.setSortIndicator(SORT_COLUMNS[query.sort], descending)
+        header.blockSignals(False)
+
+    @Slot()
+    def _on_goto(self) -> None:
+        number, ok = QInputDialog.getInt(
+            self, "Go to row", "Row number in this list:", self.model.first_row + 1, 1, 100_000_000
+        )
+        if ok:
+            self.model.jump_to(number - 1)
+
+    # -- the selected comment ------------------------------------------------------------
+
+    def current_row(self) -> CommentRow | None:
+        index = self.table.selectionModel().currentIndex()
+        return index.data(RowRole) if index.isValid() else None
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        row = current.data(RowRole) if current.isValid() else None
+        self._load_detail(row.id if row else None)
+
+    def _load_detail(self, comment_id: uuid.UUID | None, *, then_refresh_row: bool = False) -> None:
+        self._detail_generation += 1
+        generation = self._detail_generation
+        if comment_id is None:
+            self._show_detail(None)
+            return
+        service = self.log_service
+
+        def shown(detail: CommentDetail) -> None:
+            if generation != self._detail_generation and not then_refresh_row:
+                return
+            if then_refresh_row:
+                self.model.replace_row(detail.row)
+            if generation == self._detail_generation:
+                self._show_detail(detail)
+
+        run_in_background(self, lambda _p: service.get(comment_id), on_success=shown)
+
+    def _show_detail(self, detail: CommentDetail | None) -> None:
+        self.detail = detail
+        self.detail_panel.show_detail(detail)
+        self._update_actions()
+
+    def show_record(self, entity_type: str, entity_id: uuid.UUID | str) -> None:
+        if entity_type != "comment":
+            return
+        comment_id = entity_id if isinstance(entity_id, uuid.UUID) else uuid.UUID(str(entity_id))
+        position = self.model.position_of(comment_id)
+        if position is not None:
+            self.table.selectRow(position)
+        else:
+            self._load_detail(comment_id)
+
+    # -- who may do what -----------------------------------------------------------------
+
+    def _update_actions(self) -> None:
+        reasons = self.action_reasons()
+        for button, reason in zip(self.action_buttons, reasons, strict=True):
+            button.setEnabled(reason is None)
+            button.setToolTip(reason or button.accessibleName())
+        refused = self._permission_refusal()
+        self.permission_note.setText(self._short_refusal() if refused else "")
+        self.permission_note.setToolTip(refused or "")
+        self.permission_note.setVisible(bool(refused))
+
+    def _short_refusal(self) -> str:
+        """One line beside the buttons; the full sentence is in every button's tooltip."""
+        if self.actor is None:
+            return "Loading who you are…"
+        held = ", ".join(r.label for r in AppRole if r in self.actor.roles) or "no role"
+        return f"Read-only: you hold {held}. Point at a button to see who may act."
+
+    def _permission_refusal(self) -> str | None:
+        if self.actor is None:
+            return "Loading who you are…"
+        return denial(self.actor.roles, Permission.HANDLE_COMMENTS)
+
+    def action_reasons(self) -> tuple[str | None, ...]:
+        """Why each action button is disabled (None: enabled), in button order."""
+        refused = self._permission_refusal()
+        if refused:
+            return (refused,) * len(self.action_buttons)
+        row = self.detail.row if self.detail is not None else None
+        if row is None:
+            pick = "Select a comment in the list first."
+            return (None, pick, pick, pick, pick, pick)
+        status = row.status.value
+        respond = ack = assign = close = moderate = None
+        if row.status not in WORKABLE:
+            respond = f"This comment is {status}; it cannot be answered any more."
+            assign = f"This comment is {status}; there is nothing left to assign."
+            close = f"This comment is already {status}."
+        if row.status != CommentStatus.NEW:
+            ack = (
+                "This comment was already acknowledged."
+                if row.acknowledged_at is not None
+                else f"This comment is {status}; only new comments are acknowledged."
+            )
+        if row.status in (CommentStatus.HIDDEN, CommentStatus.DELETED):
+            moderate = f"This comment is already {status}."
+        return (None, respond, ack, assign, close, moderate)
+
+    def may_handle(self) -> bool:
+        return self.actor is not None and can(self.actor.roles, Permission.HANDLE_COMMENTS)
+
+    # -- actions -------------------------------------------------------------------------
+
+    def _open(self, dialog: QDialog, on_accepted: Callable[[], None]) -> None:
+        """Window-modal, not exec(): the event loop keeps running (and tests can type)."""
+        self.dialog = dialog
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(on_accepted)
+        dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
+        dialog.open()
+
+    @Slot()
+    def _on_log(self) -> None:
+        if not self.may_handle():
+            return
+        dialog = LogCommentDialog(self.ctx, self.accounts, self, timezone=self.model.timezone)
+        self._open(dialog, self._after_logged)
+
+    def _after_logged(self) -> None:
+        self.data_changed.emit()
+        self.model.reload()
+
+    @Slot()
+    def _on_respond(self) -> None:
+        if self.detail is None or self.action_reasons()[1] is not None:
+            return
+        dialog = RespondDialog(self.ctx, self.detail, self)
+        self._open(dialog, self._after_change)
+
+    @Slot()
+    def _on_double_clicked(self, _index: QModelIndex) -> None:
+        if self.respond_button.isEnabled():
+            self._on_respond()
+
+    @Slot()
+    def _on_moderate(self) -> None:
+        if self.detail is None or self.action_reasons()[5] is not None:
+            return
+        dialog = ModerateDialog(self.ctx, self.detail, self)
+        self._open(dialog, self._after_change)
+
+    @Slot()
+    def _on_acknowledge(self) -> None:
+        row = self.current_row()
+        if row is not None and self.action_reasons()[2] is None:
+            self._change(
+                lambda: self.comments.acknowledge(row.id, version=row.version), "Acknowledging…"
+            )
+
+    @Slot()
+    def _on_assign(self) -> None:
+        row = self.current_row()
+        if row is None or self.action_reasons()[3] is not None or not self.handlers:
+            return
+        names = [f"{p.label} — {p.detail}" if p.detail else p.label for p in self.handlers]
+        me = next(
+            (i for i, p in enumerate(self.handlers) if self.actor and p.id == self.actor.id), 0
+        )
+        chosen, ok = QInputDialog.getItem(
+            self, "Assign comment", f"Assign the comment from {row.author} to:", names, me, False
+        )
+        if ok and chosen in names:
+            person = self.handlers[names.index(chosen)]
+            self._change(
+                lambda: self.comments.assign(row.id, person.id, version=row.version),
+                "Assigning…",
+            )
+
+    @Slot()
+    def _on_close(self) -> None:
+        row = self.current_row()
+        if row is None or self.action_reasons()[4] is not None:
+            return
+        labels = [close_reason_label(r) for r in CLOSE_REASONS]
+        chosen, ok = QInputDialog.getItem(
+            self, "Close comment", "Why is this comment closed?", labels, 0, False
+        )
+        if ok and chosen in labels:
+            reason = CLOSE_REASONS[labels.index(chosen)]
+            self._change(
+                lambda: self.comments.close(row.id, reason, version=row.version), "Closing…"
+            )
+
+    def _change(self, call: Callable[[], Any], label: str) -> None:
+        run_in_background(
+            self,
+            lambda _p: call(),
+            on_success=lambda _r: self._after_change(),
+            progress_label=label,
+        )
+
+    def _after_change(self) -> None:
+        """Show the selected comment's new state in its row and the panel; counts elsewhere."""
+        self.data_changed.emit()
+        if self.detail is not None:
+            self._load_detail(self.detail.row.id, then_refresh_row=True)

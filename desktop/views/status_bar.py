@@ -1,0 +1,74 @@
+"""The main window's status bar: which database, who is acting, and what is due or late.
+
+Nothing falls through the cracks: the due-soon and overdue counts are always in sight.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+
+from desktop.enums import AppRole
+from desktop.services.session import SessionStatus, TargetInfo
+
+
+def _set_severity(label: QLabel, severity: str) -> None:
+    label.setProperty("severity", severity)
+    label.style().unpolish(label)
+    label.style().polish(label)
+
+
+def _short(label: str, limit: int = 60) -> str:
+    return label if len(label) <= limit else "…" + label[-(limit - 1) :]
+
+
+class AppStatusBar(QStatusBar):
+    def __init__(self, target: TargetInfo, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("appStatusBar")
+        self.setSizeGripEnabled(False)
+        self.database = QLabel()
+        self.database.setObjectName("statusDatabase")
+        self.person = QLabel("Signing in…")
+        self.person.setObjectName("statusPerson")
+        self.due_soon = QLabel()
+        self.due_soon.setObjectName("statusDueSoon")
+        self.overdue = QLabel()
+        self.overdue.setObjectName("statusOverdue")
+        for label, name in (
+            (self.database, "Database"),
+            (self.person, "Acting person"),
+            (self.due_soon, "Comments due soon"),
+            (self.overdue, "Overdue comments"),
+        ):
+            label.setAccessibleName(name)
+        self.addWidget(self.database, 1)
+        self.addPermanentWidget(self.person)
+        self.addPermanentWidget(self.due_soon)
+        self.addPermanentWidget(self.overdue)
+        self.show_target(target)
+
+    def show_target(self, target: TargetInfo) -> None:
+        mode = "Shared database" if target.shared else "Local file"
+        self.database.setText(f"{mode}: {_short(target.label.removeprefix('local file '))}")
+        self.database.setToolTip(f"{target.mode.capitalize()}: {target.label}")
+
+    def show_status(self, status: SessionStatus) -> None:
+        roles = ", ".join(AppRole(r).label for r in status.roles) or "no role"
+        self.person.setText(f"{status.person} · {roles}")
+        self.person.setToolTip(f"Acting as {status.person} ({roles})")
+        minutes = status.due_soon_minutes
+        self.due_soon.setText(f"{status.due_soon} due to acknowledge within {minutes} min")
+        self.due_soon.setToolTip(
+            f"New comments whose time to acknowledge ends in the next {minutes} minutes"
+        )
+        _set_severity(self.due_soon, "warning" if status.due_soon else "")
+        self.overdue.setText(f"{status.overdue} overdue")
+        self.overdue.setToolTip("Comments past their time to acknowledge or to answer")
+        _set_severity(self.overdue, "critical" if status.overdue else "")
+
+    def show_unreachable(self, message: str) -> None:
+        """The periodic refresh failed: say so here rather than with a box every minute."""
+        self.due_soon.setText("Counts unavailable")
+        self.due_soon.setToolTip(message)
+        _set_severity(self.due_soon, "critical")
+        self.overdue.setText("")

@@ -1,0 +1,235 @@
+"""The one way to run work off the GUI thread: success/failure callbacks, progress, cancel.
+
+Modelled on Anki's ``CollectionOp``: the work function runs on the thread pool and must not
+touch widgets; the callbacks run back on the GUI thread. A progress dialog appears only when
+the work takes longer than ``PROGRESS_DELAY_MS``, so quick work does not flash a window.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+import shiboken6
+from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from desktop.errors import SmgovError
+from desktop.services.clock import Cancelled as ServiceCancelled
+from desktop.views.errors import show_error
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+PROGRESS_DELAY_MS = 300
+
+
+class Cancelled(Exception):
+    """Raised by ``Progress.check()`` when the person pressed Cancel."""
+
+
+# The services' own "the person cancelled" (they never import this module) counts as a cancel.
+CANCELLED: tuple[type[BaseException], ...] = (Cancelled, ServiceCancelled)
+
+
+class Progress:
+    """Handed to the work function: report how far it got; look at ``cancelled``."""
+
+    def __init__(self, emit: Callable[[int, int, str], None]) -> None:
+        self._emit = emit
+        self._cancel = threading.Event()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def check(self) -> None:
+        """Stop the work here (raise ``Cancelled``) if the person cancelled it."""
+        if self._cancel.is_set():
+            raise Cancelled
+
+    def is_cancelled(self) -> bool:
+        """For services that take an ``IsCancelled`` callback."""
+        return self._cancel.is_set()
+
+    def report(self, done: int, total: int = 0, text: str = "") -> None:
+        """``total`` 0 means "unknown" (a busy bar); ``text`` replaces the dialog's label."""
+        self._emit(done, total, text)
+
+
+class _Signals(QObject):
+    progressed = Signal(int, int, str)
+    succeeded = Signal(object)
+    failed = Signal(object)
+
+
+class Task(QObject, Generic[T]):
+    """One piece of background work; lives on the GUI thread, its work on the pool."""
+
+    finished = Signal()
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        fn: Callable[[Progress], T],
+        on_success: Callable[[T], Any],
+        on_failure: Callable[[BaseException], Any] | None,
+        progress_label: str | None,
+        cancellable: bool,
+    ) -> None:
+        # No Qt parent: the task must outlive a widget closed while the work runs; the
+        # callbacks are then skipped instead of touching a deleted widget.
+        super().__init__(None)
+        self._parent_widget = parent
+        self._fn = fn
+        self._on_success = on_success
+        self._on_failure = on_failure
+        self._label = progress_label or "Working…"
+        self._cancellable = cancellable
+        self._signals = _Signals()
+        self.progress = Progress(self._signals.progressed.emit)
+        self.dialog: QProgressDialog | None = None
+        self.done = False
+        self._last = (0, 0, "")
+        # Bound methods of a QObject on the GUI thread: Qt queues the calls to this thread.
+        self._signals.progressed.connect(self._on_progress)
+        self._signals.succeeded.connect(self._on_succeeded)
+        self._signals.failed.connect(self._on_failed)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._show_dialog)
+
+    def start(self, pool: QThreadPool) -> None:
+        self._timer.start(PROGRESS_DELAY_MS)
+        fn, progress, signals = self._fn, self.progress, self._signals
+
+        def run() -> None:  # on a pool thread: touches nothing but its own arguments
+            try:
+                result = fn(progress)
+            except CANCELLED:
+                signals.failed.emit(Cancelled())
+            except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread, never lost
+                signals.failed.emit(exc)
+            else:
+                signals.succeeded.emit(result)
+
+        pool.start(run)
+
+    def _parent_alive(self) -> bool:
+        return self._parent_widget is None or shiboken6.isValid(self._parent_widget)
+
+    @Slot()
+    def _show_dialog(self) -> None:
+        if self.done or not self._parent_alive():
+            return
+        dialog = QProgressDialog(self._label, "Cancel", 0, 0, self._parent_widget)
+        dialog.setObjectName("workerProgress")
+        dialog.setWindowTitle("Please wait")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(0)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.setMinimumWidth(360)
+        if not self._cancellable:
+            dialog.setCancelButton(None)
+        dialog.canceled.connect(self._on_cancel)
+        self.dialog = dialog
+        self._apply_progress(*self._last)
+        dialog.show()
+
+    @Slot()
+    def _on_cancel(self) -> None:
+        self.progress.cancel()
+        if self.dialog is not None:
+            self.dialog.setLabelText("Cancelling…")
+
+    @Slot(int, int, str)
+    def _on_progress(self, done: int, total: int, text: str) -> None:
+        self._last = (done, total, text or self._last[2])
+        self._apply_progress(*self._last)
+
+    def _apply_progress(self, done: int, total: int, text: str) -> None:
+        if self.dialog is None or self.progress.cancelled:
+            return
+        self.dialog.setMaximum(max(total, 0))
+        self.dialog.setValue(min(done, total) if total > 0 else 0)
+        if text:
+            self.dialog.setLabelText(text)
+
+    def _close(self) -> None:
+        self.done = True
+        self._timer.stop()
+        if self.dialog is not None:
+            self.dialog.close()
+            self.dialog.deleteLater()
+            self.dialog = None
+
+    @Slot(object)
+    def _on_succeeded(self, result: T) -> None:
+        self._close()
+        try:
+            if self._parent_alive():
+                self._on_success(result)
+        finally:
+            self._finish()
+
+    @Slot(object)
+    def _on_failed(self, exc: BaseException) -> None:
+        self._close()
+        try:
+            if isinstance(exc, Cancelled):
+                log.info("%s: cancelled", self._label)
+            elif not self._parent_alive():
+                log.error("Background work failed after its window closed", exc_info=_info(exc))
+            elif self._on_failure is not None:
+                if not isinstance(exc, SmgovError):
+                    log.error("Background work failed", exc_info=_info(exc))
+                self._on_failure(exc)
+            else:
+                show_error(self._parent_widget, exc)
+        finally:
+            self._finish()
+
+    def _finish(self) -> None:
+        _running.discard(self)
+        self.finished.emit()
+        self.deleteLater()
+
+
+def _info(exc: BaseException) -> tuple[type[BaseException], BaseException, Any]:
+    return (type(exc), exc, exc.__traceback__)
+
+
+# Tasks are kept referenced while they run: a parentless Task would otherwise be collected.
+_running: set[Task[Any]] = set()
+
+
+def run_in_background(
+    parent: QWidget | None,
+    fn: Callable[[Progress], T],
+    *,
+    on_success: Callable[[T], Any],
+    on_failure: Callable[[BaseException], Any] | None = None,
+    progress_label: str | None = None,
+    cancellable: bool = False,
+) -> Task[T]:
+    """Run ``fn(progress)`` on the thread pool; call back on the GUI thread.
+
+    ``on_failure`` replaces the default handling (an error message box); a cancelled task
+    (``Progress.check()`` raised) calls neither callback. Returns the task, whose ``finished``
+    signal fires after the callback ran (tests wait on it).
+    """
+    task: Task[T] = Task(parent, fn, on_success, on_failure, progress_label, cancellable)
+    _running.add(task)
+    task.start(QThreadPool.globalInstance())
+    return task
+
+
+def running_tasks() -> int:
+    """How many tasks have not called back yet (the app waits for them before it exits)."""
+    return len(_running)

@@ -1,0 +1,403 @@
+"""The Permissions tab as a person uses it: the matrix, its colours and filters, granting,
+changing and revoking roles from a cell's menu, and what those who may not see instead."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QComboBox, QDialog, QInputDialog, QMenu, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from desktop.enums import PageRole, PersonKind, Platform
+from desktop.models import Account, AccountRole, Campaign
+from desktop.models.base import new_id
+from desktop.services.campaigns import CampaignService
+from desktop.services.people import PeopleService, PersonInput
+from desktop.services.permission_matrix import Violation
+from desktop.services.roles import RoleService
+from desktop.views.permissions.grant_dialog import ThirdPartyGrantDialog
+from desktop.views.permissions.matrix_model import VIOLATION_COLOURS
+from desktop.views.permissions.permissions_tab import PermissionsTab
+from tests.factories import Cast
+from tests.views.conftest import wait_for_tasks
+
+TODAY = date(2026, 11, 18)
+BUSINESS_ID = "1029384756"
+MANAGE_DENIED = (
+    "Creating accounts and granting or revoking roles needs the role Digital Strategy and "
+    "Operations or Administrator"
+)
+TabMaker = Callable[[str], PermissionsTab]
+
+
+@pytest.fixture
+def make_tab(cast: Cast, qtbot: QtBot) -> Iterator[TabMaker]:
+    def make(who: str) -> PermissionsTab:
+        tab = PermissionsTab(cast.ctx(who))
+        qtbot.addWidget(tab)
+        tab.resize(1200, 700)
+        tab.show()
+        tab.refresh()
+        wait_for_tasks(qtbot)
+        return tab
+
+    yield make
+    wait_for_tasks(qtbot)  # work still running would outlive the test's database
+
+
+def _index(tab: PermissionsTab, person_id: uuid.UUID, account_id: uuid.UUID) -> QModelIndex:
+    row = tab.model.index_of_person(person_id)
+    column = next(i for i, a in enumerate(tab.model.accounts) if a.id == account_id)
+    assert row is not None
+    return tab.model.index(row, column)
+
+
+def _action(menu: QMenu, text: str) -> QAction:
+    for action in menu.actions():
+        if action.text().replace("&", "") == text:
+            return action
+        sub = action.menu()
+        if isinstance(sub, QMenu):
+            for inner in sub.actions():
+                if inner.text().replace("&", "") == text:
+                    return inner
+    raise AssertionError(f"no menu item {text!r} in {[a.text() for a in menu.actions()]}")
+
+
+def _choose(combo: QComboBox, value: object) -> None:
+    index = next(i for i in range(combo.count()) if combo.itemData(i) == value)
+    combo.setCurrentIndex(index)
+
+
+def _campaign(cast: Cast, ends_on: date = TODAY + timedelta(days=30)) -> Campaign:
+    return CampaignService(cast.ctx("officer")).create(
+        "Flu shots 2026", cast.health.id, "Prairie Ads Inc.", ends_on - timedelta(days=60), ends_on
+    )
+
+
+def _plant(cast: Cast, who: str, account: Account, role: PageRole, **kw: object) -> uuid.UUID:
+    grant = AccountRole(
+        id=new_id(),
+        person_id=cast.people[who].id,
+        account_id=account.id,
+        role=role,
+        granted_at=cast.clock() - timedelta(days=60),
+        **kw,
+    )
+    with cast.db.write() as s:
+        s.add(grant)
+    return grant.id
+
+
+# -- the matrix ----------------------------------------------------------------------------
+
+
+def test_matrix_shows_roles_and_colours_violations(cast: Cast, make_tab: TabMaker) -> None:
+    page = cast.account("SKHealth", Platform.FACEBOOK)
+    RoleService(cast.ctx("dso")).grant(cast.people["officer"].id, page.id, PageRole.EDITOR)
+    _plant(cast, "council", page, PageRole.ADMIN)
+    _plant(cast, "agency", page, PageRole.ADVERTISER, expires_on=TODAY - timedelta(days=2))
+    tab = make_tab("auditor")
+    officer = _index(tab, cast.people["officer"].id, page.id)
+    council = _index(tab, cast.people["council"].id, page.id)
+    agency = _index(tab, cast.people["agency"].id, page.id)
+    assert [officer.data(), council.data(), agency.data()] == ["Editor", "Admin", "Advertiser"]
+    background = Qt.ItemDataRole.BackgroundRole
+    assert officer.data(background) is None
+    assert council.data(background) == VIOLATION_COLOURS[Violation.EXTRA_FACEBOOK_ADMIN][0]
+    assert agency.data(background) == VIOLATION_COLOURS[Violation.PAST_REVOCATION][0]
+    # The legend counts each kind of violation.
+    assert tab.legend[Violation.EXTRA_FACEBOOK_ADMIN].text.text() == "Extra Facebook admin (1)"
+    assert tab.legend[Violation.PAST_REVOCATION].text.text() == (
+        "Access past its revocation date (1)"
+    )
+    assert tab.legend[Violation.PERSONAL_EMAIL].text.text() == "Personal e-mail holding a role (0)"
+    tab.table.setCurrentIndex(council)
+    assert tab.info.text() == (
+        "Council Person (employee) on Facebook @SKHealth: Admin. ⚠ Extra Facebook admin."
+    )
+
+
+def test_filter_by_person_kind(cast: Cast, make_tab: TabMaker, qtbot: QtBot) -> None:
+    page = cast.account()
+    contractor = PeopleService(cast.ctx("admin")).add(
+        PersonInput("cora", "Cora Contractor", "cora@gov.sk.ca", kind=PersonKind.CONTRACTOR)
+    )
+    RoleService(cast.ctx("dso")).grant(contractor.id, page.id, PageRole.EDITOR)
+    tab = make_tab("officer")
+    assert tab.model.rowCount() == len(cast.people) + 1
+    tab.kind.setCurrentIndex(tab.kind.findText("Contractors"))
+    wait_for_tasks(qtbot)
+    assert [p.name for p in tab.model.people] == ["Cora Contractor"]
+    assert _index(tab, contractor.id, page.id).data() == "Editor"
+    tab.kind.setCurrentIndex(tab.kind.findText("Agency staff"))
+    wait_for_tasks(qtbot)
+    assert [p.name for p in tab.model.people] == ["Agency Person"]
+    assert tab.summary.text() == "1 person × 1 account · 0 roles"
+
+
+def test_filter_by_ministry_and_platform_and_holders(
+    cast: Cast, make_tab: TabMaker, qtbot: QtBot
+) -> None:
+    health = cast.account("SKHealth")
+    cast.account("SKHealthX", Platform.X)
+    env = cast.account("SKEnv", ministry_id=cast.environment.id)
+    RoleService(cast.ctx("dso")).grant(cast.people["officer2"].id, env.id, PageRole.EDITOR)
+    tab = make_tab("officer")
+    _choose(tab.ministry, cast.environment.id)
+    wait_for_tasks(qtbot)
+    assert [a.label for a in tab.model.accounts] == ["Facebook @SKEnv"]
+    tab.ministry.setCurrentIndex(0)
+    _choose(tab.platform, Platform.FACEBOOK)
+    wait_for_tasks(qtbot)
+    assert {a.id for a in tab.model.accounts} == {health.id, env.id}
+    tab.holders_only.setChecked(True)
+    wait_for_tasks(qtbot)
+    assert [p.name for p in tab.model.people] == ["Officer2 Person"]
+
+
+def test_search_finds_a_person(cast: Cast, make_tab: TabMaker) -> None:
+    cast.account()
+    tab = make_tab("officer")
+    assert tab.search_field() is tab.search
+    tab.search.setText("dso")
+    assert [p.name for p in tab.model.people] == ["Dso Person"]
+
+
+# -- granting, changing, revoking -----------------------------------------------------------
+
+
+def test_granting_through_the_context_menu_adds_the_cell(
+    cast: Cast, make_tab: TabMaker, qtbot: QtBot
+) -> None:
+    page = cast.account()
+    tab = make_tab("dso")
+    index = _index(tab, cast.people["officer"].id, page.id)
+    assert index.data() == ""
+    menu = tab.cell_menu(index)
+    assert menu is not None
+    editor = _action(menu, "Editor")
+    assert editor.isEnabled()
+    editor.trigger()
+    wait_for_tasks(qtbot)
+    cell = _index(tab, cast.people["officer"].id, page.id)
+    assert cell.data() == "Editor"
+    assert tab.table.currentIndex() == cell
+    assert tab.message.text() == "Officer Person is now Editor on Facebook @SKHealth."
+    rows = RoleService(cast.ctx("auditor")).active_roles(account_id=page.id)
+    assert [(r.person_name, r.role) for r in rows] == [("Officer Person", PageRole.EDITOR)]
+
+
+def _grant_dialog(
+    monkeypatch: pytest.MonkeyPatch, qtbot: QtBot, business_id: str
+) -> list[dict[str, object]]:
+    """Patch the dialog: wait for its campaigns, type the Business ID, press Grant; record
+    what the person saw (the tab deletes the dialog once it closes)."""
+    seen: list[dict[str, object]] = []
+
+    def run(dialog: ThirdPartyGrantDialog) -> int:
+        qtbot.waitUntil(dialog.grant_button.isEnabled)
+        dialog.business_id.setText(business_id)
+        dialog.grant_button.click()
+        wait_for_tasks(qtbot)
+        seen.append(
+            {
+                "campaign": dialog.campaign.currentData(),
+                "expires": dialog.expires.date().toPython(),
+                "result": dialog.result(),
+                "error": dialog.error.text(),
+                "invalid": dialog.business_id.property("invalid"),
+                "can_retry": dialog.grant_button.isEnabled(),
+            }
+        )
+        return int(dialog.result())
+
+    monkeypatch.setattr(ThirdPartyGrantDialog, "exec", run)
+    return seen
+
+
+def test_agency_grant_asks_for_campaign_and_expiry(
+    cast: Cast, make_tab: TabMaker, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = cast.account()
+    campaign = _campaign(cast)
+    seen = _grant_dialog(monkeypatch, qtbot, BUSINESS_ID)
+    tab = make_tab("dso")
+    menu = tab.cell_menu(_index(tab, cast.people["agency"].id, page.id))
+    assert menu is not None
+    _action(menu, "Advertiser…").trigger()
+    wait_for_tasks(qtbot)
+    # The campaign of the account's ministry is chosen; access ends 14 days after it.
+    assert seen[0]["campaign"] == campaign.id
+    assert seen[0]["expires"] == date(2027, 1, 1)
+    assert seen[0]["result"] == QDialog.DialogCode.Accepted
+    cell = _index(tab, cast.people["agency"].id, page.id)
+    assert cell.data() == "Advertiser"
+    assert "Business ID: 1029384756" in cell.data(Qt.ItemDataRole.ToolTipRole)
+    assert "Access ends: 1 Jan 2027" in cell.data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_agency_grant_requires_a_business_id(
+    cast: Cast, make_tab: TabMaker, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = cast.account()
+    _campaign(cast)
+    seen = _grant_dialog(monkeypatch, qtbot, "")
+    tab = make_tab("dso")
+    menu = tab.cell_menu(_index(tab, cast.people["agency"].id, page.id))
+    assert menu is not None
+    _action(menu, "Advertiser…").trigger()
+    wait_for_tasks(qtbot)
+    assert seen[0]["result"] != QDialog.DialogCode.Accepted
+    assert str(seen[0]["error"]).startswith(
+        "Third parties need a Facebook Business ID or X advertiser access"
+    )
+    assert seen[0]["invalid"] is True
+    assert seen[0]["can_retry"] is True
+    assert _index(tab, cast.people["agency"].id, page.id).data() == ""
+
+
+def test_change_and_revoke_from_the_menu(
+    cast: Cast, make_tab: TabMaker, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = cast.account()
+    grant = RoleService(cast.ctx("dso")).grant(
+        cast.people["officer"].id, page.id, PageRole.EDITOR
+    )
+    tab = make_tab("admin")
+    index = _index(tab, cast.people["officer"].id, page.id)
+    menu = tab.cell_menu(index)
+    assert menu is not None
+    change = _action(menu, "Change role to")
+    assert change.menu() is not None
+    assert "Editor" not in [a.text() for a in change.menu().actions()]  # type: ignore[union-attr]
+    _action(menu, "Moderator").trigger()
+    wait_for_tasks(qtbot)
+    assert _index(tab, cast.people["officer"].id, page.id).data() == "Moderator"
+
+    asked: list[str] = []
+
+    def answer(_parent: object, _title: str, label: str, *a: object, **kw: object) -> tuple:
+        asked.append(label)
+        return ("Left the branch", True)
+
+    monkeypatch.setattr(QInputDialog, "getText", answer)
+    menu = tab.cell_menu(_index(tab, cast.people["officer"].id, page.id))
+    assert menu is not None
+    _action(menu, "Revoke access…").trigger()
+    wait_for_tasks(qtbot)
+    assert asked[0].startswith("Revoke Officer Person's Moderator role on Facebook @SKHealth?")
+    assert _index(tab, cast.people["officer"].id, page.id).data() == ""
+    assert RoleService(cast.ctx("admin")).active_roles(account_id=page.id) == []
+    assert grant.id not in {c.account_role_id for c in tab.model.matrix.cells.values()}  # type: ignore[union-attr]
+
+
+def test_cancelling_the_revoke_keeps_the_role(
+    cast: Cast, make_tab: TabMaker, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = cast.account()
+    RoleService(cast.ctx("dso")).grant(cast.people["officer"].id, page.id, PageRole.EDITOR)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **kw: ("", False))
+    tab = make_tab("dso")
+    tab.table.setCurrentIndex(_index(tab, cast.people["officer"].id, page.id))
+    tab._on_delete_key()
+    wait_for_tasks(qtbot)
+    assert len(RoleService(cast.ctx("dso")).active_roles(account_id=page.id)) == 1
+
+
+def test_a_refused_change_is_shown(
+    cast: Cast, make_tab: TabMaker, qtbot: QtBot, boxes: list[QMessageBox]
+) -> None:
+    page = cast.account()
+    RoleService(cast.ctx("dso")).grant(cast.people["officer"].id, page.id, PageRole.EDITOR)
+    tab = make_tab("dso")
+    menu = tab.cell_menu(_index(tab, cast.people["officer"].id, page.id))
+    assert menu is not None
+    _action(menu, "Admin").trigger()
+    wait_for_tasks(qtbot)
+    assert boxes[0].text().startswith("Officer Person cannot be Admin of Facebook @SKHealth.")
+    assert _index(tab, cast.people["officer"].id, page.id).data() == "Editor"
+
+
+def test_no_grant_on_an_account_that_is_not_live(cast: Cast, make_tab: TabMaker) -> None:
+    page = cast.account()
+    _plant(cast, "officer2", page, PageRole.EDITOR)
+    with cast.db.write() as s:
+        s.get_one(Account, page.id).status = "suspended"  # type: ignore[assignment]
+    tab = make_tab("dso")
+    menu = tab.cell_menu(_index(tab, cast.people["officer"].id, page.id))
+    assert menu is not None
+    editor = _action(menu, "Editor")
+    assert not editor.isEnabled()
+    assert editor.toolTip() == (
+        "Facebook @SKHealth is suspended; roles are granted only on approved or active accounts."
+    )
+
+
+@pytest.mark.parametrize("who", ["officer", "comms", "dci", "council", "minister", "auditor"])
+def test_who_may_not_grant_sees_why(cast: Cast, make_tab: TabMaker, who: str) -> None:
+    page = cast.account()
+    RoleService(cast.ctx("dso")).grant(cast.people["officer"].id, page.id, PageRole.EDITOR)
+    _plant(cast, "agency", page, PageRole.ADVERTISER, expires_on=TODAY - timedelta(days=1))
+    tab = make_tab(who)
+    empty = tab.cell_menu(_index(tab, cast.people["dci"].id, page.id))
+    held = tab.cell_menu(_index(tab, cast.people["officer"].id, page.id))
+    assert empty is not None
+    assert held is not None
+    for action in (_action(empty, "Editor"), _action(held, "Revoke access…")):
+        assert not action.isEnabled()
+        assert action.toolTip().startswith(MANAGE_DENIED)
+    assert not tab.revoke_due.isEnabled()
+    assert tab.revoke_due.toolTip().startswith(MANAGE_DENIED)
+
+
+def test_agency_staff_are_told_they_cannot_read_the_matrix(
+    cast: Cast, make_tab: TabMaker, boxes: list[QMessageBox]
+) -> None:
+    tab = make_tab("agency")
+    assert tab.model.rowCount() == 0
+    assert tab.info.text().startswith("Reading the whole register needs the role")
+    assert boxes == []  # said in the tab, not in a box at every refresh
+
+
+def test_revoke_due_third_party_access(
+    cast: Cast, make_tab: TabMaker, qtbot: QtBot, boxes: list[QMessageBox]
+) -> None:
+    page = cast.account()
+    _plant(cast, "agency", page, PageRole.ADVERTISER, expires_on=TODAY - timedelta(days=1))
+    tab = make_tab("dso")
+    assert tab.revoke_due.isEnabled()
+    assert tab.revoke_due.text().replace("&", "") == "Revoke due third-party access (1)"
+    tab.revoke_due.click()
+    wait_for_tasks(qtbot)
+    assert boxes[0].text() == "Revoke the 1 access grant(s) whose expiry date has passed?"
+    assert _index(tab, cast.people["agency"].id, page.id).data() == ""
+    assert tab.message.text() == "Revoked 1 third-party access grant(s) past their expiry date."
+    assert not tab.revoke_due.isEnabled()
+    assert tab.revoke_due.toolTip() == "No access is past its expiry date."
+
+
+# -- opening a record ----------------------------------------------------------------------
+
+
+def test_show_record_selects_a_grant_hidden_by_the_filters(
+    cast: Cast, make_tab: TabMaker, qtbot: QtBot
+) -> None:
+    page = cast.account()
+    grant = RoleService(cast.ctx("dso")).grant(
+        cast.people["officer"].id, page.id, PageRole.EDITOR
+    )
+    tab = make_tab("auditor")
+    tab.kind.setCurrentIndex(tab.kind.findText("Agency staff"))
+    wait_for_tasks(qtbot)
+    tab.show_record("account_role", grant.id)
+    wait_for_tasks(qtbot)
+    assert tab.kind.currentData() is None
+    assert tab.table.currentIndex() == _index(tab, cast.people["officer"].id, page.id)
+    tab.show_record("person", str(cast.people["dso"].id))
+    assert tab.table.currentIndex().row() == tab.model.index_of_person(cast.people["dso"].id)
