@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
+
 from desktop.enums import AppRole, MinistryKind, PersonKind, Platform, PostingTool
 from desktop.models import Account, Ministry, Person
 from desktop.services.accounts import AccountInput, AccountService
@@ -83,3 +85,13 @@ def make_cast(db: Database, clock: Callable[[], datetime]) -> Cast:
 
 def new_uuid() -> uuid.UUID:
     return uuid.uuid4()
+
+
+def load_cast(db: Database, clock: Callable[[], datetime]) -> Cast:
+    """The cast as stored in ``db`` (after its rows were restored from a snapshot)."""
+    with db.read() as session:
+        ministries = {m.code: m for m in session.scalars(select(Ministry))}
+        people = {p.login: p for p in session.scalars(select(Person))}
+        return Cast(
+            db, clock, ministries["HEA"], ministries["ENV"], {k: people[k] for k in ROLE_CAST}
+        )

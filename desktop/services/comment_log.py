@@ -1,18 +1,12 @@
-"""The comment log as the Comments tab reads it: filtered, SQL-sorted pages by keyset, cheap
-counts, a jump to any row, and one comment's detail. Read-only: nothing here is audited.
-
-Keyset paging: a page is ``WHERE (sort…, id) > (last row's sort…, id) ORDER BY sort…, id
-LIMIT n`` (reversed for descending), so page 5,000 costs what page 1 costs. Every sort key
-has an index whose leading columns are its sort columns (``ix_comments_received``,
-``ix_comments_status_ack_due``, …); the account sort walks the accounts by label and each
-account's comments through ``ix_comments_account_received``.
+"""The comment log as the Comments tab reads it: filtered, SQL-sorted pages by keyset, capped
+counts, a jump to any row, one comment's detail. Read-only: nothing here is audited.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Literal
@@ -22,11 +16,12 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 from sqlalchemy.sql.selectable import Join
 
-from desktop.enums import BanStatus, CommentKind, CommentStatus, Platform
+from desktop.enums import CommentKind, CommentStatus
 from desktop.errors import DomainError, NotFound
-from desktop.models import Account, Ban, Comment, Ministry, Person, Response, Strike
+from desktop.models import Account, Comment, Ministry, Person
 from desktop.services.authz import Permission, require
 from desktop.services.clock import OPEN_STATUSES
+from desktop.services.comment_detail import CommentDetail, load_detail
 from desktop.services.context import Actor, ServiceContext, load_settings, resolve_actor
 
 PAGE_SIZE = 200
@@ -96,49 +91,6 @@ class Page:
     next_cursor: Cursor | None  # None: this was the last page
 
 
-@dataclass(frozen=True)
-class ResponseView:
-    method: str
-    text: str
-    link_url: str
-    phone: str
-    responded_at: datetime
-    responder: str
-    restricted_topics_cleared: bool
-    high_profile_referral: bool
-
-
-@dataclass(frozen=True)
-class StrikeView:
-    category: str
-    recorded_at: datetime
-    recorded_by: str
-    evidence_text: str
-    this_comment: bool
-
-
-@dataclass(frozen=True)
-class CommentDetail:
-    row: CommentRow
-    text: str
-    url: str
-    author_handle: str
-    account_id: uuid.UUID
-    platform: Platform
-    ministry_id: uuid.UUID | None
-    ministry_name: str
-    assignee_id: uuid.UUID | None
-    logged_by: str
-    clock_start_at: datetime
-    closed_at: datetime | None
-    close_reason: str | None
-    hidden_category: str | None
-    commenter_id: uuid.UUID | None
-    responses: list[ResponseView] = field(default_factory=list)
-    strikes: list[StrikeView] = field(default_factory=list)  # the commenter's, newest first
-    active_bans: int = 0
-
-
 _Col = InstrumentedAttribute[Any]
 
 
@@ -194,6 +146,15 @@ def _after(cols: Sequence[_Col], cursor: Cursor, descending: bool) -> Any:
 
 
 class CommentLogService:
+    """Never loads the table: every call reads at most one page of rows.
+
+    A page is ``WHERE (sort…, id) > (last row's sort…, id) ORDER BY sort…, id LIMIT n``
+    (reversed for descending), so page 5,000 costs what page 1 costs. Each sort key has an
+    index led by its sort columns (``ix_comments_received``, ``ix_comments_status_ack_due``…);
+    the account sort walks the accounts by label, then each one's comments through
+    ``ix_comments_account_received``.
+    """
+
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
 
@@ -216,7 +177,7 @@ class CommentLogService:
             found = session.execute(keys).all()
             more = len(found) > limit
             found = found[:limit]
-            rows = _rows(session, [r[0] for r in found])
+            rows = rows_for(session, [r[0] for r in found])
         # The detail query's join order is the database's choice; the page order is the keys'.
         order = {key[0]: i for i, key in enumerate(found)}
         rows.sort(key=lambda r: order[r.id])
@@ -237,8 +198,8 @@ class CommentLogService:
     ) -> Cursor | None:
         """The cursor that makes ``page`` start at row ``n`` (0-based); None for row 0.
 
-        OFFSET walks only the sort index (the keys query reads no row data); the rows
-        themselves are then fetched by keyset from there.
+        OFFSET runs on the keys query alone (for the three time sorts an index-only scan);
+        the rows themselves are then fetched by keyset from there.
         """
         if n <= 0:
             return None
@@ -344,61 +305,17 @@ class CommentLogService:
         """The comment with its row, responses, and the commenter's strikes and bans."""
         with self.ctx.read() as session:
             self._reader(session)
-            comment = session.get(Comment, comment_id)
-            rows = _rows(session, [comment_id])
-            if comment is None or not rows:
+            rows = rows_for(session, [comment_id])
+            if not rows:
                 raise NotFound(f"Comment {comment_id} does not exist (it may have been removed).")
-            account = session.get(Account, comment.account_id)
-            assert account is not None
-            ministry = session.get(Ministry, comment.routed_ministry_id or account.ministry_id)
-            logged_by = session.get(Person, comment.logged_by_id) if comment.logged_by_id else None
-            responder = aliased(Person)
-            responses = [
-                ResponseView(
-                    r.method.label,
-                    r.text,
-                    r.link_url,
-                    r.phone,
-                    r.responded_at,
-                    name or "",
-                    r.restricted_topics_cleared,
-                    r.high_profile_referral,
-                )
-                for r, name in session.execute(
-                    select(Response, responder.name)
-                    .outerjoin(responder, responder.id == Response.responder_id)
-                    .where(Response.comment_id == comment_id)
-                    .order_by(Response.responded_at, Response.id)
-                )
-            ]
-            strikes, bans = _strikes(session, comment, account.platform)
-        return CommentDetail(
-            row=rows[0],
-            text=comment.text,
-            url=comment.url,
-            author_handle=comment.author_handle,
-            account_id=comment.account_id,
-            platform=account.platform,
-            ministry_id=ministry.id if ministry else None,
-            ministry_name=ministry.name if ministry else "",
-            assignee_id=comment.assignee_id,
-            logged_by=logged_by.name if logged_by else "",
-            clock_start_at=comment.clock_start_at,
-            closed_at=comment.closed_at,
-            close_reason=comment.close_reason.value if comment.close_reason else None,
-            hidden_category=comment.hidden_category.label if comment.hidden_category else None,
-            commenter_id=comment.commenter_id,
-            responses=responses,
-            strikes=strikes,
-            active_bans=bans,
-        )
+            return load_detail(session, rows[0])
 
 
 def _ordered(cols: Sequence[_Col], descending: bool) -> list[Any]:
     return [col.desc() if descending else col.asc() for col in cols]
 
 
-def _rows(session: Session, ids: list[uuid.UUID]) -> list[CommentRow]:
+def rows_for(session: Session, ids: list[uuid.UUID]) -> list[CommentRow]:
     """The displayed columns of these comments: a join on at most one page of ids."""
     if not ids:
         return []
@@ -459,46 +376,3 @@ def _excerpt(text: str) -> str:
     if len(text) > EXCERPT_CHARS or len(flat) > EXCERPT_CHARS:
         return flat[: EXCERPT_CHARS - 1].rstrip() + "…"
     return flat
-
-
-def _strikes(
-    session: Session, comment: Comment, platform: Platform
-) -> tuple[list[StrikeView], int]:
-    recorder = aliased(Person)
-    if comment.commenter_id is not None:
-        which: ColumnElement[bool] = or_(
-            Strike.comment_id == comment.id,
-            and_(Strike.commenter_id == comment.commenter_id, Strike.platform == platform),
-        )
-    else:
-        which = Strike.comment_id == comment.id
-    strikes = [
-        StrikeView(
-            s.category.label,
-            s.recorded_at,
-            name or "",
-            s.evidence_text,
-            s.comment_id == comment.id,
-        )
-        for s, name in session.execute(
-            select(Strike, recorder.name)
-            .outerjoin(recorder, recorder.id == Strike.recorded_by_id)
-            .where(which)
-            .order_by(Strike.recorded_at.desc(), Strike.id)
-        )
-    ]
-    bans = 0
-    if comment.commenter_id is not None:
-        bans = int(
-            session.scalar(
-                select(func.count())
-                .select_from(Ban)
-                .where(
-                    Ban.commenter_id == comment.commenter_id,
-                    Ban.platform == platform,
-                    Ban.status == BanStatus.ACTIVE,
-                )
-            )
-            or 0
-        )
-    return strikes, bans

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDateTime, Qt, Slot
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
+    QGridLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -41,9 +41,14 @@ from desktop.views.worker import Progress, run_in_background
 NO_OWNER = "(no accountable owner yet)"
 # What a new account is recorded as: proposing needs an approval; DSO may register the rest.
 NEW_STATUSES = (
-    (AccountStatus.PROPOSED, "Proposed: it needs a new-account approval"),
-    (AccountStatus.APPROVED, "Approved: DSO will create it"),
-    (AccountStatus.ACTIVE, "Active: it already exists on the platform"),
+    (AccountStatus.PROPOSED, "Proposed (needs approval)"),
+    (AccountStatus.APPROVED, "Approved (DSO creates it)"),
+    (AccountStatus.ACTIVE, "Active (already exists)"),
+)
+NEW_STATUS_TIP = (
+    "A proposed account goes through the new-account approval: business case, DSO alignment "
+    "and Executive Council. DSO records accounts it created after approval as approved or "
+    "active."
 )
 
 
@@ -111,13 +116,34 @@ class FieldErrors:
             widget = self.fields[field]
             _set_invalid(widget, True)
             widget.setFocus()
+            _fit_height(parent)
             return
         self.general.setText(exc.message)
         self.general.show()
+        _fit_height(parent)
 
     def message(self, field: str) -> str:
         label = self.labels.get(field)
         return label.text() if label is not None and not label.isHidden() else ""
+
+
+def _fit_height(window: QWidget) -> None:
+    """Grow the dialog to fit a message that wrapped onto several lines.
+
+    A top-level window's minimum size ignores word-wrapped labels (Qt's height-for-width),
+    so without this the message is squeezed over the fields below it.
+    """
+    layout = window.layout()
+    if layout is None:
+        return
+    layout.activate()
+    needed = (
+        layout.totalHeightForWidth(window.width())
+        if layout.hasHeightForWidth()
+        else layout.totalSizeHint().height()
+    )
+    if needed > window.height():
+        window.resize(window.width(), needed)
 
 
 def _general_error_label() -> QLabel:
@@ -166,6 +192,7 @@ class AccountDialog(QDialog):
         self.status = QComboBox()
         for status, text in NEW_STATUSES:
             self.status.addItem(text, status)
+        self.status.setToolTip(NEW_STATUS_TIP)
         self.purpose = QPlainTextEdit()
         self.purpose.setPlaceholderText("What the account is for and who it serves")
         self.purpose.setFixedHeight(64)
@@ -182,7 +209,11 @@ class AccountDialog(QDialog):
         self.tool_hint = QLabel("X accounts must be managed through TweetDeck / X Pro.")
         self.tool_hint.setProperty("role", "muted")
         self.tool_hint.setWordWrap(True)
-        self.is_international = QCheckBox("International account (posts for audiences abroad)")
+        self.is_international = QCheckBox("International account")
+        self.is_international.setToolTip(
+            "Posts for audiences abroad; the same rules apply, with its language and "
+            "cultural notes recorded."
+        )
         self.is_international.toggled.connect(self._on_international_toggled)
         self.language = QLineEdit()
         self.language.setPlaceholderText("e.g. Mandarin")
@@ -194,31 +225,52 @@ class AccountDialog(QDialog):
         self.error = _general_error_label()
         self.errors = FieldErrors(self.error)
         w = self.errors.wrap
-        left = QFormLayout()
-        left.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        left.addRow("&Platform", w("platform", self.platform))
-        left.addRow("&Handle", w("handle", self.handle))
-        left.addRow("&Display name", w("display_name", self.display_name))
-        left.addRow("Account &URL", w("url", self.url))
-        left.addRow("&Ministry", w("ministry_id", self.ministry))
-        if row is None:
-            left.addRow("&Record as", w("status", self.status))
-        left.addRow("P&urpose", w("purpose", self.purpose))
-        right = QFormLayout()
-        right.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        right.addRow("Government &e-mail", w("government_email", self.government_email))
-        right.addRow("Accountable &owner", w("owner_id", self.owner))
         tool_box = QWidget()
         tool_layout = QVBoxLayout(tool_box)
         tool_layout.setContentsMargins(0, 0, 0, 0)
         tool_layout.setSpacing(2)
         tool_layout.addWidget(w("posting_tool", self.posting_tool))
         tool_layout.addWidget(self.tool_hint)
-        right.addRow("Posting &tool", tool_box)
-        right.addRow("", self.is_international)
-        right.addRow("&Language", w("language", self.language))
-        right.addRow("Cultural &notes", w("cultural_notes", self.cultural_notes))
-        right.addRow("", self.is_central)
+        left: list[tuple[str, QWidget, QWidget]] = [
+            ("&Platform", w("platform", self.platform), self.platform),
+            ("&Handle", w("handle", self.handle), self.handle),
+            ("&Display name", w("display_name", self.display_name), self.display_name),
+            ("Account &URL", w("url", self.url), self.url),
+            ("&Ministry", w("ministry_id", self.ministry), self.ministry),
+        ]
+        if row is None:
+            left.append(("&Record as", w("status", self.status), self.status))
+        left.append(("P&urpose", w("purpose", self.purpose), self.purpose))
+        right: list[tuple[str, QWidget, QWidget]] = [
+            (
+                "Government &e-mail",
+                w("government_email", self.government_email),
+                self.government_email,
+            ),
+            ("Accountable &owner", w("owner_id", self.owner), self.owner),
+            ("Posting &tool", tool_box, self.posting_tool),
+            ("", self.is_international, self.is_international),
+            ("&Language", w("language", self.language), self.language),
+            ("Cultural &notes", w("cultural_notes", self.cultural_notes), self.cultural_notes),
+            ("", self.is_central, self.is_central),
+        ]
+        # One grid for both columns: a message under a field in one column moves the row
+        # beside it down too, so the two columns stay level.
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(10)
+        grid.setVerticalSpacing(6)
+        grid.setColumnMinimumWidth(2, 12)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(4, 1)
+        for column, rows in ((0, left), (3, right)):
+            for n, (text, cell, focus) in enumerate(rows):
+                if text:
+                    label = QLabel(text)
+                    label.setBuddy(focus)
+                    label.setContentsMargins(0, 5, 0, 0)  # level with the text in the box
+                    grid.addWidget(label, n, column, Qt.AlignmentFlag.AlignTop)
+                grid.addWidget(cell, n, column + 1, Qt.AlignmentFlag.AlignTop)
+        grid.setRowStretch(max(len(left), len(right)), 1)
         self.is_international.setObjectName("field_is_international")
         self.is_central.setObjectName("field_is_central")
         for widget, name in (
@@ -239,10 +291,6 @@ class AccountDialog(QDialog):
         ):
             widget.setAccessibleName(name)
 
-        columns = QHBoxLayout()
-        columns.setSpacing(20)
-        columns.addLayout(left, 1)
-        columns.addLayout(right, 1)
         intro = QLabel(
             "Every official account is tied to a government e-mail address (personal e-mail "
             "may not be used) and has an accountable owner, a real person."
@@ -258,7 +306,7 @@ class AccountDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addLayout(columns, 1)
+        layout.addLayout(grid, 1)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
 
@@ -396,8 +444,10 @@ class PasswordChangeDialog(QDialog):
         )
         intro.setWordWrap(True)
         intro.setProperty("role", "muted")
-        now = ctx.now().astimezone(self.zone).replace(tzinfo=None, second=0, microsecond=0)
-        self.changed_at = QDateTimeEdit(QDateTime(now))
+        now = ctx.now().astimezone(self.zone)
+        self.changed_at = QDateTimeEdit(
+            QDateTime(QDate(now.year, now.month, now.day), QTime(now.hour, now.minute))
+        )
         self.changed_at.setObjectName("passwordChangedAt")
         self.changed_at.setAccessibleName("When the password was changed")
         self.changed_at.setCalendarPopup(True)

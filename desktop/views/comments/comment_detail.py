@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QTextBrowser, QVBoxLayout, QWidget
 
-from desktop.services.comment_log import CommentDetail
+from desktop.services.comment_detail import CommentDetail
 
 EMPTY = "Select a comment in the list to see it here."
 

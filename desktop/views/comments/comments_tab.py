@@ -11,49 +11,36 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Slot
-from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
-    QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop.enums import AppRole, CloseReason, CommentStatus
+from desktop.enums import CloseReason
 from desktop.policy.settings import PolicySettings
-from desktop.services.authz import ALLOWED, Permission, can, denial
+from desktop.services.authz import ALLOWED, Permission, can
 from desktop.services.choices import Choice, ChoiceService
-from desktop.services.comment_log import COUNT_CAP, CommentDetail, CommentLogService, CommentRow
-from desktop.services.comments import WORKABLE, CommentService
+from desktop.services.comment_detail import CommentDetail
+from desktop.services.comment_log import COUNT_CAP, CommentLogService, CommentRow
+from desktop.services.comments import CommentService
 from desktop.services.context import Actor, ServiceContext
 from desktop.views.base_tab import BaseTab
+from desktop.views.comments.comment_actions import CommentActionBar
 from desktop.views.comments.comment_detail import CommentDetailPanel
 from desktop.views.comments.comment_filters import CommentFilterBar
 from desktop.views.comments.comment_log_model import (
-    COL_ACCOUNT,
-    COL_ACK_IN,
-    COL_ANSWER_IN,
-    COL_ASSIGNEE,
-    COL_AUTHOR,
-    COL_EXCERPT,
-    COL_FLAGS,
-    COL_KIND,
-    COL_MINISTRY,
-    COL_RECEIVED,
-    COL_STATUS,
     SORT_COLUMNS,
     SORT_KEYS,
     CommentLogModel,
     RowRole,
 )
+from desktop.views.comments.comment_table import comment_table
 from desktop.views.comments.log_comment_dialog import LogCommentDialog
 from desktop.views.comments.moderate_dialog import ModerateDialog
 from desktop.views.comments.respond_dialog import RespondDialog
@@ -66,20 +53,6 @@ CLOSE_REASONS = (
     CloseReason.NO_RESPONSE_NEEDED,
     CloseReason.REFERRED_TO_COMMUNICATIONS,
 )
-# Fit 1400 px with room for the excerpt; "Overdue 11h 12m" must not be cut.
-COLUMN_WIDTHS = {
-    COL_RECEIVED: 112,
-    COL_ACCOUNT: 150,
-    COL_MINISTRY: 80,
-    COL_AUTHOR: 112,
-    COL_EXCERPT: 240,
-    COL_KIND: 88,
-    COL_STATUS: 104,
-    COL_ASSIGNEE: 112,
-    COL_FLAGS: 92,
-    COL_ACK_IN: 136,
-    COL_ANSWER_IN: 136,
-}
 
 
 def close_reason_label(reason: CloseReason) -> str:
@@ -138,52 +111,24 @@ class CommentsTab(BaseTab):
         self.filters.extra.addWidget(self.count_label)
         self.filters.extra.addWidget(self.goto_button)
 
-        self.log_button = self._button("&Log comment", "logCommentButton", "Ctrl+N", "add")
-        self.respond_button = self._button("&Respond…", "respondButton", "Ctrl+R", "edit")
-        self.ack_button = self._button("Ac&knowledge", "acknowledgeButton")
-        self.assign_button = self._button("Assi&gn…", "assignButton")
-        self.close_button = self._button("&Close…", "closeButton")
-        self.moderate_button = self._button("Mo&derate…", "moderateButton", icon_name="warning")
-        self.log_button.setProperty("role", "primary")
+        self.action_bar = CommentActionBar()
+        self.log_button = self.action_bar.log_button
+        self.respond_button = self.action_bar.respond_button
+        self.ack_button = self.action_bar.ack_button
+        self.assign_button = self.action_bar.assign_button
+        self.close_button = self.action_bar.close_button
+        self.moderate_button = self.action_bar.moderate_button
+        self.permission_note = self.action_bar.note
+        self.action_buttons = self.action_bar.buttons
         self.log_button.clicked.connect(self._on_log)
         self.respond_button.clicked.connect(self._on_respond)
         self.ack_button.clicked.connect(self._on_acknowledge)
         self.assign_button.clicked.connect(self._on_assign)
         self.close_button.clicked.connect(self._on_close)
         self.moderate_button.clicked.connect(self._on_moderate)
-        self.permission_note = QLabel()
-        self.permission_note.setObjectName("permissionNote")
-        self.permission_note.setProperty("role", "muted")
-        self.permission_note.setWordWrap(True)
-        actions = QHBoxLayout()
-        actions.setSpacing(6)
-        for button in self.action_buttons:
-            actions.addWidget(button)
-        actions.addSpacing(12)
-        actions.addWidget(self.permission_note, 4)
-        actions.addStretch(1)
 
-        self.table = QTableView()
-        self.table.setObjectName("commentsTable")
-        self.table.setAccessibleName("Comment log")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table = comment_table(self.model)
         header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(False)
-        for column, width in COLUMN_WIDTHS.items():
-            header.resizeSection(column, width)
-        header.setSectionResizeMode(COL_EXCERPT, QHeaderView.ResizeMode.Stretch)
-        header.setSortIndicator(COL_RECEIVED, Qt.SortOrder.DescendingOrder)
-        header.setSortIndicatorShown(True)
-        self.table.setSortingEnabled(True)  # the model sorts in SQL
         header.sortIndicatorChanged.connect(self._on_sort_indicator)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self.table.doubleClicked.connect(self._on_double_clicked)
@@ -202,32 +147,8 @@ class CommentsTab(BaseTab):
         layout.setContentsMargins(12, 12, 12, 12)
         layout.setSpacing(8)
         layout.addWidget(self.filters)
-        layout.addLayout(actions)
+        layout.addWidget(self.action_bar)
         layout.addWidget(self.splitter, 1)
-
-    def _button(
-        self, text: str, name: str, shortcut: str | None = None, icon_name: str = ""
-    ) -> QPushButton:
-        from desktop.views.icons import icon
-
-        button = QPushButton(icon(icon_name), text) if icon_name else QPushButton(text)
-        button.setObjectName(name)
-        button.setAccessibleName(text.replace("&", "").rstrip("…"))
-        if shortcut:
-            # A button's shortcut works only while its tab is the one shown.
-            button.setShortcut(QKeySequence(shortcut))
-        return button
-
-    @property
-    def action_buttons(self) -> tuple[QPushButton, ...]:
-        return (
-            self.log_button,
-            self.respond_button,
-            self.ack_button,
-            self.assign_button,
-            self.close_button,
-            self.moderate_button,
-        )
 
     def search_field(self) -> QLineEdit | None:
         return self.filters.search
@@ -397,51 +318,11 @@ class CommentsTab(BaseTab):
     # -- who may do what -----------------------------------------------------------------
 
     def _update_actions(self) -> None:
-        reasons = self.action_reasons()
-        for button, reason in zip(self.action_buttons, reasons, strict=True):
-            button.setEnabled(reason is None)
-            button.setToolTip(reason or button.accessibleName())
-        refused = self._permission_refusal()
-        self.permission_note.setText(self._short_refusal() if refused else "")
-        self.permission_note.setToolTip(refused or "")
-        self.permission_note.setVisible(bool(refused))
-
-    def _short_refusal(self) -> str:
-        """One line beside the buttons; the full sentence is in every button's tooltip."""
-        if self.actor is None:
-            return "Loading who you are…"
-        held = ", ".join(r.label for r in AppRole if r in self.actor.roles) or "no role"
-        return f"Read-only: you hold {held}. Point at a button to see who may act."
-
-    def _permission_refusal(self) -> str | None:
-        if self.actor is None:
-            return "Loading who you are…"
-        return denial(self.actor.roles, Permission.HANDLE_COMMENTS)
+        self.action_bar.show_for(self.actor, self.detail.row if self.detail is not None else None)
 
     def action_reasons(self) -> tuple[str | None, ...]:
         """Why each action button is disabled (None: enabled), in button order."""
-        refused = self._permission_refusal()
-        if refused:
-            return (refused,) * len(self.action_buttons)
-        row = self.detail.row if self.detail is not None else None
-        if row is None:
-            pick = "Select a comment in the list first."
-            return (None, pick, pick, pick, pick, pick)
-        status = row.status.value
-        respond = ack = assign = close = moderate = None
-        if row.status not in WORKABLE:
-            respond = f"This comment is {status}; it cannot be answered any more."
-            assign = f"This comment is {status}; there is nothing left to assign."
-            close = f"This comment is already {status}."
-        if row.status != CommentStatus.NEW:
-            ack = (
-                "This comment was already acknowledged."
-                if row.acknowledged_at is not None
-                else f"This comment is {status}; only new comments are acknowledged."
-            )
-        if row.status in (CommentStatus.HIDDEN, CommentStatus.DELETED):
-            moderate = f"This comment is already {status}."
-        return (None, respond, ack, assign, close, moderate)
+        return self.action_bar.reasons
 
     def may_handle(self) -> bool:
         return self.actor is not None and can(self.actor.roles, Permission.HANDLE_COMMENTS)

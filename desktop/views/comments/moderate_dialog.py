@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from desktop.enums import BanKind, RemovalCategory
 from desktop.errors import DomainError
-from desktop.services.comment_log import CommentDetail
+from desktop.services.comment_detail import CommentDetail
 from desktop.services.comments import CommentService
 from desktop.services.context import ServiceContext
 from desktop.services.moderation import ModerationService, StrikeResult

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.enums import ResponseMethod, RestrictedTopic
-from desktop.services.comment_log import CommentDetail
+from desktop.services.comment_detail import CommentDetail
 from desktop.services.comments import CommentService
 from desktop.services.context import ServiceContext
 from desktop.views.comments.field_errors import FieldErrors, error_label
