@@ -24,6 +24,9 @@ class Comment(Versioned, Base):
         Index("ix_comments_status_answer_due", "status", "answer_due_at"),
         Index("ix_comments_account_received", "account_id", "received_at"),
         Index("ix_comments_assignee_status", "assignee_id", "status"),
+        # "Assigned to me" and the status filters, newest first, without sorting matches.
+        Index("ix_comments_assignee_received", "assignee_id", "received_at"),
+        Index("ix_comments_status_received", "status", "received_at"),
         Index("ix_comments_ministry_received", "routed_ministry_id", "received_at"),
         Index("ix_comments_emergency", "emergency_id"),
         Index("ix_comments_commenter", "commenter_id"),

@@ -19,6 +19,7 @@ from desktop.models import Account, Goal, Ministry, Person
 from desktop.policy.engagement import engagement_actions
 from desktop.policy.facts import LIVE_STATUSES
 from desktop.policy.periods import add_months
+from desktop.policy.settings import email_domain_allowed
 from desktop.services.accounts import AccountInput
 from desktop.services.approvals import ApprovalService, StepRow, TrackerRow
 from desktop.services.audit_service import AuditRow, AuditService
@@ -86,6 +87,7 @@ class AccountRow:
     status: AccountStatus
     status_reason: str
     government_email: str
+    email_allowed: bool  # on an allowed government domain (ACCOUNT_EMAIL_DOMAIN)
     owner_id: uuid.UUID | None
     owner_name: str | None
     owner_active: bool
@@ -241,6 +243,9 @@ class AccountListService:
                     status=account.status,
                     status_reason=account.status_reason,
                     government_email=account.government_email,
+                    email_allowed=email_domain_allowed(
+                        account.government_email, settings.allowed_email_domains
+                    ),
                     owner_id=account.owner_id,
                     owner_name=r.owner_name,
                     owner_active=bool(r.owner_active),

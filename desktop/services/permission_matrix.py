@@ -247,7 +247,8 @@ def _people(session: Session, f: MatrixFilter, domains: tuple[str, ...]) -> list
         select(Person, Ministry.code)
         .outerjoin(Ministry, Ministry.id == Person.ministry_id)
         .where(or_(Person.id.in_(holders), others))
-        .order_by(Person.name, Person.login)
+        # By ministry, as the accounts are: each ministry's roles form a block on the diagonal.
+        .order_by(Ministry.code.is_(None), Ministry.code, Person.name, Person.login)
     )
     if f.person_kind is not None:
         query = query.where(Person.kind == f.person_kind)

@@ -91,7 +91,9 @@ class Task(QObject, Generic[T]):
         self._on_failure = on_failure
         self._label = progress_label or "Working…"
         self._cancellable = cancellable
-        self._signals = _Signals()
+        # Owned by the task (GUI thread): the pool thread's closure may hold the last Python
+        # reference, and a QObject must not be destroyed on a thread it does not live on.
+        self._signals = _Signals(self)
         self.progress = Progress(self._signals.progressed.emit)
         self.dialog: QProgressDialog | None = None
         self.done = False

@@ -54,6 +54,7 @@ def test_rows_join_ministry_and_owner(inventory: Cast) -> None:
     assert (env.ministry_code, env.ministry_name) == ("ENV", "Ministry of Environment")
     assert env.owner_name == "Officer2 Person"
     assert env.government_email == "environment@gov.sk.ca"
+    assert env.email_allowed
     assert by_handle["HealthVideos"].owner_name is None
     assert by_handle["HealthVideos"].status == AccountStatus.PROPOSED
 
@@ -123,6 +124,23 @@ def test_next_evaluation_and_goals_status(inventory: Cast) -> None:
     )
     row = AccountListService(inventory.ctx("officer")).row(rows["SKHealth"].id, now)
     assert row.goals_status == "draft only"
+
+
+def test_an_address_off_the_allowed_domains_is_flagged(cast: Cast) -> None:
+    # Registered before the domain rule, or the domains setting changed since.
+    with cast.db.write() as session:
+        session.add(
+            Account(
+                id=new_id(),
+                platform=Platform.INSTAGRAM,
+                handle="HealthPhotos",
+                ministry_id=cast.health.id,
+                status=AccountStatus.ACTIVE,
+                government_email="health.photos@gmail.com",
+            )
+        )
+    (row,) = AccountListService(cast.ctx("officer")).rows(cast.clock())
+    assert not row.email_allowed
 
 
 def test_row_of_a_missing_account(inventory: Cast) -> None:

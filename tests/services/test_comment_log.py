@@ -165,6 +165,22 @@ def test_ministry_filter_falls_back_to_the_accounts_ministry(
     assert {r.ministry for r in rows} == {"HEA"}
 
 
+@pytest.mark.parametrize("descending", [False, True], ids=["ascending", "descending"])
+@pytest.mark.parametrize("key", list(SortKey))
+def test_ministry_pages_merge_routed_and_unrouted_in_order(
+    db: Database, service: CommentLogService, log: BulkLog, key: SortKey, descending: bool
+) -> None:
+    health = log.ministries["HEA"]
+    mine = _matching(db, lambda c, a: (c.routed_ministry_id or a.ministry_id) == health)
+    reference = [i for i in _reference_ids(db, key, descending) if i in mine]
+    query = CommentLogQuery(ministry_id=health, sort=key, descending=descending)
+    assert [r.id for r in _all(service, query, limit=13)] == reference
+    cursor = service.row_at_offset(query, 20)
+    assert [r.id for r in service.page(query, FIXED_NOW, cursor, 5).rows] == reference[20:25]
+    assert service.count(query) == len(reference)
+    assert service.count(query, cap=10) == 11
+
+
 def test_due_soon_and_overdue_at_a_fixed_time(db: Database, service: CommentLogService) -> None:
     soon = FIXED_NOW + timedelta(minutes=15)
 

@@ -240,8 +240,8 @@ def test_filter_by_ministry_and_platform(cast: Cast) -> None:
     RoleService(cast.ctx("dso")).grant(cast.people["officer"].id, env_fb.id, PageRole.EDITOR)
     env = _matrix(cast, ministry_id=cast.environment.id)
     assert [a.label for a in env.accounts] == ["Facebook @SKEnv"]
-    # The ministry's own people, and whoever holds a role on its accounts.
-    assert [p.name for p in env.people] == ["Officer Person", "Officer2 Person"]
+    # The ministry's own people, and whoever holds a role on its accounts; by ministry code.
+    assert [p.name for p in env.people] == ["Officer2 Person", "Officer Person"]
     facebook = _matrix(cast, platform=Platform.FACEBOOK)
     # By ministry code (ENV before HEA), then platform and handle.
     assert [a.id for a in facebook.accounts] == [env_fb.id, health_fb.id]

@@ -15,6 +15,7 @@ from desktop.services.account_list import AccountRow, PasswordLevel, password_le
 from desktop.views.accounts.account_table_model import (
     AMBER_BACKGROUND,
     AMBER_TEXT,
+    COL_EMAIL,
     COL_GOALS,
     COL_HANDLE,
     COL_NEXT_EVALUATION,
@@ -54,6 +55,7 @@ def make_row(handle: str, *, days: int | None = 10, **changes: Any) -> AccountRo
         status=status,
         status_reason="",
         government_email=f"{handle.lower()}@gov.sk.ca",
+        email_allowed=True,
         owner_id=uuid.uuid4(),
         owner_name="Officer Person",
         owner_active=True,
@@ -154,6 +156,18 @@ def test_password_colour_follows_a_shorter_rotation_setting() -> None:
     model = model_with(row)
     assert row.password_level == PasswordLevel.OVERDUE
     assert cell(model, 0, COL_PASSWORD_AGE, Qt.ItemDataRole.BackgroundRole) == RED_BACKGROUND
+
+
+def test_personal_email_is_red_with_the_reason() -> None:
+    row = make_row("SKHealth", government_email="me@gmail.com", email_allowed=False)
+    model = model_with(row, make_row("SKGov"))
+    personal, other = (model.position_of(row.id), 1 - (model.position_of(row.id) or 0))
+    assert personal is not None
+    assert cell(model, personal, COL_EMAIL, Qt.ItemDataRole.BackgroundRole) == RED_BACKGROUND
+    assert "not on an allowed government domain" in cell(
+        model, personal, COL_EMAIL, Qt.ItemDataRole.ToolTipRole
+    )
+    assert cell(model, other, COL_EMAIL, Qt.ItemDataRole.BackgroundRole) is None
 
 
 def test_overdue_evaluation_is_red() -> None:

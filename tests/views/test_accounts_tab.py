@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QInputDialog, QMessageBox
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QToolButton
 from pytestqt.qtbot import QtBot
 
 from desktop.enums import AccountStatus, PageRole, Platform
@@ -18,13 +18,11 @@ from desktop.services.accounts import AccountService
 from desktop.services.authz import Permission, denial
 from desktop.services.goals import GoalService
 from desktop.services.roles import RoleService
-from desktop.views.accounts.account_dialog import (
-    AccountDialog,
-    PasswordChangeDialog,
-    index_of,
-)
+from desktop.views.accounts.account_dialog import AccountDialog
 from desktop.views.accounts.account_table_model import COL_HANDLE, COL_PASSWORD_AGE
 from desktop.views.accounts.accounts_tab import AccountsTab
+from desktop.views.accounts.combos import index_of
+from desktop.views.accounts.password_dialog import PasswordChangeDialog
 from desktop.views.main_window import MainWindow
 from desktop.views.tabs import TAB_FACTORIES
 from desktop.views.ui_state import UiState
@@ -125,11 +123,11 @@ def test_tab_is_registered_and_opens_accounts_for_the_window(
 
 def test_filter_by_platform_narrows_the_rows(qtbot: QtBot, make_tab: TabMaker) -> None:
     tab = make_tab("officer")
-    tab.platform_filter.setCurrentIndex(tab.platform_filter.findData(Platform.X))
+    tab.filter_bar.platform.setCurrentIndex(tab.filter_bar.platform.findData(Platform.X))
     wait_loaded(qtbot, tab)
     assert shown_handles(tab) == ["SKHealthX"]
     assert tab.count.text() == "1 account"
-    tab.platform_filter.setCurrentIndex(0)
+    tab.filter_bar.platform.setCurrentIndex(0)
     wait_loaded(qtbot, tab)
     assert len(tab.model.rows) == 3
 
@@ -138,15 +136,17 @@ def test_filter_by_ministry_narrows_the_rows(
     qtbot: QtBot, make_tab: TabMaker, inventory: Cast
 ) -> None:
     tab = make_tab("officer")
-    assert tab.ministry_filter.count() == 3  # all, ENV, HEA
-    tab.ministry_filter.setCurrentIndex(index_of(tab.ministry_filter, inventory.environment.id))
+    assert tab.filter_bar.ministry.count() == 3  # all, ENV, HEA
+    tab.filter_bar.ministry.setCurrentIndex(
+        index_of(tab.filter_bar.ministry, inventory.environment.id)
+    )
     wait_loaded(qtbot, tab)
     assert shown_handles(tab) == ["SKEnvironment"]
 
 
 def test_filter_by_status_narrows_the_rows(qtbot: QtBot, make_tab: TabMaker) -> None:
     tab = make_tab("officer")
-    tab.status_filter.setCurrentIndex(tab.status_filter.findData(AccountStatus.PROPOSED))
+    tab.filter_bar.status.setCurrentIndex(tab.filter_bar.status.findData(AccountStatus.PROPOSED))
     wait_loaded(qtbot, tab)
     assert shown_handles(tab) == []
     assert tab.count.text() == "No accounts match"
@@ -154,11 +154,11 @@ def test_filter_by_status_narrows_the_rows(qtbot: QtBot, make_tab: TabMaker) -> 
 
 def test_search_box_narrows_the_rows_after_typing(qtbot: QtBot, make_tab: TabMaker) -> None:
     tab = make_tab("officer")
-    assert tab.search_field() is tab.search
-    qtbot.keyClicks(tab.search, "officer2")  # the accountable owner's name
+    assert tab.search_field() is tab.filter_bar.search
+    qtbot.keyClicks(tab.filter_bar.search, "officer2")  # the accountable owner's name
     qtbot.waitUntil(lambda: shown_handles(tab) == ["SKEnvironment"])
-    tab.search.clear()
-    qtbot.keyClicks(tab.search, "@skhealth")
+    tab.filter_bar.search.clear()
+    qtbot.keyClicks(tab.filter_bar.search, "@skhealth")
     qtbot.waitUntil(lambda: shown_handles(tab) == ["SKHealth", "SKHealthX"])
 
 
@@ -173,8 +173,8 @@ def test_agency_sees_why_the_register_is_closed(qtbot: QtBot, make_tab: TabMaker
     assert tab.notice.isVisible()
     assert "Reading the whole register needs the role" in tab.notice.text()
     assert tab.model.rowCount() == 0
-    assert not tab.action_propose.isEnabled()
-    assert tab.action_propose.toolTip() == tab.notice.text()
+    assert not tab.tab_actions.propose.isEnabled()
+    assert tab.tab_actions.propose.toolTip() == tab.notice.text()
 
 
 # -- proposing and editing -----------------------------------------------------------------
@@ -223,7 +223,7 @@ def test_dso_registers_an_active_account_and_an_error_without_field_goes_under_t
     qtbot: QtBot, make_tab: TabMaker
 ) -> None:
     tab = make_tab("dso")
-    tab.action_propose.trigger()
+    tab.tab_actions.propose.trigger()
     dialog: AccountDialog = open_dialog(qtbot, tab)
     assert dialog.status.isEnabled()
     dialog.status.setCurrentIndex(dialog.status.findData(AccountStatus.ACTIVE))
@@ -243,7 +243,7 @@ def test_dso_registers_an_active_account_and_an_error_without_field_goes_under_t
 
 def test_choosing_x_selects_tweetdeck(qtbot: QtBot, make_tab: TabMaker) -> None:
     tab = make_tab("officer")
-    tab.action_propose.trigger()
+    tab.tab_actions.propose.trigger()
     dialog: AccountDialog = open_dialog(qtbot, tab)
     assert not dialog.tool_hint.isVisible()
     dialog.platform.setCurrentIndex(dialog.platform.findData(Platform.X))
@@ -287,7 +287,7 @@ def test_edit_with_a_stale_version_says_someone_else_changed_it(
     select(qtbot, tab, "SKHealth")
     row = tab.selected_row()
     assert row is not None
-    tab.action_edit.trigger()
+    tab.tab_actions.edit.trigger()
     dialog: AccountDialog = open_dialog(qtbot, tab)
     changed = row.to_input()
     changed.display_name = "Changed elsewhere"
@@ -337,57 +337,57 @@ def test_actions_are_enabled_by_role_with_the_reason_otherwise(
     manage = _expected(who, inventory, Permission.MANAGE_ACCOUNTS)
     already_active = "Facebook @SKHealth is already active."
     expectations = {
-        tab.action_propose: propose,
-        tab.action_edit: edit,
-        tab.action_password: edit,
-        tab.action_suspend: edit,
-        tab.action_shut_down: manage,
-        tab.action_activate: manage or already_active,
+        tab.tab_actions.propose: propose,
+        tab.tab_actions.edit: edit,
+        tab.tab_actions.password: edit,
+        tab.tab_actions.suspend: edit,
+        tab.tab_actions.shut_down: manage,
+        tab.tab_actions.activate: manage or already_active,
     }
     for action, refusal in expectations.items():
         assert action.isEnabled() == (refusal is None), action.objectName()
         if refusal is not None:
             assert action.toolTip() == refusal, action.objectName()
-    button = tab.findChild(object, "buttonEditAccount")
+    button = tab.findChild(QToolButton, "buttonEditAccount")
     assert button is not None
-    assert button.toolTip() == tab.action_edit.toolTip()
+    assert button.toolTip() == tab.tab_actions.edit.toolTip()
 
 
 def test_the_auditor_reads_but_every_button_says_why_not(qtbot: QtBot, make_tab: TabMaker) -> None:
     tab = make_tab("auditor")
     select(qtbot, tab, "SKHealth")
     for action in (
-        tab.action_propose,
-        tab.action_edit,
-        tab.action_password,
-        tab.action_suspend,
-        tab.action_shut_down,
-        tab.action_activate,
+        tab.tab_actions.propose,
+        tab.tab_actions.edit,
+        tab.tab_actions.password,
+        tab.tab_actions.suspend,
+        tab.tab_actions.shut_down,
+        tab.tab_actions.activate,
     ):
         assert not action.isEnabled()
         assert "needs the role" in action.toolTip()
         assert "you hold Auditor" in action.toolTip()
-    tab.action_edit.trigger()  # a disabled action does nothing
+    tab.tab_actions.edit.trigger()  # a disabled action does nothing
     assert tab.dialog is None
 
 
 def test_officer_of_another_ministry_is_told_the_limit(qtbot: QtBot, make_tab: TabMaker) -> None:
     tab = make_tab("officer2")
     select(qtbot, tab, "SKHealth")
-    assert not tab.action_edit.isEnabled()
-    assert tab.action_edit.toolTip() == (
+    assert not tab.tab_actions.edit.isEnabled()
+    assert tab.tab_actions.edit.toolTip() == (
         "Editing account details is limited to your own ministry's accounts for your role."
     )
     select(qtbot, tab, "SKEnvironment")
-    assert tab.action_edit.isEnabled()
+    assert tab.tab_actions.edit.isEnabled()
 
 
 def test_without_a_selection_row_actions_ask_for_one(qtbot: QtBot, make_tab: TabMaker) -> None:
     tab = make_tab("admin")
     tab.table.clearSelection()
-    assert not tab.action_edit.isEnabled()
-    assert tab.action_edit.toolTip() == "Select an account first."
-    assert tab.action_propose.isEnabled()
+    assert not tab.tab_actions.edit.isEnabled()
+    assert tab.tab_actions.edit.toolTip() == "Select an account first."
+    assert tab.tab_actions.propose.isEnabled()
 
 
 # -- status and password -------------------------------------------------------------------
@@ -399,16 +399,17 @@ def test_suspend_then_activate(
     tab = make_tab("dso")
     select(qtbot, tab, "SKHealthX")
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Security review", True))
-    tab.action_suspend.trigger()
+    with qtbot.waitSignal(tab.data_changed):  # the window refreshes the other tabs
+        tab.tab_actions.suspend.trigger()
     qtbot.waitUntil(lambda: status_is(tab, AccountStatus.SUSPENDED))
     row = tab.selected_row()
     assert row is not None
     assert row.status_reason == "Security review"
-    qtbot.waitUntil(lambda: tab.action_activate.isEnabled())
-    assert not tab.action_suspend.isEnabled()
-    assert tab.action_suspend.toolTip() == "X (Twitter) @SKHealthX is already suspended."
+    qtbot.waitUntil(lambda: tab.tab_actions.activate.isEnabled())
+    assert not tab.tab_actions.suspend.isEnabled()
+    assert tab.tab_actions.suspend.toolTip() == "X (Twitter) @SKHealthX is already suspended."
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
-    tab.action_activate.trigger()
+    tab.tab_actions.activate.trigger()
     qtbot.waitUntil(lambda: status_is(tab, AccountStatus.ACTIVE))
 
 
@@ -422,7 +423,7 @@ def test_shut_down_without_a_reason_is_refused_with_a_message(
     tab = make_tab("admin")
     select(qtbot, tab, "SKHealth")
     monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a, **k: ("  ", True))
-    tab.action_shut_down.trigger()
+    tab.tab_actions.shut_down.trigger()
     qtbot.waitUntil(lambda: bool(boxes))
     assert boxes[0].text() == "Give the reason the account is shut down."
     rows = AccountListService(inventory.ctx("admin")).rows(
@@ -430,9 +431,9 @@ def test_shut_down_without_a_reason_is_refused_with_a_message(
     )
     assert rows == []
     monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a, **k: ("Merged", True))
-    tab.action_shut_down.trigger()
+    tab.tab_actions.shut_down.trigger()
     qtbot.waitUntil(lambda: status_is(tab, AccountStatus.SHUT_DOWN))
-    assert "Facebook @SKHealth is shut down" in tab.action_activate.toolTip()
+    assert "Facebook @SKHealth is shut down" in tab.tab_actions.activate.toolTip()
 
 
 def test_proposed_account_cannot_be_activated_here(
@@ -445,8 +446,8 @@ def test_proposed_account_cannot_be_activated_here(
     )
     tab = make_tab("dso")
     select(qtbot, tab, "HealthVideos")
-    assert not tab.action_activate.isEnabled()
-    assert tab.action_activate.toolTip() == (
+    assert not tab.tab_actions.activate.isEnabled()
+    assert tab.tab_actions.activate.toolTip() == (
         "YouTube @HealthVideos is proposed; only approved or suspended accounts can be "
         "activated. A proposed account is approved through its new-account approval first."
     )
@@ -462,7 +463,7 @@ def test_record_password_change_refuses_the_future_then_saves(
     assert tab.model.data(
         tab.model.index(tab.model.position_of(row.id) or 0, COL_PASSWORD_AGE)
     ) == ("Never recorded")
-    tab.action_password.trigger()
+    tab.tab_actions.password.trigger()
     dialog: PasswordChangeDialog = open_dialog(qtbot, tab)
     dialog.changed_at.setDateTime(dialog.changed_at.dateTime().addDays(2))
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
@@ -509,13 +510,13 @@ def test_show_record_selects_the_account_even_when_filtered_out(
 ) -> None:
     tab = make_tab("officer")
     target = next(r for r in tab.model.rows if r.handle == "SKEnvironment")
-    tab.platform_filter.setCurrentIndex(tab.platform_filter.findData(Platform.X))
+    tab.filter_bar.platform.setCurrentIndex(tab.filter_bar.platform.findData(Platform.X))
     wait_loaded(qtbot, tab)
     tab.show_record("account", str(target.id))
     qtbot.waitUntil(lambda: tab.selected_row() is not None)
     wait_loaded(qtbot, tab)
     assert tab.selected_row().id == target.id  # type: ignore[union-attr]
-    assert tab.platform_filter.currentIndex() == 0
+    assert tab.filter_bar.platform.currentIndex() == 0
 
 
 def test_splitter_and_header_are_saved_by_name(qtbot: QtBot, make_tab: TabMaker) -> None:

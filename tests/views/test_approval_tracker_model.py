@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from desktop.enums import ApprovalKind, ApprovalState
 from desktop.policy.workflows import Action
 from desktop.services.approvals import TrackerRow
-from desktop.views.approvals.approvals_tab import reasons_text
+from desktop.views.approvals.detail_panel import reasons_text
 from desktop.views.approvals.tracker_model import (
     COL_AGE,
     COL_KIND,

@@ -15,11 +15,13 @@ from desktop.models import Account
 from desktop.policy.workflows import Action
 from desktop.services.accounts import AccountInput, AccountService
 from desktop.services.approvals import ApprovalService
-from desktop.views.approvals.approvals_tab import ApprovalsTab
+from desktop.services.authz import ALLOWED
+from desktop.views.approvals.approvals_tab import REQUEST_PERMISSIONS, ApprovalsTab
 from desktop.views.approvals.decision_dialog import DecisionDialog
 from desktop.views.approvals.new_request_dialog import NewRequestDialog
 from desktop.views.approvals.tracker_model import COL_STAGE, COL_SUBJECT, COL_WAITING
-from tests.factories import Cast
+from desktop.views.ui_state import UiState
+from tests.factories import ROLE_CAST, Cast
 from tests.views.conftest import wait_for_tasks
 
 TabMaker = Callable[[str], ApprovalsTab]
@@ -92,7 +94,7 @@ def _decide(
 
 def _states(tab: ApprovalsTab) -> list[tuple[str, str, str]]:
     return [
-        (item.title.text(), item.state.text(), item.by.text()) for item in tab.timeline.items
+        (item.title.text(), item.state.text(), item.by.text()) for item in tab.panel.timeline.items
     ]
 
 
@@ -106,9 +108,7 @@ def test_tracker_lists_open_requests_with_stage_and_whom_they_wait_on(
     tab = make_tab("auditor")
     assert tab.proxy.rowCount() == 1
     assert tab.proxy.index(0, COL_SUBJECT).data() == "Facebook @SKHealthNew"
-    assert tab.proxy.index(0, COL_STAGE).data() == (
-        "Stage 1 of 2: Digital Program alignment (DSO)"
-    )
+    assert tab.proxy.index(0, COL_STAGE).data() == "Stage 1 of 2: Digital Program alignment (DSO)"
     assert tab.proxy.index(0, COL_WAITING).data() == "Digital Strategy and Operations"
     # The first request is shown at once, its steps as a timeline.
     assert tab.detail is not None
@@ -150,7 +150,7 @@ def test_show_record_finds_a_closed_request(cast: Cast, make_tab: TabMaker, qtbo
     assert tab.proxy.rowCount() == 0
     _select(tab, qtbot, approval_id)
     assert tab.show_closed.isChecked()
-    assert tab.detail_state.text() == "Withdrawn"
+    assert tab.panel.detail_state.text() == "Withdrawn"
     assert [s for _, s, _ in _states(tab)] == ["Skipped", "Skipped"]
 
 
@@ -164,7 +164,7 @@ def test_dso_then_council_sign_and_the_account_is_approved(
     seen = _decide(monkeypatch, qtbot, "Fits the digital program")
     dso = make_tab("dso")
     _select(dso, qtbot, approval_id)
-    approve = dso.action_buttons[Action.APPROVE]
+    approve = dso.panel.action_buttons[Action.APPROVE]
     assert approve.isEnabled()
     approve.click()
     wait_for_tasks(qtbot)
@@ -172,20 +172,20 @@ def test_dso_then_council_sign_and_the_account_is_approved(
     assert seen[-1]["comment_label"] == "Comment (optional)"
     assert _states(dso)[0][:2] == ("Stage 1: Digital Program alignment (DSO)", "Approved")
     assert "signed by Dso Person" in _states(dso)[0][2]
-    assert dso.timeline.items[0].comment.text() == "\u201cFits the digital program\u201d"
+    assert dso.panel.timeline.items[0].comment.text() == "\u201cFits the digital program\u201d"
     assert _states(dso)[1][1] == "Waiting for a signature"
     assert dso.message.text() == "Approved: New account: Facebook @SKHealthNew."
     # The DSO step is signed: the DSO may not sign again.
-    assert not dso.action_buttons[Action.APPROVE].isEnabled()
+    assert not dso.panel.action_buttons[Action.APPROVE].isEnabled()
 
     council = make_tab("council")
     _select(council, qtbot, approval_id)
-    council.action_buttons[Action.APPROVE].click()
+    council.panel.action_buttons[Action.APPROVE].click()
     wait_for_tasks(qtbot)
     assert seen[-1]["accepted"] is True
     assert council.detail is not None
     assert council.detail.state == ApprovalState.APPROVED
-    assert council.detail_state.text() == "Approved"
+    assert council.panel.detail_state.text() == "Approved"
     assert council.message.text() == (
         "Approved: New account: Facebook @SKHealthNew. "
         "It has left this list; tick Show closed to find it."
@@ -202,7 +202,7 @@ def test_reject_asks_for_a_reason(
     seen = _decide(monkeypatch, qtbot, "", "Duplicates @SKHealth")
     tab = make_tab("dso")
     _select(tab, qtbot, approval_id)
-    tab.action_buttons[Action.REJECT].click()
+    tab.panel.action_buttons[Action.REJECT].click()
     wait_for_tasks(qtbot)
     assert seen[0]["comment_label"] == "Comment (required)"
     assert seen[0]["error"] == "Give the reason in the comment to reject this request."
@@ -221,14 +221,14 @@ def test_request_changes_then_the_submitter_resubmits(
     _decide(monkeypatch, qtbot, "Say who answers comments on weekends")
     dso = make_tab("dso")
     _select(dso, qtbot, approval_id)
-    dso.action_buttons[Action.REQUEST_CHANGES].click()
+    dso.panel.action_buttons[Action.REQUEST_CHANGES].click()
     wait_for_tasks(qtbot)
     assert dso.detail is not None
     assert dso.detail.state == ApprovalState.CHANGES_REQUESTED
 
     officer = make_tab("officer")
     _select(officer, qtbot, approval_id)
-    resubmit = officer.action_buttons[Action.RESUBMIT]
+    resubmit = officer.panel.action_buttons[Action.RESUBMIT]
     assert resubmit.isEnabled()
     resubmit.click()
     wait_for_tasks(qtbot)
@@ -266,7 +266,7 @@ def test_new_request_saved_as_draft_then_submitted(
     assert tab.detail is not None
     assert tab.detail.state == ApprovalState.DRAFT
     assert tab.detail.subject_label == f"Facebook @{account.handle}"
-    submit = tab.action_buttons[Action.SUBMIT]
+    submit = tab.panel.action_buttons[Action.SUBMIT]
     assert submit.isEnabled()
     submit.click()
     wait_for_tasks(qtbot)
@@ -284,14 +284,14 @@ def test_the_submitter_cannot_sign_their_own_request(
     tab = make_tab("officer")
     _select(tab, qtbot, approval_id)
     for action in SIGNING:
-        button = tab.action_buttons[action]
+        button = tab.panel.action_buttons[action]
         assert not button.isEnabled()
         assert button.toolTip() == "You cannot sign your own request."
-    assert tab.action_buttons[Action.WITHDRAW].isEnabled()
+    assert tab.panel.action_buttons[Action.WITHDRAW].isEnabled()
     assert "Approve, Reject, Request changes: You cannot sign your own request." in (
-        tab.why_not.text()
+        tab.panel.why_not.text()
     )
-    assert tab.why_not.isVisible()
+    assert tab.panel.why_not.isVisible()
 
 
 def test_the_auditor_may_do_nothing_and_is_told_why(
@@ -300,14 +300,14 @@ def test_the_auditor_may_do_nothing_and_is_told_why(
     _, approval_id = _submitted(cast)
     tab = make_tab("auditor")
     _select(tab, qtbot, approval_id)
-    assert not any(b.isEnabled() for b in tab.action_buttons.values())
+    assert not any(b.isEnabled() for b in tab.panel.action_buttons.values())
     reason = "Only Digital Strategy and Operations can sign the step waiting now."
     for action in SIGNING:
-        assert tab.action_buttons[action].toolTip() == reason
-    assert tab.action_buttons[Action.WITHDRAW].toolTip() == (
+        assert tab.panel.action_buttons[action].toolTip() == reason
+    assert tab.panel.action_buttons[Action.WITHDRAW].toolTip() == (
         "Only the person who submitted this request can withdraw it."
     )
-    assert f"Approve, Reject, Request changes: {reason}" in tab.why_not.text()
+    assert f"Approve, Reject, Request changes: {reason}" in tab.panel.why_not.text()
     assert not tab.new_request.isEnabled()
     assert "needs the role" in tab.new_request.toolTip()
 
@@ -317,8 +317,8 @@ def test_only_the_steps_role_signs(cast: Cast, make_tab: TabMaker, qtbot: QtBot,
     _, approval_id = _submitted(cast)
     tab = make_tab(who)
     _select(tab, qtbot, approval_id)
-    assert not tab.action_buttons[Action.APPROVE].isEnabled()
-    assert tab.action_buttons[Action.APPROVE].toolTip() == (
+    assert not tab.panel.action_buttons[Action.APPROVE].isEnabled()
+    assert tab.panel.action_buttons[Action.APPROVE].toolTip() == (
         "Only Digital Strategy and Operations can sign the step waiting now."
     )
 
@@ -335,7 +335,28 @@ def test_a_request_changed_meanwhile_is_reported(
     tab = make_tab("dso")
     _select(tab, qtbot, approval_id)
     ApprovalService(cast.ctx("officer")).withdraw(approval_id)  # while the DSO looks at it
-    tab.action_buttons[Action.APPROVE].click()
+    tab.panel.action_buttons[Action.APPROVE].click()
     wait_for_tasks(qtbot)
     assert seen[0]["accepted"] is False
     assert str(seen[0]["error"]).startswith("Someone else acted on this request")
+
+
+@pytest.mark.parametrize("who", list(ROLE_CAST))
+def test_new_request_menu_follows_the_role_table(cast: Cast, make_tab: TabMaker, who: str) -> None:
+    tab = make_tab(who)
+    for kind, action in tab.new_actions.items():
+        allowed = bool(set(ROLE_CAST[who]) & ALLOWED[REQUEST_PERMISSIONS[kind]])
+        assert action.isEnabled() == allowed, kind
+        if not allowed:
+            assert "needs the role" in action.toolTip()
+    assert tab.new_request.isEnabled() == any(a.isEnabled() for a in tab.new_actions.values())
+
+
+def test_layout_is_saved_by_name(cast: Cast, make_tab: TabMaker) -> None:
+    tab = make_tab("auditor")
+    state = UiState.in_memory()
+    tab.save_state(state)
+    assert state.keys() == [
+        "tab.ApprovalsTab.approvalsSplitter/splitter",
+        "tab.ApprovalsTab.approvalsTable/header",
+    ]

@@ -50,7 +50,7 @@ class Clock:
 
 def settle(qtbot: QtBot, tab: CommentsTab) -> None:
     qtbot.waitUntil(
-        lambda: running_tasks() == 0 and not tab.model.loading and tab.actor is not None,
+        lambda: running_tasks() == 0 and not tab.loading and tab.actor is not None,
         timeout=10_000,
     )
 
@@ -464,3 +464,24 @@ def test_go_to_row_jumps_down_the_list(
     settle(qtbot, tab)
     assert column(tab, COL_AUTHOR) == ["Author 3", "Author 4"]
     assert tab.count_label.text() == "5 comments · from row 4"
+
+
+@pytest.mark.parametrize(
+    ("key", "dialog_type"),
+    [(Qt.Key.Key_N, LogCommentDialog), (Qt.Key.Key_R, RespondDialog)],
+    ids=["ctrl+n logs", "ctrl+r responds"],
+)
+def test_keyboard_shortcuts_open_the_dialogs(
+    cast: Cast,
+    qtbot: QtBot,
+    accounts: tuple[Account, Account],
+    key: Qt.Key,
+    dialog_type: type,
+) -> None:
+    log(cast, accounts[0], "When does the clinic open?")
+    tab = open_tab(cast, qtbot, "officer")
+    qtbot.waitUntil(lambda: tab.respond_button.isEnabled(), timeout=3_000)
+    tab.activateWindow()
+    qtbot.waitActive(tab)
+    qtbot.keyClick(tab.table, key, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: isinstance(tab.dialog, dialog_type), timeout=3_000)

@@ -102,7 +102,8 @@ def test_rows_are_people_columns_accounts_cells_the_role() -> None:
     model = PermissionMatrixModel()
     model.set_matrix(_matrix([ann, bob], [fb, x], [editor]))
     assert (model.rowCount(), model.columnCount()) == (2, 2)
-    assert model.headerData(0, Qt.Orientation.Vertical) == "Ann Editor"
+    # Row headers carry the ministry, as the columns do.
+    assert model.headerData(0, Qt.Orientation.Vertical) == "HEA · Ann Editor"
     # Compact rotated headers: ministry, platform abbreviation and handle.
     assert model.headerData(0, Qt.Orientation.Horizontal) == "HEA · FB @SKHealth"
     assert model.headerData(1, Qt.Orientation.Horizontal) == "HEA · X @SKHealthX"
@@ -188,7 +189,7 @@ def test_search_narrows_the_people_and_keeps_the_cells() -> None:
     model.set_matrix(_matrix([ann, bob], [fb], [_cell(bob, fb, PageRole.ADMIN)]))
     model.set_search("BOB.ADMIN@")
     assert [model.headerData(r, Qt.Orientation.Vertical) for r in range(model.rowCount())] == [
-        "Bob Admin"
+        "HEA · Bob Admin"
     ]
     assert model.data(model.index(0, 0), Display) == "Admin"
     model.set_search("")

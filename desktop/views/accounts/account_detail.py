@@ -204,7 +204,7 @@ class AccountDetailPanel(QWidget):
         ):
             section.setAccessibleName(description)
             self.sections.addTab(section, title)
-        for table, widths in ((self.goals, (190, 120, 90, 140)), (self.history, (140, 90, 130))):
+        for table, widths in ((self.goals, (180, 110, 90, 160)), (self.history, (140, 90, 130))):
             for column, width in enumerate(widths):
                 table.horizontalHeader().resizeSection(column, width)
         for column, width in enumerate((160, 90, 110, 110)):

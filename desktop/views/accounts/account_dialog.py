@@ -1,23 +1,17 @@
-"""The account dialogs: propose, register or edit an account, and record a password change.
+"""The account dialog: propose (or, for DSO, register) an account, or edit one.
 
-Both save through ``AccountService`` off the GUI thread and stay open on a mistake, with the
+It saves through ``AccountService`` off the GUI thread and stays open on a mistake, with the
 service's message shown under the field it names.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any
-from zoneinfo import ZoneInfo
-
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QGridLayout,
     QLabel,
     QLineEdit,
@@ -28,14 +22,15 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.enums import AccountStatus, Platform, PostingTool
-from desktop.errors import ConflictError, DomainError, PermissionDenied
+from desktop.errors import DomainError
 from desktop.models import Account
 from desktop.services.account_list import AccountChoices, AccountRow
 from desktop.services.accounts import AccountInput, AccountService
 from desktop.services.authz import Permission, denial
 from desktop.services.context import Actor, ServiceContext
 from desktop.views.accounts.account_table_model import TOOL_LABELS
-from desktop.views.errors import show_error
+from desktop.views.accounts.combos import select_data
+from desktop.views.accounts.field_errors import FieldErrors, general_error_label
 from desktop.views.worker import Progress, run_in_background
 
 NO_OWNER = "(no accountable owner yet)"
@@ -50,110 +45,6 @@ NEW_STATUS_TIP = (
     "and Executive Council. DSO records accounts it created after approval as approved or "
     "active."
 )
-
-
-def index_of(combo: QComboBox, value: Any) -> int:
-    """``findData`` by Python equality: Qt compares wrapped objects such as UUIDs by identity."""
-    for index in range(combo.count()):
-        if combo.itemData(index) == value:
-            return index
-    return -1
-
-
-def _set_invalid(widget: QWidget, invalid: bool) -> None:
-    widget.setProperty("invalid", invalid)
-    widget.style().unpolish(widget)  # a dynamic property restyles only when re-polished
-    widget.style().polish(widget)
-
-
-class FieldErrors:
-    """One error label under each field and one under the form for the rest."""
-
-    def __init__(self, general: QLabel) -> None:
-        self.general = general
-        self.fields: dict[str, QWidget] = {}
-        self.labels: dict[str, QLabel] = {}
-
-    def wrap(self, field: str, widget: QWidget) -> QWidget:
-        """``widget`` with its (hidden) error label below it, to put in a form row."""
-        label = QLabel()
-        label.setObjectName(f"error_{field}")
-        label.setProperty("role", "error")
-        label.setWordWrap(True)
-        label.setTextFormat(Qt.TextFormat.PlainText)
-        label.hide()
-        self.fields[field] = widget
-        self.labels[field] = label
-        widget.setObjectName(f"field_{field}")
-        box = QWidget()
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addWidget(widget)
-        layout.addWidget(label)
-        return box
-
-    def clear(self) -> None:
-        for field, label in self.labels.items():
-            label.clear()
-            label.hide()
-            if self.fields[field].property("invalid"):
-                _set_invalid(self.fields[field], False)
-        self.general.clear()
-        self.general.hide()
-
-    def show(self, exc: BaseException, parent: QWidget) -> None:
-        """The message next to its field (or under the form); anything unexpected in a box."""
-        self.clear()
-        if not isinstance(exc, (DomainError, PermissionDenied, ConflictError)):
-            show_error(parent, exc)
-            return
-        field = getattr(exc, "field", None)
-        if field in self.labels:
-            label = self.labels[field]
-            label.setText(exc.message)
-            label.show()
-            widget = self.fields[field]
-            _set_invalid(widget, True)
-            widget.setFocus()
-            _fit_height(parent)
-            return
-        self.general.setText(exc.message)
-        self.general.show()
-        _fit_height(parent)
-
-    def message(self, field: str) -> str:
-        label = self.labels.get(field)
-        return label.text() if label is not None and not label.isHidden() else ""
-
-
-def _fit_height(window: QWidget) -> None:
-    """Grow the dialog to fit a message that wrapped onto several lines.
-
-    A top-level window's minimum size ignores word-wrapped labels (Qt's height-for-width),
-    so without this the message is squeezed over the fields below it.
-    """
-    layout = window.layout()
-    if layout is None:
-        return
-    layout.activate()
-    needed = (
-        layout.totalHeightForWidth(window.width())
-        if layout.hasHeightForWidth()
-        else layout.totalSizeHint().height()
-    )
-    if needed > window.height():
-        window.resize(window.width(), needed)
-
-
-def _general_error_label() -> QLabel:
-    label = QLabel()
-    label.setObjectName("formError")
-    label.setProperty("role", "error")
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.hide()
-    return label
 
 
 class AccountDialog(QDialog):
@@ -222,7 +113,7 @@ class AccountDialog(QDialog):
         self.cultural_notes.setFixedHeight(56)
         self.is_central = QCheckBox("A central @SKGov account")
 
-        self.error = _general_error_label()
+        self.error = general_error_label()
         self.errors = FieldErrors(self.error)
         w = self.errors.wrap
         tool_box = QWidget()
@@ -316,7 +207,7 @@ class AccountDialog(QDialog):
         row = self.row
         if row is None:
             if self.actor.ministry_id is not None:
-                self._select(self.ministry, self.actor.ministry_id)
+                select_data(self.ministry, self.actor.ministry_id)
             refused = denial(self.actor.roles, Permission.MANAGE_ACCOUNTS)
             if refused:
                 self.status.setEnabled(False)
@@ -324,35 +215,27 @@ class AccountDialog(QDialog):
             self._on_platform_changed()
             self._on_international_toggled(False)
             return
-        self._select(self.platform, row.platform)
+        select_data(self.platform, row.platform)
         self.handle.setText(row.handle)
         self.display_name.setText(row.display_name)
         self.url.setText(row.url)
-        if not self._select(self.ministry, row.ministry_id):
+        if not select_data(self.ministry, row.ministry_id):
             self.ministry.addItem(f"{row.ministry_name} ({row.ministry_code})", row.ministry_id)
             self.ministry.setCurrentIndex(self.ministry.count() - 1)
         self.purpose.setPlainText(row.purpose)
         self.government_email.setText(row.government_email)
         # An owner who has left stays shown, so saving asks for an active one instead of
         # silently clearing the owner.
-        if row.owner_id is not None and not self._select(self.owner, row.owner_id):
+        if row.owner_id is not None and not select_data(self.owner, row.owner_id):
             self.owner.addItem(f"{row.owner_name} (no longer active)", row.owner_id)
             self.owner.setCurrentIndex(self.owner.count() - 1)
-        self._select(self.posting_tool, row.posting_tool)
+        select_data(self.posting_tool, row.posting_tool)
         self.is_international.setChecked(row.is_international)
         self.language.setText(row.language)
         self.cultural_notes.setPlainText(row.cultural_notes)
         self.is_central.setChecked(row.is_central)
         self._on_international_toggled(row.is_international)
         self.tool_hint.setVisible(row.platform == Platform.X)
-
-    @staticmethod
-    def _select(combo: QComboBox, value: Any) -> bool:
-        index = index_of(combo, value)
-        if index < 0:
-            return False
-        combo.setCurrentIndex(index)
-        return True
 
     # -- behaviour -----------------------------------------------------------------------
 
@@ -361,7 +244,7 @@ class AccountDialog(QDialog):
         is_x = self.platform.currentData() == Platform.X
         self.tool_hint.setVisible(is_x)
         if is_x and self.posting_tool.currentData() == PostingTool.NATIVE:
-            self._select(self.posting_tool, PostingTool.TWEETDECK)
+            select_data(self.posting_tool, PostingTool.TWEETDECK)
 
     @Slot(bool)
     def _on_international_toggled(self, checked: bool) -> None:
@@ -414,81 +297,6 @@ class AccountDialog(QDialog):
         run_in_background(
             self, save, on_success=self._saved, on_failure=failed, progress_label="Saving…"
         )
-
-    def _saved(self, account: Account) -> None:
-        self.saved = account
-        self.accept()
-
-
-class PasswordChangeDialog(QDialog):
-    """When the password of ``row`` was changed (now by default), in the configured zone."""
-
-    def __init__(
-        self,
-        ctx: ServiceContext,
-        row: AccountRow,
-        timezone: str,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.row = row
-        self.zone = ZoneInfo(timezone)
-        self.saved: Account | None = None
-        self.setObjectName("passwordChangeDialog")
-        self.setWindowTitle(f"Record a password change — {row.label}")
-        self.setMinimumWidth(460)
-        intro = QLabel(
-            f"Passwords are changed every {row.rotation_days} days. Record when the password "
-            f"of {row.label} was changed; the password itself is never stored here."
-        )
-        intro.setWordWrap(True)
-        intro.setProperty("role", "muted")
-        now = ctx.now().astimezone(self.zone)
-        self.changed_at = QDateTimeEdit(
-            QDateTime(QDate(now.year, now.month, now.day), QTime(now.hour, now.minute))
-        )
-        self.changed_at.setObjectName("passwordChangedAt")
-        self.changed_at.setAccessibleName("When the password was changed")
-        self.changed_at.setCalendarPopup(True)
-        self.changed_at.setDisplayFormat("dd MMM yyyy HH:mm")
-        self.error = _general_error_label()
-        self.errors = FieldErrors(self.error)
-        form = QFormLayout()
-        form.addRow("&Changed at", self.errors.wrap("changed_at", self.changed_at))
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.save_button = QPushButton("Record change")
-        self.save_button.setObjectName("passwordSave")
-        self.save_button.setDefault(True)
-        self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.accepted.connect(self._on_save)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
-
-    def when(self) -> datetime:
-        local = self.changed_at.dateTime().toPython()
-        assert isinstance(local, datetime)
-        return local.replace(tzinfo=self.zone).astimezone(UTC)
-
-    @Slot()
-    def _on_save(self) -> None:
-        self.errors.clear()
-        service = AccountService(self.ctx)
-        account_id, when = self.row.id, self.when()
-
-        def save(_progress: Progress) -> Account:
-            return service.record_password_change(account_id, when)
-
-        def failed(exc: BaseException) -> None:
-            self.save_button.setEnabled(True)
-            self.errors.show(exc, self)
-
-        self.save_button.setEnabled(False)
-        run_in_background(self, save, on_success=self._saved, on_failure=failed)
 
     def _saved(self, account: Account) -> None:
         self.saved = account

@@ -42,7 +42,7 @@ HEADERS = (
 RowRole = Qt.ItemDataRole.UserRole + 1  # the AccountRow
 IdRole = Qt.ItemDataRole.UserRole + 2  # the account's uuid
 SortRole = Qt.ItemDataRole.UserRole + 3  # the value a column sorts by
-LevelRole = Qt.ItemDataRole.UserRole + 4  # "ok" / "due_soon" / "overdue" of a warning cell
+LevelRole = Qt.ItemDataRole.UserRole + 4  # "ok" / "due_soon" / "overdue" (red) of a cell
 
 AMBER_BACKGROUND, AMBER_TEXT = QColor("#fff4e0"), QColor("#b25e00")
 RED_BACKGROUND, RED_TEXT = QColor("#fdecea"), QColor("#b42318")
@@ -93,7 +93,12 @@ def _evaluation_level(row: AccountRow) -> str | None:
     )
 
 
+def _email_level(row: AccountRow) -> str | None:
+    return None if row.email_allowed else "overdue"  # a rule broken now, shown red
+
+
 _LEVELS: dict[int, Callable[[AccountRow], str | None]] = {
+    COL_EMAIL: _email_level,
     COL_PASSWORD_AGE: _password_level,
     COL_NEXT_EVALUATION: _evaluation_level,
 }
@@ -256,6 +261,11 @@ class AccountTableModel(QAbstractTableModel):
     def _tooltip(self, row: AccountRow, column: int) -> str | None:
         if column == COL_MINISTRY:
             return row.ministry_name
+        if column == COL_EMAIL and not row.email_allowed:
+            return (
+                f"{row.government_email} is not on an allowed government domain; accounts "
+                "must be tied to a government address, never a personal one."
+            )
         if column == COL_STATUS and row.status_reason:
             return f"{status_text(row.status)}: {row.status_reason}"
         if column == COL_PASSWORD_AGE:

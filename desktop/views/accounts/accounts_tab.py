@@ -5,15 +5,12 @@ account's detail beside it and the actions the acting person may take on it.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QDialog,
     QHBoxLayout,
     QInputDialog,
@@ -28,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.enums import AccountStatus, Platform
+from desktop.enums import AccountStatus
 from desktop.errors import NotFound, PermissionDenied, SmgovError
 from desktop.models import Account
 from desktop.services.account_list import (
@@ -38,52 +35,20 @@ from desktop.services.account_list import (
     AccountListService,
     AccountRow,
 )
-from desktop.services.accounts import TRANSITIONS, AccountService
-from desktop.services.authz import Permission, denial
+from desktop.services.accounts import AccountService
 from desktop.services.context import Actor, ServiceContext
+from desktop.views.accounts.account_actions import AccountActions
 from desktop.views.accounts.account_detail import AccountDetailPanel
-from desktop.views.accounts.account_dialog import (
-    AccountDialog,
-    PasswordChangeDialog,
-    index_of,
-)
-from desktop.views.accounts.account_table_model import (
-    COL_PLATFORM,
-    AccountTableModel,
-    status_text,
-)
+from desktop.views.accounts.account_dialog import AccountDialog
+from desktop.views.accounts.account_table_model import COL_PLATFORM, AccountTableModel
+from desktop.views.accounts.filter_bar import AccountFilterBar
+from desktop.views.accounts.password_dialog import PasswordChangeDialog
 from desktop.views.base_tab import BaseTab
 from desktop.views.errors import show_error
-from desktop.views.icons import icon
 from desktop.views.worker import Progress, run_in_background
 
-SEARCH_DELAY_MS = 250  # typing pauses this long before the list reloads
 DETAIL_DELAY_MS = 120  # moving through rows with the arrow keys loads only where it stops
 COLUMN_WIDTHS = (100, 170, 80, 90, 260, 160, 170, 180)  # the last column stretches
-SELECT_FIRST = "Select an account first."
-_VERBS = {
-    AccountStatus.ACTIVE: "activated",
-    AccountStatus.SUSPENDED: "suspended",
-    AccountStatus.SHUT_DOWN: "shut down",
-}
-
-
-def _or_list(words: list[str]) -> str:
-    return ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else words[0]
-
-
-def transition_refusal(row: AccountRow, target: AccountStatus) -> str | None:
-    """None if the lifecycle lets ``row`` move to ``target``, else the sentence saying why not."""
-    if target in TRANSITIONS[row.status]:
-        return None
-    now = status_text(row.status).lower()
-    if row.status == target:
-        return f"{row.label} is already {now}."
-    sources = [status_text(s).lower() for s in AccountStatus if target in TRANSITIONS[s]]
-    text = f"{row.label} is {now}; only {_or_list(sources)} accounts can be {_VERBS[target]}."
-    if row.status == AccountStatus.PROPOSED and target == AccountStatus.ACTIVE:
-        text += " A proposed account is approved through its new-account approval first."
-    return text
 
 
 @dataclass(frozen=True)
@@ -113,8 +78,22 @@ class AccountsTab(BaseTab):
         self._generation = 0
         self._detail_generation = 0
 
-        self._build_actions()
-        self._build_filters()
+        self.tab_actions = AccountActions(self)
+        for action, slot in (
+            (self.tab_actions.propose, self._on_propose),
+            (self.tab_actions.edit, self._on_edit),
+            (self.tab_actions.password, self._on_password),
+            (self.tab_actions.activate, self._on_activate),
+            (self.tab_actions.suspend, self._on_suspend),
+            (self.tab_actions.shut_down, self._on_shut_down),
+        ):
+            action.triggered.connect(slot)
+        self.addAction(self.tab_actions.propose)  # Ctrl+N anywhere in the tab
+        self.filter_bar = AccountFilterBar()
+        self.filter_bar.changed.connect(self._on_filters_changed)
+        self.count = QLabel()
+        self.count.setObjectName("accountsCount")
+        self.count.setProperty("role", "muted")
         self.model = AccountTableModel()
         self.table = QTableView()
         self.table.setObjectName("accountsTable")
@@ -136,7 +115,7 @@ class AccountsTab(BaseTab):
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._on_context_menu)
         self.table.doubleClicked.connect(self._on_double_clicked)
-        self.table.addAction(self.action_edit)  # Enter in the table edits the account
+        self.table.addAction(self.tab_actions.edit)  # Enter in the table edits the account
         # Selection, not the current row: QTableView moves the current row before selecting.
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
 
@@ -148,15 +127,15 @@ class AccountsTab(BaseTab):
 
         self.detail = AccountDetailPanel()
         self.detail.setMinimumHeight(260)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.notice)
-        left_layout.addWidget(self.table, 1)
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.notice)
+        top_layout.addWidget(self.table, 1)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setObjectName("accountsSplitter")
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(left)
+        self.splitter.addWidget(top)
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
@@ -164,7 +143,7 @@ class AccountsTab(BaseTab):
 
         toolbar = QHBoxLayout()
         toolbar.setSpacing(6)
-        for action in self._row_actions(with_propose=True):
+        for action in self.tab_actions.all():
             button = QToolButton()
             button.setDefaultAction(action)
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -177,102 +156,16 @@ class AccountsTab(BaseTab):
         layout.setContentsMargins(10, 10, 10, 10)
         layout.setSpacing(8)
         layout.addLayout(toolbar)
-        layout.addLayout(self.filter_bar)
+        layout.addWidget(self.filter_bar)
         layout.addWidget(self.splitter, 1)
 
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self._on_filters_changed)
         self._detail_timer = QTimer(self)
         self._detail_timer.setSingleShot(True)
         self._detail_timer.setInterval(DETAIL_DELAY_MS)
         self._detail_timer.timeout.connect(self._load_detail)
-        self._update_actions()
-
-    # -- layout --------------------------------------------------------------------------
-
-    def _action(
-        self, name: str, text: str, slot: Callable[[], None], icon_name: str = ""
-    ) -> QAction:
-        action = QAction(icon(icon_name), text, self)
-        action.setObjectName(name)
-        action.triggered.connect(slot)
-        return action
-
-    def _build_actions(self) -> None:
-        self.action_propose = self._action(
-            "actionProposeAccount", "Propose account…", self._on_propose, "add"
-        )
-        self.action_propose.setShortcut(QKeySequence("Ctrl+N"))
-        self.action_propose.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.addAction(self.action_propose)
-        self.action_edit = self._action("actionEditAccount", "Edit…", self._on_edit, "edit")
-        self.action_edit.setShortcuts(
-            [QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)]
-        )
-        self.action_edit.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        self.action_password = self._action(
-            "actionRecordPassword", "Record password change…", self._on_password, "refresh"
-        )
-        self.action_activate = self._action("actionActivateAccount", "Activate", self._on_activate)
-        self.action_suspend = self._action("actionSuspendAccount", "Suspend…", self._on_suspend)
-        self.action_shut_down = self._action(
-            "actionShutDownAccount", "Shut down…", self._on_shut_down, "delete"
-        )
-
-    def _row_actions(self, *, with_propose: bool = False) -> list[QAction]:
-        actions = [
-            self.action_edit,
-            self.action_password,
-            self.action_activate,
-            self.action_suspend,
-            self.action_shut_down,
-        ]
-        return [self.action_propose, *actions] if with_propose else actions
-
-    def _build_filters(self) -> None:
-        self.search = QLineEdit()
-        self.search.setObjectName("accountsSearch")
-        self.search.setAccessibleName("Search accounts")
-        self.search.setPlaceholderText("Search handle, name, e-mail, owner or ministry  (Ctrl+F)")
-        self.search.setClearButtonEnabled(True)
-        self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
-        self.search.textChanged.connect(self._on_search_edited)
-        self.ministry_filter = QComboBox()
-        self.ministry_filter.setObjectName("accountsMinistryFilter")
-        self.ministry_filter.setAccessibleName("Filter by ministry")
-        self.ministry_filter.addItem("All ministries", None)
-        self.ministry_filter.setMinimumContentsLength(18)
-        self.ministry_filter.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        self.platform_filter = QComboBox()
-        self.platform_filter.setObjectName("accountsPlatformFilter")
-        self.platform_filter.setAccessibleName("Filter by platform")
-        self.platform_filter.addItem("All platforms", None)
-        for platform in Platform:
-            self.platform_filter.addItem(platform.label, platform)
-        self.status_filter = QComboBox()
-        self.status_filter.setObjectName("accountsStatusFilter")
-        self.status_filter.setAccessibleName("Filter by status")
-        self.status_filter.addItem("All statuses", None)
-        for status in AccountStatus:
-            self.status_filter.addItem(status_text(status), status)
-        for combo in (self.ministry_filter, self.platform_filter, self.status_filter):
-            combo.currentIndexChanged.connect(self._on_filters_changed)
-        self.count = QLabel()
-        self.count.setObjectName("accountsCount")
-        self.count.setProperty("role", "muted")
-        self.filter_bar = QHBoxLayout()
-        self.filter_bar.setSpacing(6)
-        self.filter_bar.addWidget(self.search, 3)
-        self.filter_bar.addWidget(self.ministry_filter, 2)
-        self.filter_bar.addWidget(self.platform_filter, 1)
-        self.filter_bar.addWidget(self.status_filter, 1)
 
     def search_field(self) -> QLineEdit:
-        return self.search
+        return self.filter_bar.search
 
     # -- loading -------------------------------------------------------------------------
 
@@ -280,20 +173,12 @@ class AccountsTab(BaseTab):
         super().refresh()
         self._load(full=True)
 
-    def filters(self) -> AccountFilters:
-        return AccountFilters(
-            ministry_id=self.ministry_filter.currentData(),
-            platform=self.platform_filter.currentData(),
-            status=self.status_filter.currentData(),
-            search=self.search.text(),
-        )
-
     def _load(self, *, full: bool = False) -> None:
         # A full load (who acts, the zone, the dialog's choices) until one has arrived.
         full = full or self.actor is None or self.choices is None
         self._generation += 1
         generation = self._generation
-        filters, as_of = self.filters(), self.ctx.now()
+        filters, as_of = self.filter_bar.filters(), self.ctx.now()
         ctx, service = self.ctx, self.service
 
         def fetch(_progress: Progress) -> _Loaded:
@@ -323,11 +208,12 @@ class AccountsTab(BaseTab):
         if loaded.timezone is not None:
             self.timezone = self.model.timezone = self.detail.timezone = loaded.timezone
         if loaded.choices is not None:
-            self._set_choices(loaded.choices)
+            self.choices = loaded.choices
+            self.filter_bar.set_ministries(loaded.choices.ministries)
         wanted = self._pending or self._selected_id()
         missing = self._pending and not any(r.id == self._pending for r in loaded.rows)
-        if missing and self.filters() != AccountFilters():
-            self._clear_filters()  # the record asked for is hidden by the filters
+        if missing and self.filter_bar.filters() != AccountFilters():
+            self.filter_bar.clear()  # the record asked for is hidden by the filters
             self._load()
             return
         self._pending = None
@@ -336,7 +222,9 @@ class AccountsTab(BaseTab):
         self.count.setText(
             "No accounts match" if not total else f"{total} account{'s' if total != 1 else ''}"
         )
-        self._select(wanted)
+        # The first account is shown rather than an empty panel until the person picks one.
+        if not self._select(wanted) and self.model.rowCount():
+            self.table.selectRow(0)
         self._on_selection_changed()
 
     def _load_failed(self, generation: int, exc: BaseException) -> None:
@@ -349,29 +237,9 @@ class AccountsTab(BaseTab):
             self.notice.show()
             self.model.set_rows([])
             self.detail.clear(exc.message)
-            self._update_actions()
+            self.tab_actions.update(self.actor, None, self._blocked)
             return
         show_error(self, exc)
-
-    def _set_choices(self, choices: AccountChoices) -> None:
-        self.choices = choices
-        current = self.ministry_filter.currentData()
-        self.ministry_filter.blockSignals(True)
-        self.ministry_filter.clear()
-        self.ministry_filter.addItem("All ministries", None)
-        for ministry in choices.ministries:
-            self.ministry_filter.addItem(f"{ministry.label} ({ministry.key})", ministry.id)
-        self.ministry_filter.setCurrentIndex(max(index_of(self.ministry_filter, current), 0))
-        self.ministry_filter.blockSignals(False)
-
-    def _clear_filters(self) -> None:
-        for widget in (self.search, self.ministry_filter, self.platform_filter, self.status_filter):
-            widget.blockSignals(True)
-        self.search.clear()
-        for combo in (self.ministry_filter, self.platform_filter, self.status_filter):
-            combo.setCurrentIndex(0)
-        for widget in (self.search, self.ministry_filter, self.platform_filter, self.status_filter):
-            widget.blockSignals(False)
 
     # -- selection and detail ------------------------------------------------------------
 
@@ -403,8 +271,8 @@ class AccountsTab(BaseTab):
 
     @Slot()
     def _on_selection_changed(self, *_args: Any) -> None:
-        self._update_actions()
         row = self.selected_row()
+        self.tab_actions.update(self.actor, row, self._blocked)
         if row is None:
             self.detail_loaded = None
             self.detail.clear(self._blocked)
@@ -452,52 +320,6 @@ class AccountsTab(BaseTab):
 
     # -- what the person may do ----------------------------------------------------------
 
-    def _update_actions(self) -> None:
-        actor, row = self.actor, self.selected_row()
-        if actor is None or self._blocked:
-            reason = self._blocked or "The accounts are still loading."
-            for action in self._row_actions(with_propose=True):
-                _enable(action, reason, "")
-            return
-        _enable(
-            self.action_propose,
-            denial(actor.roles, Permission.PROPOSE_ACCOUNT),
-            "Propose a new official account for approval (Ctrl+N).",
-        )
-        if row is None:
-            for action in self._row_actions():
-                _enable(action, SELECT_FIRST, "")
-            return
-        edit = denial(
-            actor.roles,
-            Permission.EDIT_ACCOUNT,
-            actor_ministry=actor.ministry_id,
-            target_ministry=row.ministry_id,
-        )
-        manage = denial(actor.roles, Permission.MANAGE_ACCOUNTS)
-        _enable(self.action_edit, edit, f"Edit the details of {row.label} (Enter).")
-        _enable(
-            self.action_password,
-            edit,
-            f"Record that the password of {row.label} was changed "
-            f"(every {row.rotation_days} days).",
-        )
-        _enable(
-            self.action_activate,
-            manage or transition_refusal(row, AccountStatus.ACTIVE),
-            f"Make {row.label} active.",
-        )
-        _enable(
-            self.action_suspend,
-            edit or transition_refusal(row, AccountStatus.SUSPENDED),
-            f"Suspend {row.label} for now; it can be activated again.",
-        )
-        _enable(
-            self.action_shut_down,
-            manage or transition_refusal(row, AccountStatus.SHUT_DOWN),
-            f"Shut {row.label} down for good, with the reason.",
-        )
-
     @Slot(QPoint)
     def _on_context_menu(self, position: QPoint) -> None:
         index = self.table.indexAt(position)
@@ -505,23 +327,23 @@ class AccountsTab(BaseTab):
             self.table.selectRow(index.row())
         menu = QMenu(self)
         menu.setToolTipsVisible(True)
-        for action in self._row_actions():
+        for action in self.tab_actions.for_row():
             menu.addAction(action)
         menu.addSeparator()
-        menu.addAction(self.action_propose)
+        menu.addAction(self.tab_actions.propose)
         menu.popup(self.table.viewport().mapToGlobal(position))
 
     # -- actions -------------------------------------------------------------------------
 
     @Slot()
     def _on_propose(self) -> None:
-        if self.actor is None or self.choices is None or not self.action_propose.isEnabled():
+        if self.actor is None or self.choices is None or not self.tab_actions.propose.isEnabled():
             return
         self._open(AccountDialog(self.ctx, self.actor, self.choices, None, self))
 
     @Slot(QModelIndex)
     def _on_double_clicked(self, _index: QModelIndex) -> None:
-        if self.action_edit.isEnabled():
+        if self.tab_actions.edit.isEnabled():
             self._on_edit()
 
     @Slot()
@@ -529,14 +351,14 @@ class AccountsTab(BaseTab):
         row = self.selected_row()
         if row is None or self.actor is None or self.choices is None:
             return
-        if not self.action_edit.isEnabled():
+        if not self.tab_actions.edit.isEnabled():
             return
         self._open(AccountDialog(self.ctx, self.actor, self.choices, row, self))
 
     @Slot()
     def _on_password(self) -> None:
         row = self.selected_row()
-        if row is None or not self.action_password.isEnabled():
+        if row is None or not self.tab_actions.password.isEnabled():
             return
         self._open(PasswordChangeDialog(self.ctx, row, self.timezone, self))
 
@@ -556,7 +378,7 @@ class AccountsTab(BaseTab):
     @Slot()
     def _on_activate(self) -> None:
         row = self.selected_row()
-        if row is None or not self.action_activate.isEnabled():
+        if row is None or not self.tab_actions.activate.isEnabled():
             return
         answer = QMessageBox.question(
             self,
@@ -569,7 +391,7 @@ class AccountsTab(BaseTab):
     @Slot()
     def _on_suspend(self) -> None:
         row = self.selected_row()
-        if row is None or not self.action_suspend.isEnabled():
+        if row is None or not self.tab_actions.suspend.isEnabled():
             return
         reason, ok = QInputDialog.getText(
             self, "Suspend account", f"Why is {row.label} suspended? (optional)"
@@ -580,7 +402,7 @@ class AccountsTab(BaseTab):
     @Slot()
     def _on_shut_down(self) -> None:
         row = self.selected_row()
-        if row is None or not self.action_shut_down.isEnabled():
+        if row is None or not self.tab_actions.shut_down.isEnabled():
             return
         reason, ok = QInputDialog.getMultiLineText(
             self,
@@ -611,19 +433,6 @@ class AccountsTab(BaseTab):
         self._load()
         self.data_changed.emit()
 
-    # -- search and filters --------------------------------------------------------------
-
-    @Slot(str)
-    def _on_search_edited(self, _text: str) -> None:
-        self._search_timer.start()
-
     @Slot()
-    def _on_filters_changed(self, *_args: Any) -> None:
-        self._search_timer.stop()
+    def _on_filters_changed(self) -> None:
         self._load()
-
-
-def _enable(action: QAction, refusal: str | None, tip: str) -> None:
-    action.setEnabled(refusal is None)
-    action.setToolTip(refusal or tip)
-    action.setStatusTip(refusal or tip)

@@ -4,6 +4,7 @@ decisions the signed-in person may take on it now (the others disabled, saying w
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, Qt, Slot
@@ -12,30 +13,27 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QDialog,
-    QFormLayout,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop.enums import ApprovalKind, ApprovalState, StepState
+from desktop.enums import ApprovalKind
 from desktop.policy.settings import PolicySettings
 from desktop.policy.workflows import Action
 from desktop.services.approvals import ApprovalDetail, ApprovalService, TrackerRow
 from desktop.services.authz import Permission, denial
 from desktop.services.context import Actor, ServiceContext
 from desktop.views.approvals.decision_dialog import DecisionDialog
+from desktop.views.approvals.detail_panel import ApprovalDetailPanel, words
 from desktop.views.approvals.new_request_dialog import FORMS, NewRequestDialog
-from desktop.views.approvals.timeline import StepTimeline
 from desktop.views.approvals.tracker_model import (
     COL_AGE,
     COL_KIND,
@@ -43,9 +41,6 @@ from desktop.views.approvals.tracker_model import (
     COL_SUBJECT,
     COL_SUBMITTER,
     COL_WAITING,
-    KIND_LABELS,
-    STATE_COLOURS,
-    STATE_LABELS,
     ApprovalTrackerModel,
     IdRole,
     TrackerProxy,
@@ -53,17 +48,8 @@ from desktop.views.approvals.tracker_model import (
 from desktop.views.base_tab import BaseTab
 from desktop.views.errors import show_error
 from desktop.views.icons import icon
-from desktop.views.local_time import format_when
 from desktop.views.worker import Progress, run_in_background
 
-ACTION_LABELS = {
-    Action.SUBMIT: "&Submit",
-    Action.APPROVE: "&Approve",
-    Action.REJECT: "&Reject",
-    Action.REQUEST_CHANGES: "Request &changes",
-    Action.RESUBMIT: "Resu&bmit",
-    Action.WITHDRAW: "&Withdraw",
-}
 DONE_WORDS = {
     Action.SUBMIT: "Submitted",
     Action.APPROVE: "Approved",
@@ -78,23 +64,9 @@ REQUEST_PERMISSIONS = {
     ApprovalKind.ANNUAL_GOALS: Permission.DRAFT_RECORDS,
     ApprovalKind.ACCOUNT_TERMINATION: Permission.REQUEST_TERMINATION,
 }
-NO_SELECTION = "Select a request in the list."
 
 Loaded = tuple[Actor, PolicySettings, list[TrackerRow]]
 DetailLoaded = tuple[ApprovalDetail, dict[Action, str | None]]
-
-
-def words(action: Action) -> str:
-    return ACTION_LABELS[action].replace("&", "")
-
-
-def reasons_text(reasons: dict[Action, str | None]) -> str:
-    """The disabled actions grouped by their reason: "Approve, Reject: You cannot sign…"."""
-    grouped: dict[str, list[str]] = {}
-    for action, reason in reasons.items():
-        if reason:
-            grouped.setdefault(reason, []).append(words(action))
-    return "\n".join(f"{', '.join(names)}: {reason}" for reason, names in grouped.items())
 
 
 class ApprovalsTab(BaseTab):
@@ -144,7 +116,7 @@ class ApprovalsTab(BaseTab):
         for kind in ApprovalKind:
             action = self.new_menu.addAction(FORMS[kind].title + "…")
             action.setData(kind)
-            action.triggered.connect(lambda _checked=False, k=kind: self._on_new_request(k))
+            action.triggered.connect(self._bind(self._on_new_request, kind))
             self.new_actions[kind] = action
         self.new_request.setMenu(self.new_menu)
 
@@ -164,7 +136,7 @@ class ApprovalsTab(BaseTab):
         self.model = ApprovalTrackerModel(parent=self)
         self.proxy = TrackerProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.search.textChanged.connect(self._on_search)
         self.table = QTableView()
         self.table.setObjectName("approvalsTable")
         self.table.setAccessibleName("Approval requests")
@@ -180,11 +152,11 @@ class ApprovalsTab(BaseTab):
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         for column, width in (
-            (COL_KIND, 118),
-            (COL_SUBJECT, 185),
-            (COL_SUBMITTER, 130),
+            (COL_KIND, 138),
+            (COL_SUBJECT, 180),
+            (COL_SUBMITTER, 125),
             (COL_STAGE, 260),
-            (COL_WAITING, 165),
+            (COL_WAITING, 150),
             (COL_AGE, 56),
         ):
             header.resizeSection(column, width)
@@ -194,7 +166,9 @@ class ApprovalsTab(BaseTab):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setObjectName("approvalsSplitter")
         splitter.addWidget(self.table)
-        splitter.addWidget(self._build_detail())
+        self.panel = ApprovalDetailPanel()
+        self.panel.action_requested.connect(self._on_action_requested)
+        splitter.addWidget(self.panel)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([900, 480])
@@ -217,109 +191,11 @@ class ApprovalsTab(BaseTab):
         approve.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         approve.activated.connect(lambda: self._on_shortcut(Action.APPROVE))
 
-    def _build_detail(self) -> QWidget:
-        panel = QFrame()
-        panel.setObjectName("approvalDetail")
-        panel.setProperty("role", "card")
-        self.detail_title = QLabel(NO_SELECTION)
-        self.detail_title.setObjectName("approvalTitle")
-        self.detail_title.setProperty("role", "heading")
-        self.detail_title.setWordWrap(True)
-        self.detail_state = QLabel()
-        self.detail_state.setObjectName("approvalState")
-        self.meta = {name: QLabel() for name in ("kind", "subject", "submitter", "submitted")}
-        for label in self.meta.values():
-            label.setWordWrap(True)
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.meta_box = QWidget()
-        form = QFormLayout(self.meta_box)
-        form.setContentsMargins(0, 0, 0, 0)
-        form.setHorizontalSpacing(14)
-        form.setVerticalSpacing(4)
-        form.addRow("Kind", self.meta["kind"])
-        form.addRow("Subject", self.meta["subject"])
-        form.addRow("Submitted by", self.meta["submitter"])
-        form.addRow("Submitted", self.meta["submitted"])
-        self.case_heading = QLabel("Request")
-        self.case_heading.setProperty("role", "heading")
-        self.business_case = QLabel()
-        self.business_case.setObjectName("approvalBusinessCase")
-        self.business_case.setWordWrap(True)
-        self.business_case.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.steps_heading = QLabel("Steps")
-        self.steps_heading.setProperty("role", "heading")
-        self.timeline = StepTimeline()
-        self.on_approved = QLabel()
-        self.on_approved.setObjectName("approvalOnApproved")
-        self.on_approved.setProperty("role", "muted")
-        self.on_approved.setWordWrap(True)
-
-        content = QWidget()
-        inner = QVBoxLayout(content)
-        inner.setContentsMargins(14, 12, 14, 12)
-        inner.setSpacing(8)
-        inner.addWidget(self.detail_title)
-        inner.addWidget(self.detail_state)
-        inner.addWidget(self.meta_box)
-        inner.addSpacing(4)
-        inner.addWidget(self.case_heading)
-        inner.addWidget(self.business_case)
-        inner.addSpacing(4)
-        inner.addWidget(self.steps_heading)
-        inner.addWidget(self.timeline)
-        inner.addWidget(self.on_approved)
-        inner.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setObjectName("approvalDetailScroll")
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(content)
-
-        self.action_buttons: dict[Action, QPushButton] = {}
-        rows = (
-            (Action.APPROVE, Action.REJECT, Action.REQUEST_CHANGES),
-            (Action.SUBMIT, Action.RESUBMIT, Action.WITHDRAW),
-        )
-        grid = QVBoxLayout()
-        grid.setSpacing(6)
-        for row in rows:
-            line = QHBoxLayout()
-            line.setSpacing(6)
-            for action in row:
-                button = QPushButton(ACTION_LABELS[action])
-                button.setObjectName(f"action_{action.value}")
-                button.setAccessibleName(words(action))
-                button.setEnabled(False)
-                button.setToolTip(NO_SELECTION)
-                button.clicked.connect(lambda _checked=False, a=action: self._on_action(a))
-                line.addWidget(button)
-                self.action_buttons[action] = button
-            grid.addLayout(line)
-        self.action_buttons[Action.APPROVE].setProperty("role", "primary")
-        self.why_not = QLabel(NO_SELECTION)
-        self.why_not.setObjectName("approvalWhyNot")
-        self.why_not.setProperty("role", "muted")
-        self.why_not.setWordWrap(True)
-        actions = QFrame()
-        actions.setObjectName("approvalActions")
-        box = QVBoxLayout(actions)
-        box.setContentsMargins(14, 8, 14, 12)
-        box.setSpacing(6)
-        box.addLayout(grid)
-        box.addWidget(self.why_not)
-
-        outer = QVBoxLayout(panel)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.setSpacing(0)
-        outer.addWidget(scroll, 1)
-        rule = QFrame()
-        rule.setFrameShape(QFrame.Shape.HLine)
-        rule.setStyleSheet("color: #d0d7de;")
-        outer.addWidget(rule)
-        outer.addWidget(actions)
-        panel.setMinimumWidth(420)
-        self._show_detail(None)
-        return panel
+    @staticmethod
+    def _bind(fn: Callable[..., Any], *args: Any) -> Callable[[], None]:
+        # No parameters: PySide then passes no ``checked`` bool (bools crossing into Python
+        # lambdas have upset PySide's reference counts).
+        return lambda: fn(*args)
 
     # -- BaseTab -------------------------------------------------------------------------
 
@@ -381,8 +257,7 @@ class ApprovalsTab(BaseTab):
         wanted, self._select_id = self._select_id, None
         keep, self._keep_shown = self._keep_shown, False
         self.model.set_rows(rows, self.settings.approval_stall_days)
-        count = self.proxy.rowCount()
-        self.count.setText(f"{count} request{'' if count == 1 else 's'}")
+        self._show_count()
         self._apply_request_permissions()
         if wanted is not None and self._select(wanted):
             return
@@ -444,6 +319,16 @@ class ApprovalsTab(BaseTab):
     def _on_filters_changed(self) -> None:
         self._load()
 
+    @Slot(str)
+    def _on_search(self, text: str) -> None:
+        self.proxy.setFilterFixedString(text)
+        self._show_count()
+
+    def _show_count(self) -> None:
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        noun = "request" if total == 1 else "requests"
+        self.count.setText(f"{total} {noun}" if shown == total else f"{shown} of {total} {noun}")
+
     def _load_detail(self, approval_id: uuid.UUID) -> None:
         self._detail_generation += 1
         generation = self._detail_generation
@@ -466,50 +351,7 @@ class ApprovalsTab(BaseTab):
     ) -> None:
         self.detail = detail
         self.reasons = dict(reasons or {})
-        for widget in (self.meta_box, self.steps_heading, self.timeline, self.on_approved):
-            widget.setVisible(detail is not None)
-        if detail is None:
-            self.detail_title.setText(NO_SELECTION)
-            self.detail_state.clear()
-            for label in self.meta.values():
-                label.clear()
-            self.business_case.clear()
-            self.case_heading.hide()
-            self.business_case.hide()
-            self.timeline.set_steps((), None, self.settings.timezone)
-            self.on_approved.clear()
-            for button in self.action_buttons.values():
-                button.setEnabled(False)
-                button.setToolTip(NO_SELECTION)
-            self.why_not.setText(NO_SELECTION)
-            return
-        zone = self.settings.timezone
-        self.detail_title.setText(detail.title)
-        self.detail_state.setText(STATE_LABELS[detail.state])
-        colour = STATE_COLOURS[detail.state].name()
-        self.detail_state.setStyleSheet(f"color: {colour}; font-weight: bold;")
-        self.meta["kind"].setText(KIND_LABELS[detail.kind])
-        self.meta["subject"].setText(detail.subject_label or "—")
-        self.meta["submitter"].setText(detail.submitter_name)
-        submitted = format_when(detail.submitted_at, zone) if detail.submitted_at else "Not yet"
-        if detail.decided_at is not None:
-            submitted += f" · decided {format_when(detail.decided_at, zone)}"
-        self.meta["submitted"].setText(submitted)
-        self.case_heading.setVisible(bool(detail.business_case))
-        self.business_case.setVisible(bool(detail.business_case))
-        self.business_case.setText(detail.business_case)
-        current = None
-        if detail.state is ApprovalState.SUBMITTED:
-            pending = [s.stage for s in detail.steps if s.state is StepState.PENDING]
-            current = min(pending, default=None)
-        self.timeline.set_steps(detail.steps, current, zone)
-        self.on_approved.setText(f"When approved: {detail.on_approved}")
-        for action, button in self.action_buttons.items():
-            reason = self.reasons.get(action)
-            button.setEnabled(reason is None)
-            button.setToolTip(reason or f"{words(action)} this request.")
-        why = reasons_text(self.reasons)
-        self.why_not.setText(why or "You may take any of these actions.")
+        self.panel.show_detail(detail, self.reasons, self.settings.timezone)
 
     # -- acting --------------------------------------------------------------------------
 
@@ -555,8 +397,12 @@ class ApprovalsTab(BaseTab):
             parent=self,
         )
 
+    @Slot(str)
+    def _on_action_requested(self, value: str) -> None:
+        self._on_action(Action(value))
+
     def _on_shortcut(self, action: Action) -> None:
-        if self.action_buttons[action].isEnabled():
+        if self.panel.action_buttons[action].isEnabled():
             self._on_action(action)
 
     def _on_action(self, action: Action) -> None:

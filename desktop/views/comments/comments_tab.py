@@ -85,6 +85,7 @@ class CommentsTab(BaseTab):
         self._detail_generation = 0
         self._count_generation = 0
         self._choices_stale = True
+        self._follow_up_pending = False
         self.model = CommentLogModel(self.log_service, clock=ctx.now, runner=self._run_page)
         self._build()
         self.model.reloaded.connect(self._on_reloaded)
@@ -218,6 +219,18 @@ class CommentsTab(BaseTab):
 
     @Slot()
     def _on_reloaded(self) -> None:
+        # The rows paint first; the count, the detail and the pickers load after, so their
+        # threads do not hold the interpreter while the table paints.
+        self._follow_up_pending = True
+        QTimer.singleShot(0, self._after_reload)
+
+    @property
+    def loading(self) -> bool:
+        """The list, or what follows it (count, detail, pickers), is still on its way."""
+        return self.model.loading or self._follow_up_pending
+
+    def _after_reload(self) -> None:
+        self._follow_up_pending = False
         self._load_choices()
         if self.model.rowCount():
             self.table.selectionModel().setCurrentIndex(

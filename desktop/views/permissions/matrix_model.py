@@ -66,6 +66,11 @@ def account_short(account: MatrixAccount) -> str:
     return f"{account.ministry_code} · {PLATFORM_SHORT[account.platform]} @{account.handle}"
 
 
+def person_label(person: MatrixPerson) -> str:
+    """What the row header shows: "HEA · Ann Editor", grouped like the account columns."""
+    return f"{person.ministry_code} · {person.name}" if person.ministry_code else person.name
+
+
 def _day(value: date | None) -> str:
     return f"{value.day} {value:%b %Y}" if value else "—"
 
@@ -207,7 +212,7 @@ class PermissionMatrixModel(QAbstractTableModel):
         if person is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return person.name
+            return person_label(person)
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
             return person_tooltip(person)
         if role == Qt.ItemDataRole.DecorationRole and person.personal_email:

@@ -8,26 +8,22 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Slot
-from PySide6.QtGui import QAction, QFontMetrics, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
-    QComboBox,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
     QMenu,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop.enums import PageRole, PersonKind, Platform
+from desktop.enums import PageRole, PersonKind
 from desktop.errors import PermissionDenied
 from desktop.services.authz import Permission, denial
 from desktop.services.choices import Choice, ChoiceService
@@ -35,67 +31,22 @@ from desktop.services.context import Actor, ServiceContext
 from desktop.services.permission_matrix import (
     MatrixAccount,
     MatrixCell,
-    MatrixFilter,
     MatrixPerson,
     PermissionMatrix,
     PermissionMatrixService,
-    Violation,
     role_label,
 )
-from desktop.services.roles import GRANTABLE, RoleService
+from desktop.services.roles import RoleService
 from desktop.views.base_tab import BaseTab
 from desktop.views.errors import show_error
 from desktop.views.icons import icon
+from desktop.views.permissions.cell_menu import CellHandlers, build_cell_menu
 from desktop.views.permissions.grant_dialog import ThirdPartyGrantDialog
-from desktop.views.permissions.matrix_model import (
-    VIOLATION_COLOURS,
-    VIOLATION_HELP,
-    PermissionMatrixModel,
-)
-from desktop.views.permissions.rotated_header import RotatedHeaderView
+from desktop.views.permissions.matrix_controls import MatrixFilterBar, ViolationLegend
+from desktop.views.permissions.matrix_model import PermissionMatrixModel
+from desktop.views.permissions.matrix_view import MatrixTableView
+from desktop.views.ui_state import UiState
 from desktop.views.worker import Progress, run_in_background
-
-ALL = "All"
-KIND_LABELS = {
-    PersonKind.EMPLOYEE: "Employees",
-    PersonKind.CONTRACTOR: "Contractors",
-    PersonKind.AGENCY: "Agency staff",
-}
-
-
-def _combo(name: str, accessible: str) -> QComboBox:
-    combo = QComboBox()
-    combo.setObjectName(name)
-    combo.setAccessibleName(accessible)
-    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-    combo.addItem(ALL, None)
-    return combo
-
-
-class LegendItem(QWidget):
-    """A swatch in a violation's colours, its name, and how many cells show it."""
-
-    def __init__(self, violation: Violation) -> None:
-        super().__init__()
-        self.violation = violation
-        background, text = VIOLATION_COLOURS[violation]
-        self.swatch = QLabel("Role")
-        self.swatch.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.swatch.setStyleSheet(
-            f"background: {background.name()}; color: {text.name()}; font-weight: bold;"
-            f"border: 1px solid {text.name()}; border-radius: 3px; padding: 1px 6px;"
-        )
-        self.text = QLabel(violation.label)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(6)
-        layout.addWidget(self.swatch)
-        layout.addWidget(self.text)
-
-    def set_count(self, count: int, revoke_days: int) -> None:
-        self.text.setText(f"{self.violation.label} ({count})")
-        self.setToolTip(VIOLATION_HELP[self.violation].format(days=revoke_days))
-        self.setAccessibleName(f"{self.violation.label}: {count} cells")
 
 
 class PermissionsTab(BaseTab):
@@ -109,7 +60,6 @@ class PermissionsTab(BaseTab):
         self.role_service = RoleService(ctx)
         self.actor: Actor | None = None
         self.matrix: PermissionMatrix | None = None
-        self._ministries_loaded = False
         self._generation = 0
         # After a reload: select this (person id, account id) cell, or this grant, or person.
         self._select_cell: tuple[uuid.UUID, uuid.UUID] | None = None
@@ -119,21 +69,8 @@ class PermissionsTab(BaseTab):
     # -- layout --------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.ministry = _combo("permissionsMinistry", "Filter by ministry")
-        self.platform = _combo("permissionsPlatform", "Filter by platform")
-        for platform in Platform:
-            self.platform.addItem(platform.label, platform)
-        self.kind = _combo("permissionsKind", "Filter by kind of person")
-        for kind, label in KIND_LABELS.items():
-            self.kind.addItem(label, kind)
-        self.holders_only = QCheckBox("Only people with roles")
-        self.holders_only.setObjectName("permissionsHoldersOnly")
-        self.violations_only = QCheckBox("Only violations")
-        self.violations_only.setObjectName("permissionsViolationsOnly")
-        for combo in (self.ministry, self.platform, self.kind):
-            combo.currentIndexChanged.connect(self._on_filters_changed)
-        for box in (self.holders_only, self.violations_only):
-            box.toggled.connect(self._on_filters_changed)
+        self.filter_bar = MatrixFilterBar()
+        self.filter_bar.changed.connect(self._on_filters_changed)
         self.search = QLineEdit()
         self.search.setObjectName("permissionsSearch")
         self.search.setAccessibleName("Find a person")
@@ -146,64 +83,25 @@ class PermissionsTab(BaseTab):
         self.revoke_due.setIcon(icon("delete"))
         self.revoke_due.setEnabled(False)
         self.revoke_due.clicked.connect(self._on_revoke_due)
+        top = QHBoxLayout()
+        top.setSpacing(8)
+        top.addWidget(self.filter_bar)
+        top.addStretch(1)
+        top.addWidget(self.search)
+        top.addWidget(self.revoke_due)
 
-        filters = QHBoxLayout()
-        filters.setSpacing(8)
-        for caption, combo in (
-            ("&Ministry", self.ministry),
-            ("&Platform", self.platform),
-            ("&People", self.kind),
-        ):
-            buddy = QLabel(caption)
-            buddy.setBuddy(combo)
-            filters.addWidget(buddy)
-            filters.addWidget(combo)
-            filters.addSpacing(6)
-        filters.addWidget(self.holders_only)
-        filters.addWidget(self.violations_only)
-        filters.addStretch(1)
-        filters.addWidget(self.search)
-        filters.addWidget(self.revoke_due)
-
-        self.legend = {v: LegendItem(v) for v in Violation}
-        legend = QHBoxLayout()
-        legend.setSpacing(18)
-        legend_title = QLabel("Violations:")
-        legend_title.setProperty("role", "muted")
-        legend.addWidget(legend_title)
-        for item in self.legend.values():
-            legend.addWidget(item)
-        legend.addStretch(1)
+        self.legend = ViolationLegend()
         self.summary = QLabel("Loading…")
         self.summary.setObjectName("permissionsSummary")
         self.summary.setProperty("role", "muted")
-        legend.addWidget(self.summary)
+        second = QHBoxLayout()
+        second.addWidget(self.legend)
+        second.addStretch(1)
+        second.addWidget(self.summary)
 
         # Parented: a model the Python collector frees on a worker thread would crash Qt.
         self.model = PermissionMatrixModel(self)
-        self.table = QTableView()
-        self.table.setObjectName("permissionsMatrix")
-        self.table.setAccessibleName("Permission matrix: people by accounts")
-        self.table.setModel(self.model)
-        header = RotatedHeaderView(self.table)
-        self.table.setHorizontalHeader(header)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        # One role label wide.
-        widest = max(
-            QFontMetrics(self.table.font()).horizontalAdvance(role_label(r)) for r in PageRole
-        )
-        header.setMinimumSectionSize(24)
-        header.setDefaultSectionSize(widest + 12)
-        rows = self.table.verticalHeader()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(QFontMetrics(self.table.font()).height() + 10)
-        rows.setMinimumWidth(160)
-        rows.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table = MatrixTableView(self.model)
         self.table.customContextMenuRequested.connect(self._on_context_menu)
         self.table.selectionModel().currentChanged.connect(self._on_current_changed)
         self.table.doubleClicked.connect(self._on_double_clicked)
@@ -220,8 +118,8 @@ class PermissionsTab(BaseTab):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 10)
         layout.setSpacing(8)
-        layout.addLayout(filters)
-        layout.addLayout(legend)
+        layout.addLayout(top)
+        layout.addLayout(second)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.info)
         layout.addWidget(self.message)
@@ -242,43 +140,29 @@ class PermissionsTab(BaseTab):
         super().refresh()
         self._load()
 
+    def save_state(self, state: UiState) -> None:
+        """Nothing to keep: the matrix's columns are accounts (data), not a layout, and a saved
+        header would be restored onto a different set of accounts."""
+
+    def restore_state(self, state: UiState) -> None:
+        """See ``save_state``."""
+
     def show_record(self, entity_type: str, entity_id: uuid.UUID | str) -> None:
         ident = uuid.UUID(str(entity_id))
         self._select_record = (entity_type, ident)
         if not self._select_pending_record():
             # Hidden by a filter (or not loaded yet): show everything, then select it.
             self.search.clear()
-            self._reset_filters()
+            self.filter_bar.reset()
             self._load()
 
     # -- loading -------------------------------------------------------------------------
 
-    def filters(self) -> MatrixFilter:
-        return MatrixFilter(
-            ministry_id=self.ministry.currentData(),
-            platform=self.platform.currentData(),
-            person_kind=self.kind.currentData(),
-            holders_only=self.holders_only.isChecked(),
-            violations_only=self.violations_only.isChecked(),
-        )
-
-    def _reset_filters(self) -> None:
-        for widget in (self.ministry, self.platform, self.kind, self.holders_only):
-            widget.blockSignals(True)
-        self.violations_only.blockSignals(True)
-        for combo in (self.ministry, self.platform, self.kind):
-            combo.setCurrentIndex(0)
-        self.holders_only.setChecked(False)
-        self.violations_only.setChecked(False)
-        for widget in (self.ministry, self.platform, self.kind, self.holders_only):
-            widget.blockSignals(False)
-        self.violations_only.blockSignals(False)
-
     def _load(self) -> None:
         self._generation += 1
         generation = self._generation
-        filters = self.filters()
-        want_ministries = not self._ministries_loaded
+        filters = self.filter_bar.filters()
+        want_ministries = not self.filter_bar.ministries_loaded
         ctx, service = self.ctx, self.matrix_service
 
         def work(_p: Progress) -> tuple[Actor, list[Choice] | None, PermissionMatrix]:
@@ -301,7 +185,7 @@ class PermissionsTab(BaseTab):
             return  # the filters changed while this loaded
         self.actor, ministries, matrix = result
         if ministries is not None:
-            self._fill_ministries(ministries)
+            self.filter_bar.fill_ministries(ministries)
         self.matrix = matrix
         self.model.set_matrix(matrix)
         self.table.horizontalHeader().updateGeometry()
@@ -323,16 +207,8 @@ class PermissionsTab(BaseTab):
         self.summary.setText("Could not load the matrix.")
         show_error(self, exc)
 
-    def _fill_ministries(self, ministries: list[Choice]) -> None:
-        self.ministry.blockSignals(True)
-        for m in ministries:
-            self.ministry.addItem(f"{m.key} — {m.label}", m.id)
-        self.ministry.blockSignals(False)
-        self._ministries_loaded = True
-
     def _show_counts(self, matrix: PermissionMatrix) -> None:
-        for violation, item in self.legend.items():
-            item.set_count(matrix.counts.get(violation, 0), matrix.revoke_days)
+        self.legend.set_counts(matrix.counts, matrix.revoke_days)
         people, accounts = len(matrix.people), len(matrix.accounts)
         self.summary.setText(
             f"{people} {'person' if people == 1 else 'people'} × "
@@ -430,60 +306,14 @@ class PermissionsTab(BaseTab):
         person, account = self.model.person(index.row()), self.model.account(index.column())
         if person is None or account is None:
             return None
+        handlers = CellHandlers(
+            grant=self._on_grant,
+            change=self._on_change,
+            revoke=self._on_revoke,
+            open_account=lambda a: self.open_record.emit("account", a.id),
+        )
         cell = self.model.cell_at(index)
-        menu = QMenu(self)
-        menu.setObjectName("permissionsCellMenu")
-        menu.setToolTipsVisible(True)
-        heading = menu.addAction(f"{person.name} · {account.label}")
-        heading.setEnabled(False)
-        menu.addSeparator()
-        reason = self._manage_denial()
-        if cell is None:
-            reason = reason or _grant_denial(person, account)
-            grant = menu.addMenu("&Grant role")
-            grant.setObjectName("grantMenu")
-            grant.setToolTipsVisible(True)
-            ask = "…" if person.kind == PersonKind.AGENCY else ""
-            for role in PageRole:
-                action = grant.addAction(role_label(role) + ask)
-                action.setData(role)
-                self._permit(action, reason, f"Grant {role_label(role)}")
-                action.triggered.connect(self._bind(self._on_grant, person, account, role))
-            grant.setEnabled(reason is None)
-            if reason:
-                grant.menuAction().setToolTip(reason)
-        else:
-            change = menu.addMenu("&Change role to")
-            change.setObjectName("changeMenu")
-            change.setToolTipsVisible(True)
-            for role in PageRole:
-                if role == cell.role:
-                    continue
-                action = change.addAction(role_label(role))
-                action.setData(role)
-                self._permit(action, reason, f"Change to {role_label(role)}")
-                action.triggered.connect(self._bind(self._on_change, person, account, cell, role))
-            change.setEnabled(reason is None)
-            if reason:
-                change.menuAction().setToolTip(reason)
-            revoke = menu.addAction(icon("delete"), "&Revoke access…")
-            revoke.setObjectName("revokeAction")
-            self._permit(revoke, reason, "Revoke this role")
-            revoke.triggered.connect(self._bind(self._on_revoke, person, account, cell))
-        menu.addSeparator()
-        open_account = menu.addAction("&Open the account")
-        open_account.setObjectName("openAccountAction")
-        open_account.triggered.connect(self._bind(self.open_record.emit, "account", account.id))
-        return menu
-
-    @staticmethod
-    def _bind(fn: Callable[..., Any], *args: Any) -> Callable[[], None]:
-        return lambda *_ignored: fn(*args)
-
-    @staticmethod
-    def _permit(action: QAction, reason: str | None, tip: str) -> None:
-        action.setEnabled(reason is None)
-        action.setToolTip(reason or tip)
+        return build_cell_menu(self, person, account, cell, self._manage_denial(), handlers)
 
     @Slot(QPoint)
     def _on_context_menu(self, pos: QPoint) -> None:
@@ -624,15 +454,3 @@ class PermissionsTab(BaseTab):
         self.message.style().unpolish(self.message)
         self.message.style().polish(self.message)
         self.message.show()
-
-
-def _grant_denial(person: MatrixPerson, account: MatrixAccount) -> str | None:
-    """What the role service would refuse about the cell itself, said before asking."""
-    if not person.active:
-        return f"{person.name} is no longer active; only active people get access."
-    if account.status not in GRANTABLE:
-        status = account.status.value.replace("_", " ")
-        return (
-            f"{account.label} is {status}; roles are granted only on approved or active accounts."
-        )
-    return None

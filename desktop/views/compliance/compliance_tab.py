@@ -1,0 +1,442 @@
+"""The Compliance tab: the headline KPIs, every finding of the policy checks grouped by severity
+and filtered by ministry, platform and check, and the selected finding's detail; a finding's
+record opens in the tab that shows it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.enums import Platform
+from desktop.errors import PermissionDenied
+from desktop.policy.findings import Finding
+from desktop.services.choices import Choice, ChoiceService
+from desktop.services.compliance import ComplianceOverview, ComplianceService
+from desktop.services.context import ServiceContext
+from desktop.services.finding_scope import FindingScope, FindingScopeService, SubjectKey
+from desktop.views.base_tab import BaseTab
+from desktop.views.compliance.finding_detail import OPENABLE, FindingDetail
+from desktop.views.compliance.findings_model import (
+    COL_CHECK,
+    COL_MESSAGE,
+    COL_MINISTRY,
+    COL_PLATFORM,
+    COL_SINCE,
+    COL_SUBJECT,
+    SEVERITIES,
+    FindingFilter,
+    FindingsModel,
+    check_title,
+    finding_key,
+)
+from desktop.views.compliance.kpi_tiles import KpiBar
+from desktop.views.errors import show_error
+from desktop.views.icons import icon
+from desktop.views.worker import Progress, run_in_background
+
+RUNNING_TEXT = "Running the compliance checks…"
+NO_FINDINGS = "No findings: every policy check passed."
+COLUMN_WIDTHS = {
+    COL_CHECK: 280,
+    COL_SUBJECT: 220,
+    COL_MINISTRY: 84,
+    COL_PLATFORM: 100,
+    COL_SINCE: 96,
+}
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    overview: ComplianceOverview
+    scopes: dict[SubjectKey, FindingScope]
+    ministries: list[Choice]
+    timezone: str
+
+
+def checked_text(as_of: datetime, timezone: str) -> str:
+    """'Checked 2026-11-18 09:00 (America/Regina)': the run's instant in the branch's zone."""
+    local = as_of.astimezone(ZoneInfo(timezone))
+    return f"Checked {local:%Y-%m-%d %H:%M} ({timezone})"
+
+
+class ComplianceTab(BaseTab):
+    title = "Compliance"
+    icon = "compliance"
+
+    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.loading = False
+        self.overview: ComplianceOverview | None = None
+        self.timezone = "America/Regina"
+        self._generation = 0
+        self._build()
+
+    # -- layout --------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.checked = QLabel("Not checked yet")
+        self.checked.setObjectName("complianceCheckedAt")
+        self.checked.setProperty("role", "heading")
+        self.progress = QLabel(RUNNING_TEXT)
+        self.progress.setObjectName("complianceProgress")
+        self.progress.setProperty("role", "muted")
+        self.progress.hide()
+        self.summary = QLabel()
+        self.summary.setObjectName("complianceSummary")
+        self.summary.setProperty("role", "muted")
+        self.refresh_button = QPushButton(icon("refresh"), "&Refresh")
+        self.refresh_button.setObjectName("complianceRefresh")
+        self.refresh_button.setToolTip("Run every policy check again (F5).")
+        self.refresh_button.clicked.connect(self._on_refresh)
+        header = QHBoxLayout()
+        header.setSpacing(12)
+        header.addWidget(self.checked)
+        header.addWidget(self.progress)
+        header.addStretch(1)
+        header.addWidget(self.summary)
+        header.addWidget(self.refresh_button)
+
+        self.kpis = KpiBar()
+
+        self.notice = QLabel()
+        self.notice.setObjectName("complianceNotice")
+        self.notice.setProperty("role", "error")
+        self.notice.setWordWrap(True)
+        self.notice.hide()
+
+        self._build_filters()
+
+        # Parented: a model the Python collector frees on a worker thread would crash Qt.
+        self.model = FindingsModel(parent=self)
+        self.tree = QTreeView()
+        self.tree.setObjectName("findingsTree")
+        self.tree.setAccessibleName("Compliance findings")
+        self.tree.setModel(self.model)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tree.setSortingEnabled(True)
+        self.tree.sortByColumn(COL_CHECK, Qt.SortOrder.AscendingOrder)
+        tree_header = self.tree.header()
+        tree_header.setStretchLastSection(True)
+        tree_header.setSectionsMovable(True)
+        for column, width in COLUMN_WIDTHS.items():
+            tree_header.resizeSection(column, width)
+        tree_header.setSectionResizeMode(COL_MESSAGE, QHeaderView.ResizeMode.Interactive)
+        self.tree.doubleClicked.connect(self._on_double_clicked)
+        self.tree.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        self.model.modelReset.connect(self._on_model_reset)
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            shortcut = QShortcut(QKeySequence(key), self.tree)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(self._on_open_current)
+
+        self.detail = FindingDetail()
+        self.detail.setMinimumWidth(320)
+        self.detail.open_requested.connect(self._open)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("complianceSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.tree)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([1000, 380])
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 10)
+        layout.setSpacing(8)
+        layout.addLayout(header)
+        layout.addWidget(self.kpis)
+        layout.addWidget(self.notice)
+        layout.addLayout(self.filter_bar)
+        layout.addWidget(self.splitter, 1)
+
+        # Connected once everything exists: filling the combos above changes their index.
+        self.search.textChanged.connect(self._on_filters_changed)
+        for combo in (self.ministry_filter, self.platform_filter, self.check_filter):
+            combo.currentIndexChanged.connect(self._on_filters_changed)
+
+    def _build_filters(self) -> None:
+        self.search = QLineEdit()
+        self.search.setObjectName("complianceSearch")
+        self.search.setAccessibleName("Search findings")
+        self.search.setPlaceholderText("Search record, message or check  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        self.ministry_filter = self._combo("complianceMinistryFilter", "Filter by ministry")
+        self.ministry_filter.addItem("All ministries", None)
+        self.platform_filter = self._combo("compliancePlatformFilter", "Filter by platform")
+        self.platform_filter.addItem("All platforms", None)
+        for platform in Platform:
+            self.platform_filter.addItem(platform.label, platform)
+        self.check_filter = self._combo("complianceCheckFilter", "Filter by check")
+        self.check_filter.addItem("All checks", None)
+        self.check_filter.setMinimumContentsLength(34)
+        self.clear_filters = QPushButton("Clear filters")
+        self.clear_filters.setObjectName("complianceClearFilters")
+        self.clear_filters.setEnabled(False)
+        self.clear_filters.clicked.connect(self._on_clear_filters)
+        self.count = QLabel()
+        self.count.setObjectName("complianceCount")
+        self.count.setProperty("role", "muted")
+        self.filter_bar = QHBoxLayout()
+        self.filter_bar.setSpacing(6)
+        self.filter_bar.addWidget(self.search, 3)
+        self.filter_bar.addWidget(self.ministry_filter, 2)
+        self.filter_bar.addWidget(self.platform_filter, 1)
+        self.filter_bar.addWidget(self.check_filter, 3)
+        self.filter_bar.addWidget(self.clear_filters)
+        self.filter_bar.addWidget(self.count)
+
+    def _combo(self, name: str, accessible: str) -> QComboBox:
+        combo = QComboBox()
+        combo.setObjectName(name)
+        combo.setAccessibleName(accessible)
+        combo.setToolTip(accessible)
+        combo.setMinimumContentsLength(14)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        return combo
+
+    def search_field(self) -> QLineEdit:
+        return self.search
+
+    # -- loading -------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        super().refresh()
+        self._generation += 1
+        generation = self._generation
+        ctx, as_of = self.ctx, self.ctx.now()
+
+        def fetch(progress: Progress) -> _Loaded:
+            progress.report(0, 0, RUNNING_TEXT)
+            overview = ComplianceService(ctx).overview(as_of)
+            progress.check()
+            subjects = {(f.subject_type, f.subject_id) for f in overview.findings}
+            scopes = FindingScopeService(ctx).scopes(subjects)
+            return _Loaded(
+                overview, scopes, ChoiceService(ctx).ministries(), ctx.settings().timezone
+            )
+
+        self.loading = True
+        self.progress.show()
+        self.refresh_button.setEnabled(False)
+        task = run_in_background(
+            self,
+            fetch,
+            on_success=lambda loaded: self._loaded(generation, loaded),
+            on_failure=lambda exc: self._failed(generation, exc),
+            progress_label=RUNNING_TEXT,
+            cancellable=True,
+        )
+        # A cancelled run calls neither callback: the header stops saying it is running.
+        task.finished.connect(lambda: self._finished(generation))
+
+    def _finished(self, generation: int) -> None:
+        if generation == self._generation and self.loading:
+            self._done()
+
+    def _done(self) -> None:
+        self.loading = False
+        self.progress.hide()
+        self.refresh_button.setEnabled(True)
+
+    def _loaded(self, generation: int, loaded: _Loaded) -> None:
+        if generation != self._generation:
+            return  # a newer refresh replaced this one while it ran
+        self._done()
+        self.notice.hide()
+        selected = self.selected_finding()
+        self.overview = loaded.overview
+        self.timezone = self.model.timezone = self.detail.timezone = loaded.timezone
+        self.checked.setText(checked_text(loaded.overview.as_of, loaded.timezone))
+        self.summary.setText(loaded.overview.summary.line)
+        self.kpis.set_kpis(loaded.overview.kpis)
+        self._fill_ministries(loaded.ministries, loaded.scopes)
+        self._fill_checks(loaded.overview)
+        self.model.set_findings(loaded.overview.findings, loaded.scopes)
+        self.model.set_filter(self.filters())
+        # The detail pane is never empty while there is something to show.
+        if not (selected is not None and self._select(finding_key(selected))):
+            self._select_first()
+
+    def _select_first(self) -> None:
+        for severity in SEVERITIES:
+            if self.model.shown_in(severity):
+                first = self.model.index(0, 0, self.model.group_index(severity))
+                self.tree.setCurrentIndex(first)
+                self.tree.scrollTo(first)
+                return
+
+    def _failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self._done()
+        if isinstance(exc, PermissionDenied):
+            self.notice.setText(exc.message)
+            self.notice.show()
+            self.kpis.set_kpis(None)
+            self.model.set_findings([], {})
+            self.detail.clear(exc.message)
+            return
+        show_error(self, exc)
+
+    def _fill_ministries(
+        self, choices: list[Choice], scopes: dict[SubjectKey, FindingScope]
+    ) -> None:
+        names = {c.key: c.label for c in choices}
+        self.detail.ministry_names = dict(names)
+        # A finding may belong to a ministry no longer active: it is still offered.
+        for scope in scopes.values():
+            for code in scope.ministries:
+                names.setdefault(code, code)
+        items = [
+            (f"{code} — {name}" if name != code else code, code) for code, name in names.items()
+        ]
+        _refill(self.ministry_filter, "All ministries", sorted(items))
+
+    def _fill_checks(self, overview: ComplianceOverview) -> None:
+        counts = overview.summary.by_code
+        items = [(f"{check_title(code)} ({n})", code) for code, n in counts.items()]
+        _refill(self.check_filter, "All checks", sorted(items, key=lambda i: i[0].lower()))
+
+    # -- filters -------------------------------------------------------------------------
+
+    def filters(self) -> FindingFilter:
+        return FindingFilter(
+            ministry=self.ministry_filter.currentData(),
+            platform=self.platform_filter.currentData(),
+            code=self.check_filter.currentData(),
+            text=self.search.text(),
+        )
+
+    @Slot()
+    def _on_filters_changed(self, *_args: Any) -> None:
+        selected = self.selected_finding()
+        self.model.set_filter(self.filters())
+        if selected is not None:
+            self._select(finding_key(selected))
+
+    @Slot()
+    def _on_clear_filters(self) -> None:
+        for widget in (self.search, self.ministry_filter, self.platform_filter, self.check_filter):
+            widget.blockSignals(True)
+        self.search.clear()
+        for combo in (self.ministry_filter, self.platform_filter, self.check_filter):
+            combo.setCurrentIndex(0)
+        for widget in (self.search, self.ministry_filter, self.platform_filter, self.check_filter):
+            widget.blockSignals(False)
+        self._on_filters_changed()
+
+    @Slot()
+    def _on_model_reset(self) -> None:
+        # A reset collapses the tree and forgets which rows span: the groups open again.
+        for row, severity in enumerate(SEVERITIES):
+            self.tree.setFirstColumnSpanned(row, QModelIndex(), True)
+            self.tree.setExpanded(self.model.group_index(severity), True)
+        shown, total = self.model.shown, self.model.total
+        filtered = self.model.filter.active
+        self.clear_filters.setEnabled(filtered)
+        if not total:
+            self.count.setText("")
+        elif filtered:
+            self.count.setText(f"Showing {shown} of {total}")
+        else:
+            self.count.setText(f"{total} finding{'s' if total != 1 else ''}")
+        if self.selected_finding() is None:
+            self._show_empty_detail()
+
+    def _show_empty_detail(self) -> None:
+        if self.overview is None:
+            self.detail.clear()
+        elif not self.model.total:
+            self.detail.clear(NO_FINDINGS)
+        elif not self.model.shown:
+            self.detail.clear("No finding matches the filters; clear them to see all.")
+        else:
+            self.detail.clear()
+
+    # -- selection and opening -----------------------------------------------------------
+
+    def selected_finding(self) -> Finding | None:
+        rows = self.tree.selectionModel().selectedRows()
+        return self.model.finding(rows[0]) if rows else None
+
+    def _select(self, key: tuple[str, str, str]) -> bool:
+        index = self.model.index_of(key)
+        if not index.isValid():
+            return False
+        self.tree.setCurrentIndex(index)
+        self.tree.scrollTo(index)
+        return True
+
+    @Slot(QItemSelection, QItemSelection)
+    def _on_selection_changed(self, *_args: Any) -> None:
+        finding = self.selected_finding()
+        if finding is None:
+            self._show_empty_detail()
+            return
+        self.detail.show_finding(finding, self.model.scope_of(finding))
+
+    @Slot(QModelIndex)
+    def _on_double_clicked(self, index: QModelIndex) -> None:
+        finding = self.model.finding(index)
+        if finding is not None:
+            self._open(finding.subject_type, finding.subject_id)
+
+    @Slot()
+    def _on_open_current(self) -> None:
+        finding = self.model.finding(self.tree.currentIndex())
+        if finding is not None:
+            self._open(finding.subject_type, finding.subject_id)
+
+    @Slot(str, str)
+    def _open(self, subject_type: str, subject_id: str) -> None:
+        """Records with a tab of their own open there; the others stay in the detail pane."""
+        if subject_type not in OPENABLE:
+            return
+        try:
+            ident: uuid.UUID | str = uuid.UUID(subject_id)
+        except ValueError:
+            ident = subject_id
+        self.open_record.emit(subject_type, ident)
+
+    @Slot()
+    def _on_refresh(self) -> None:
+        self.refresh()
+
+
+def _refill(combo: QComboBox, everything: str, items: list[tuple[str, Any]]) -> None:
+    """Replace a filter's choices, keeping the current one if it is still offered."""
+    current = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItem(everything, None)
+    for text, data in items:
+        combo.addItem(text, data)
+    position = combo.findData(current) if current is not None else 0
+    combo.setCurrentIndex(max(position, 0))
+    combo.blockSignals(False)
