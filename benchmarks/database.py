@@ -30,22 +30,33 @@ def prepare(db: str | None) -> Path:
     if db is None:
         if not GENERATED.exists():
             generate(GENERATED)
-        return GENERATED
+        return migrated(GENERATED)
     source = Path(db).expanduser().resolve()
     if not source.is_file():
         raise SystemExit(f"--db {db}: no such file.")
     if source.parent == DATA_DIR:
-        return source  # already ours (e.g. the generated one named explicitly)
+        return migrated(source)  # already ours (e.g. the generated one named explicitly)
     copy = DATA_DIR / f"copy-of-{source.stem}.sqlite3"
     stamp = copy.with_suffix(".source.json")
     wanted = {"path": str(source), "size": source.stat().st_size, "mtime": source.stat().st_mtime}
     if copy.exists() and stamp.exists() and json.loads(stamp.read_text()) == wanted:
         log(f"reusing {copy.name} (a copy of {source})")
-        return copy
+        return migrated(copy)
     log(f"copying {source} to {copy} (it is never opened by the app code itself)")
     copy_database(source, copy)
     stamp.write_text(json.dumps(wanted))
-    return copy
+    return migrated(copy)
+
+
+def migrated(path: Path) -> Path:
+    """``path`` brought to the newest schema now, so no figure measures a migration."""
+    from desktop.storage.database import open_database
+
+    backups = DATA_DIR / "migration-backups"
+    db = open_database(path, backup_dir=backups)
+    db.dispose()
+    shutil.rmtree(backups, ignore_errors=True)  # a copy of a copy
+    return path
 
 
 def generate(target: Path) -> None:

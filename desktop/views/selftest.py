@@ -20,6 +20,7 @@ from typing import Any
 
 AS_OF = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)  # a Wednesday, 09:00 in Regina
 SIZE = (1400, 900)
+SETTLE_S = 0.6  # longer than any debounce timer of the tabs
 IDLE_TIMEOUT_S = 60.0
 
 
@@ -75,19 +76,27 @@ class _Watch:
 
 
 def _wait_idle(qapp: Any, timeout: float = IDLE_TIMEOUT_S) -> None:
-    """Let background work finish and its callbacks run."""
+    """Let background work finish and its callbacks run, and debounce timers fire too.
+
+    Idle means no task running for SETTLE_S in a row: a tab may start work from a short
+    timer (a debounced selection) after its first load has called back.
+    """
     from desktop.views.worker import running_tasks
 
     deadline = time.monotonic() + timeout
+    quiet_since: float | None = None
     while True:
         qapp.processEvents()
-        if not running_tasks():
+        now = time.monotonic()
+        if running_tasks():
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = now
+        elif now - quiet_since >= SETTLE_S:
             break
-        if time.monotonic() > deadline:
+        if now > deadline:
             raise SelfTestFailure(f"background work still running after {timeout:.0f} s")
         time.sleep(0.01)
-    for _ in range(3):
-        qapp.processEvents()
 
 
 @contextmanager

@@ -124,10 +124,10 @@ class EvaluationsPlaceholder(PlaceholderTab):
 
 
 TAB_FACTORIES: list[TabFactory] = [
-    CompliancePlaceholder,
+    lazy_tab("desktop.views.compliance.compliance_tab", "ComplianceTab"),
     lazy_tab("desktop.views.accounts.accounts_tab", "AccountsTab"),
     lazy_tab("desktop.views.permissions.permissions_tab", "PermissionsTab"),
     lazy_tab("desktop.views.approvals.approvals_tab", "ApprovalsTab"),
     lazy_tab("desktop.views.comments.comments_tab", "CommentsTab"),
-    EvaluationsPlaceholder,
+    lazy_tab("desktop.views.evaluations.evaluations_tab", "EvaluationsTab"),
 ]

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
+import desktop.policy.checks  # noqa: F401 - importing the package fills CHECKS
 from desktop.enums import Platform, Severity
 from desktop.policy.findings import CHECKS, SEVERITY_ORDER, Finding
 from desktop.services.finding_scope import NO_SCOPE, FindingScope, SubjectKey

@@ -51,14 +51,14 @@ class AccountPicker(QComboBox):
         self.blockSignals(True)
         self.clear()
         self.choices = {c.id: c for c in choices}
+        # Ids as text: Qt compares Python objects in item data by identity, not by value.
         for choice in sorted(choices, key=lambda c: choice_text(c).lower()):
-            self.addItem(choice_text(choice), choice.id)
-        self.setCurrentIndex(self.findData(current) if current is not None else -1)
+            self.addItem(choice_text(choice), str(choice.id))
+        self.setCurrentIndex(self.findData(str(current)) if current is not None else -1)
         self.blockSignals(False)
 
     def account_id(self) -> uuid.UUID | None:
-        data = self.currentData()
-        return data if isinstance(data, uuid.UUID) else None
+        return _ident(self.currentData())
 
     def current_choice(self) -> Choice | None:
         ident = self.account_id()
@@ -66,7 +66,7 @@ class AccountPicker(QComboBox):
 
     def select(self, account_id: uuid.UUID) -> bool:
         """Show ``account_id`` as chosen (and say so); False if it is not in the list."""
-        position = self.findData(account_id)
+        position = self.findData(str(account_id))
         if position < 0:
             return False
         self.setCurrentIndex(position)
@@ -74,6 +74,10 @@ class AccountPicker(QComboBox):
 
     @Slot(int)
     def _on_index_changed(self, position: int) -> None:
-        data = self.itemData(position)
-        if isinstance(data, uuid.UUID):
-            self.account_chosen.emit(data)
+        ident = _ident(self.itemData(position))
+        if ident is not None:
+            self.account_chosen.emit(ident)
+
+
+def _ident(data: object) -> uuid.UUID | None:
+    return uuid.UUID(data) if isinstance(data, str) and data else None

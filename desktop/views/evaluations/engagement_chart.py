@@ -6,6 +6,7 @@ Painted with QPainter because only PySide6-Essentials (no QtCharts) is installed
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -181,7 +182,9 @@ class EngagementChart(QWidget):
             y = plot.bottom() - plot.height() * tick / right[-1]
             label = QRectF(plot.right() + 6, y - h / 2, self.width() - plot.right() - 6, h)
             painter.drawText(
-                label, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, f"{tick_text(tick)} h"
+                label,
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                f"{tick_text(tick)} h",
             )
         painter.setPen(QPen(AXIS, 1))
         painter.drawLine(plot.bottomLeft(), plot.topLeft())
@@ -216,7 +219,7 @@ class EngagementChart(QWidget):
         painter.setPen(QPen(TIME.colour, 2.5))
         painter.setBrush(TIME.colour)
         for run in runs:
-            for a, b in zip(run, run[1:], strict=False):
+            for a, b in itertools.pairwise(run):
                 painter.drawLine(a, b)
             for point in run:
                 painter.drawEllipse(point, 3.5, 3.5)
@@ -245,7 +248,7 @@ class EngagementChart(QWidget):
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
-            month = self.month_at(event.position().x())
+            month = self.month_at(event.pos().x())
             if month is not None:
                 QToolTip.showText(event.globalPos(), month_summary(month), self)
             else:

@@ -46,7 +46,9 @@ CHOOSE_FIRST = "Choose an account and a half-year first."
 
 
 def completed_reason(evaluation: Evaluation, timezone: str) -> str:
-    when = f" on {format_when(evaluation.completed_at, timezone)}" if evaluation.completed_at else ""
+    when = (
+        f" on {format_when(evaluation.completed_at, timezone)}" if evaluation.completed_at else ""
+    )
     return (
         f"The evaluation for {evaluation.period} was completed{when} and cannot be changed; "
         "record new findings in the next half-year's evaluation."
@@ -116,11 +118,12 @@ class EvaluationForm(QGroupBox):
         form.addRow("&Summary", self.summary)
         form.addRow("&Recommendation", self.recommendation)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.error, 1)
+        buttons.addStretch(1)
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.complete_button)
         layout = QVBoxLayout(self)
         layout.addLayout(form, 1)
+        layout.addWidget(self.error)
         layout.addLayout(buttons)
         self.show_state(None, None, None, None)
 

@@ -15,14 +15,13 @@ from desktop.views.evaluations.metrics_model import hours_text
 (
     COL_GOAL,
     COL_METRIC,
-    COL_PERIOD,
     COL_BASELINE,
     COL_TARGET,
     COL_ACTUAL,
     COL_PERCENT,
     COL_STATUS,
-) = range(8)
-HEADERS = ("Goal", "Metric", "Goal period", "Baseline", "Target", "Actual", "Of target", "Status")
+) = range(7)
+HEADERS = ("Goal", "Metric", "Baseline", "Target", "Actual", "Of target", "Status")
 
 GoalRole = Qt.ItemDataRole.UserRole + 1  # the GoalProgress
 LevelRole = Qt.ItemDataRole.UserRole + 2  # "met" / "short" of the percent cell
@@ -91,8 +90,11 @@ class GoalsTableModel(QAbstractTableModel):
             return MET_TEXT if level(goal) == "met" else SHORT_TEXT
         if role == Qt.ItemDataRole.TextAlignmentRole and column in _NUMERIC:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole and column == COL_GOAL:
-            return goal.title
+        if role == Qt.ItemDataRole.ToolTipRole and column in (COL_GOAL, COL_STATUS):
+            return (
+                f"{goal.title}: set for {goal.goal_start:%d %b %Y} to {goal.goal_end:%d %b %Y}, "
+                f"{STATUS_LABELS.get(goal.status, goal.status.value).lower()}."
+            )
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{HEADERS[column]}: {self._display(goal, column)}"
         return None
@@ -103,11 +105,11 @@ class GoalsTableModel(QAbstractTableModel):
             return goal.title
         if column == COL_METRIC:
             # The amounts of time are shown in hours, not the seconds they are stored in.
-            return "Time on page (hours)" if goal.metric == "time_on_page_seconds" else (
-                goal.metric_label
+            return (
+                "Time on page (hours)"
+                if goal.metric == "time_on_page_seconds"
+                else (goal.metric_label)
             )
-        if column == COL_PERIOD:
-            return f"{goal.goal_start:%d %b %Y} – {goal.goal_end:%d %b %Y}"
         if column == COL_BASELINE:
             return amount_text(goal.metric, goal.baseline)
         if column == COL_TARGET:

@@ -28,7 +28,7 @@ HEADERS = (
     "Negative",
     "Shares",
     "Comments",
-    "Time on page",
+    "Time (h)",
     "Reach",
     "Followers",
     "Posts",
@@ -162,8 +162,7 @@ class MetricsTableModel(QAbstractTableModel):
     def _display(self, month: MonthMetrics | None, row: int, column: int) -> str:
         if column == COL_MONTH:
             if month is None:
-                count = len(self.recorded)
-                return f"Total ({count} month{'s' if count != 1 else ''})"
+                return "Total"
             if month.recorded:
                 return month_text(month.month)
             return f"{month_text(month.month)} · {self._missing(month)}"
@@ -184,4 +183,7 @@ class MetricsTableModel(QAbstractTableModel):
             return f"Nothing was entered for {month_text(month.month)}."
         if month is None and column == COL_FOLLOWERS:
             return "Followers in the latest month recorded (followers are not summed)."
+        if month is None and column == COL_MONTH:
+            count = len(self.recorded)
+            return f"The sum of the {count} month{'s' if count != 1 else ''} recorded."
         return None

@@ -12,8 +12,8 @@ from PySide6.QtGui import QColor
 
 from desktop.services.evaluations import DUE_SOON_DAYS, ScheduleRow
 
-(COL_ACCOUNT, COL_MINISTRY, COL_LAST, COL_DUE, COL_STATUS) = range(5)
-HEADERS = ("Account", "Ministry", "Last evaluated", "Next due", "Status")
+(COL_ACCOUNT, COL_MINISTRY, COL_DUE, COL_STATUS) = range(4)
+HEADERS = ("Account", "Ministry", "Next due", "Status")
 
 RowRole = Qt.ItemDataRole.UserRole + 1  # the ScheduleRow
 AccountIdRole = Qt.ItemDataRole.UserRole + 2  # the account's uuid
@@ -32,10 +32,18 @@ def days(n: int) -> str:
 
 def status_text(row: ScheduleRow) -> str:
     if row.status == "overdue":
-        return f"Overdue by {days(-row.days_until_due)}"
+        return f"{days(-row.days_until_due)} overdue"
     if row.days_until_due == 0:
         return "Due today"
     return f"Due in {days(row.days_until_due)}"
+
+
+def due_tip(row: ScheduleRow) -> str:
+    if row.last_completed_on is None:
+        last = "No evaluation was completed yet, so it counts from the activation date."
+    else:
+        last = f"The last, {row.last_period}, was completed on {row.last_completed_on:%d %b %Y}."
+    return f"{row.account_label}: next evaluation due on {row.next_due:%d %b %Y}. {last}"
 
 
 class ScheduleModel(QAbstractTableModel):
@@ -109,11 +117,8 @@ class ScheduleModel(QAbstractTableModel):
             return BACKGROUNDS.get(row.status)
         if role == Qt.ItemDataRole.ForegroundRole:
             return FOREGROUNDS.get(row.status)
-        if role == Qt.ItemDataRole.ToolTipRole and column in (COL_DUE, COL_STATUS):
-            return (
-                f"Due on {row.next_due:%d %b %Y}: one evaluation interval after the last "
-                "completed evaluation, or after activation when there was none."
-            )
+        if role == Qt.ItemDataRole.ToolTipRole and column != COL_MINISTRY:
+            return due_tip(row)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{HEADERS[column]}: {self._display(row, column)}"
         return None
@@ -124,10 +129,6 @@ class ScheduleModel(QAbstractTableModel):
             return row.account_label
         if column == COL_MINISTRY:
             return row.ministry_code
-        if column == COL_LAST:
-            if row.last_completed_on is None:
-                return "Never"
-            return f"{row.last_period} · {row.last_completed_on:%d %b %Y}"
         if column == COL_DUE:
             return f"{row.next_due:%d %b %Y}"
         return status_text(row)

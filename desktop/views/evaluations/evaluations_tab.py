@@ -1,0 +1,558 @@
+"""The Evaluations tab: per account and half-year, the monthly metrics as a chart and a table,
+goals against actuals and the evaluation form; beside them the schedule of evaluations due.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QModelIndex, Qt, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.enums import EvaluationStatus
+from desktop.errors import NotFound, PermissionDenied
+from desktop.models import Evaluation
+from desktop.policy.periods import HalfYear
+from desktop.services.choices import Choice, ChoiceService
+from desktop.services.context import Actor, ServiceContext
+from desktop.services.evaluation_lookup import EvaluationLookup, EvaluationRef
+from desktop.services.evaluations import EvaluationService, ScheduleRow
+from desktop.services.goals import GoalProgress, GoalService
+from desktop.services.metrics import MetricsService, MonthMetrics
+from desktop.views.base_tab import BaseTab
+from desktop.views.errors import show_error
+from desktop.views.evaluations.account_picker import AccountPicker
+from desktop.views.evaluations.column_fit import ColumnFitter
+from desktop.views.evaluations.engagement_chart import EngagementChart
+from desktop.views.evaluations.evaluation_form import EvaluationForm
+from desktop.views.evaluations.goals_model import COL_GOAL, GoalsTableModel
+from desktop.views.evaluations.metrics_model import COL_MONTH, MetricsTableModel
+from desktop.views.evaluations.schedule_model import (
+    COL_ACCOUNT,
+    AccountIdRole,
+    ScheduleModel,
+    status_text,
+)
+from desktop.views.worker import Progress, run_in_background
+
+REPORT_DIALOG = "desktop.views.reports.report_dialog"
+NO_REPORTS = "PDF reports are not part of this build yet."
+PERIODS_SHOWN = 6  # the half-year in progress and the five before it
+
+
+@dataclass(frozen=True)
+class _Setup:
+    actor: Actor
+    timezone: str
+    today: date
+    accounts: list[Choice]
+    schedule: list[ScheduleRow]
+
+
+@dataclass(frozen=True)
+class _AccountData:
+    account_id: uuid.UUID
+    period: HalfYear
+    months: list[MonthMetrics]
+    goals: list[GoalProgress]
+    evaluation: Evaluation | None
+
+
+def period_text(half: HalfYear, today: date | None) -> str:
+    """'2026H1 · Jan–Jun 2026', with '(in progress)' for the half-year of today."""
+    months = "Jan–Jun" if half.half == 1 else "Jul–Dec"
+    text = f"{half.label} · {months} {half.year}"
+    if today is not None and half == HalfYear.containing(today):
+        text += " (in progress)"
+    return text
+
+
+def report_dialog_available() -> bool:
+    try:
+        return importlib.util.find_spec(REPORT_DIALOG) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+class EvaluationsTab(BaseTab):
+    title = "Evaluations"
+    icon = "evaluations"
+    handles = frozenset({"evaluation"})
+
+    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.actor: Actor | None = None
+        self.timezone = "America/Regina"
+        self.today: date | None = None
+        self.loading = False
+        self.data: _AccountData | None = None
+        self._blocked: str | None = None
+        self._pending: EvaluationRef | None = None  # an evaluation to show once set up
+        self._generation = 0
+        self._data_generation = 0
+        self._build()
+
+    # -- layout --------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.picker = AccountPicker()
+        self.period = QComboBox()
+        self.period.setObjectName("evaluationPeriod")
+        self.period.setAccessibleName("Half-year")
+        self.period.setToolTip("The half-year evaluated: January to June or July to December.")
+        self.period.setMinimumContentsLength(24)
+        self.period.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        account_label = QLabel("&Account")
+        account_label.setBuddy(self.picker)
+        period_label = QLabel("&Half-year")
+        period_label.setBuddy(self.period)
+        self.due = QLabel()
+        self.due.setObjectName("evaluationDue")
+        self.due.setProperty("role", "muted")
+        self.pdf_button = QPushButton("Generate &PDF…")
+        self.pdf_button.setObjectName("generateEvaluationPdf")
+        self.pdf_button.clicked.connect(self._on_generate_pdf)
+        pdf_shortcut = QShortcut(QKeySequence("Ctrl+P"), self)
+        pdf_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        pdf_shortcut.activated.connect(self._on_generate_pdf)
+        bar = QHBoxLayout()
+        bar.setSpacing(8)
+        bar.addWidget(account_label)
+        bar.addWidget(self.picker, 2)
+        bar.addSpacing(8)
+        bar.addWidget(period_label)
+        bar.addWidget(self.period, 1)
+        bar.addSpacing(8)
+        bar.addWidget(self.due, 2)
+        bar.addWidget(self.pdf_button)
+
+        self.notice = QLabel()
+        self.notice.setObjectName("evaluationsNotice")
+        self.notice.setProperty("role", "error")
+        self.notice.setWordWrap(True)
+        self.notice.hide()
+
+        self.chart = EngagementChart()
+        self.metrics_model = MetricsTableModel(parent=self)
+        self.metrics_table = _table("metricsTable", "Monthly metrics", self.metrics_model)
+        ColumnFitter(self.metrics_table, COL_MONTH)
+        self.goals_model = GoalsTableModel(parent=self)
+        self.goals_table = _table("goalsTable", "Goals against actuals", self.goals_model)
+        ColumnFitter(self.goals_table, COL_GOAL, fill_min=180)
+        self.goals_empty = QLabel()
+        self.goals_empty.setObjectName("goalsEmpty")
+        self.goals_empty.setProperty("role", "muted")
+        self.goals_empty.setWordWrap(True)
+        self.goals_empty.hide()
+
+        self.form = EvaluationForm(self.ctx)
+        self.form.saved.connect(self._on_saved)
+
+        self.schedule_model = ScheduleModel(parent=self)
+        self.schedule_table = _table("scheduleTable", "Evaluation schedule", self.schedule_model)
+        ColumnFitter(self.schedule_table, COL_ACCOUNT, fill_min=150)
+        self.schedule_table.doubleClicked.connect(self._on_schedule_activated)
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            shortcut = QShortcut(QKeySequence(key), self.schedule_table)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(
+                lambda: self._on_schedule_activated(self.schedule_table.currentIndex())
+            )
+        self.show_all = QCheckBox("Show all active accounts")
+        self.show_all.setObjectName("scheduleShowAll")
+        self.show_all.setToolTip("Also the accounts whose next evaluation is not due soon.")
+        self.show_all.toggled.connect(self._on_show_all)
+        self.schedule_count = QLabel()
+        self.schedule_count.setObjectName("scheduleCount")
+        self.schedule_count.setProperty("role", "muted")
+        schedule_bar = QHBoxLayout()
+        schedule_bar.addWidget(self.schedule_count, 1)
+        schedule_bar.addWidget(self.show_all)
+
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.setObjectName("evaluationsLeftSplitter")
+        left.setChildrenCollapsible(False)
+        left.addWidget(_group("Engagement per month", self.chart))
+        left.addWidget(_group("Monthly metrics", self.metrics_table))
+        left.addWidget(_group("Goals against actuals", self.goals_empty, self.goals_table))
+        left.setSizes([290, 270, 220])
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.setObjectName("evaluationsRightSplitter")
+        right.setChildrenCollapsible(False)
+        right.addWidget(self.form)
+        schedule_box = _group("Evaluation schedule", self.schedule_table)
+        schedule_layout = schedule_box.layout()
+        assert isinstance(schedule_layout, QVBoxLayout)
+        schedule_layout.insertLayout(0, schedule_bar)
+        right.addWidget(schedule_box)
+        right.setSizes([400, 380])
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("evaluationsSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([840, 540])
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 10)
+        layout.setSpacing(8)
+        layout.addLayout(bar)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.splitter, 1)
+
+        # Connected once everything exists: filling the pickers must not load anything.
+        self.picker.account_chosen.connect(self._on_account_chosen)
+        self.period.currentIndexChanged.connect(self._on_period_changed)
+        self._update_pdf_button()
+
+    def search_field(self) -> Any:
+        return self.picker.lineEdit()
+
+    # -- loading the tab -----------------------------------------------------------------
+
+    def refresh(self) -> None:
+        super().refresh()
+        self._generation += 1
+        generation = self._generation
+        ctx = self.ctx
+
+        def fetch(_progress: Progress) -> _Setup:
+            actor = ctx.actor()
+            timezone = ctx.settings().timezone
+            today = ctx.now().astimezone(ZoneInfo(timezone)).date()
+            schedule = EvaluationService(ctx).schedule(today)
+            accounts = ChoiceService(ctx).accounts(live_only=False)
+            return _Setup(actor, timezone, today, accounts, schedule)
+
+        self.loading = True
+        run_in_background(
+            self,
+            fetch,
+            on_success=lambda setup: self._set_up(generation, setup),
+            on_failure=lambda exc: self._failed(generation, exc),
+            progress_label="Loading the evaluations…",
+        )
+
+    def _set_up(self, generation: int, setup: _Setup) -> None:
+        if generation != self._generation:
+            return
+        self.loading = False
+        self._blocked = None
+        self.notice.hide()
+        self.actor, self.timezone, self.today = setup.actor, setup.timezone, setup.today
+        self.picker.set_choices(setup.accounts)
+        self._fill_periods(setup.today)
+        self.schedule_model.set_rows(setup.schedule)
+        self._update_schedule_count()
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            self._show_ref(pending)
+            return
+        if self.picker.account_id() is None:
+            first = next(iter(self.schedule_model.rows), None)
+            wanted = first.account_id if first else None
+            if wanted is None and self.picker.count():
+                wanted = uuid.UUID(self.picker.itemData(0))
+            if wanted is not None:
+                self.picker.blockSignals(True)
+                self.picker.select(wanted)
+                self.picker.blockSignals(False)
+        self._load_account()
+
+    def _failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self.loading = False
+        if isinstance(exc, PermissionDenied):
+            self._blocked = exc.message
+            self.notice.setText(exc.message)
+            self.notice.show()
+            self.schedule_model.set_rows([])
+            self._show_data(None)
+            return
+        show_error(self, exc)
+
+    def _fill_periods(self, today: date, extra: HalfYear | None = None) -> None:
+        """The half-year in progress and those before it; the choice is kept across reloads."""
+        current = self.selected_period()
+        halves = [HalfYear.containing(today)]
+        while len(halves) < PERIODS_SHOWN:
+            halves.append(halves[-1].previous())
+        for wanted in (extra, current):
+            if wanted is not None and wanted not in halves and wanted <= halves[0]:
+                halves.append(wanted)
+        halves.sort(reverse=True)
+        self.period.blockSignals(True)
+        self.period.clear()
+        for half in halves:
+            self.period.addItem(period_text(half, today), half.label)
+        # By default the latest half-year that has ended: the one an evaluation looks back on.
+        chosen = current or halves[0].previous()
+        self.period.setCurrentIndex(max(self.period.findData(chosen.label), 0))
+        self.period.blockSignals(False)
+
+    def selected_period(self) -> HalfYear | None:
+        label = self.period.currentData()
+        return HalfYear.parse(label) if isinstance(label, str) else None
+
+    # -- loading one account's half-year -------------------------------------------------
+
+    def _load_account(self) -> None:
+        account_id, half = self.picker.account_id(), self.selected_period()
+        self._update_due()
+        self._update_pdf_button()
+        if account_id is None or half is None:
+            self._show_data(None)
+            return
+        self._data_generation += 1
+        generation = self._data_generation
+        ctx = self.ctx
+
+        def fetch(_progress: Progress) -> _AccountData:
+            months = MetricsService(ctx).series(account_id, half.start, half.end)
+            goals = GoalService(ctx).goals_against_actuals(account_id, half.start, half.end)
+            evaluations = EvaluationService(ctx).for_account(account_id)
+            found = next((e for e in evaluations if e.period == half.label), None)
+            return _AccountData(account_id, half, months, goals, found)
+
+        self.loading = True
+        run_in_background(
+            self,
+            fetch,
+            on_success=lambda data: self._data_arrived(generation, data),
+            on_failure=lambda exc: self._data_failed(generation, exc),
+            progress_label="Loading the account's half-year…",
+        )
+
+    def _data_arrived(self, generation: int, data: _AccountData) -> None:
+        if generation != self._data_generation:
+            return
+        self.loading = False
+        self._show_data(data)
+
+    def _data_failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self._data_generation:
+            return
+        self.loading = False
+        if isinstance(exc, NotFound):
+            self.refresh()  # the account went away (an import): show the list as it is now
+            return
+        if isinstance(exc, PermissionDenied):
+            self._blocked = exc.message
+            self.notice.setText(exc.message)
+            self.notice.show()
+            self._show_data(None)
+            return
+        show_error(self, exc)
+
+    def _show_data(self, data: _AccountData | None) -> None:
+        self.data = data
+        self.chart.set_months(data.months if data else [], self.today)
+        self.metrics_model.set_months(data.months if data else [], self.today)
+        self.goals_model.set_goals(data.goals if data else [])
+        has_goals = bool(data and data.goals)
+        self.goals_table.setVisible(has_goals)
+        self.goals_empty.setVisible(not has_goals)
+        self.goals_empty.setText(
+            f"No goals of this account cover {data.period}: goals are set every 12 months and "
+            "reviewed by the Director DCI."
+            if data
+            else self._blocked or "Choose an account and a half-year."
+        )
+        account = self.picker.current_choice() if data else None
+        self.form.show_state(
+            self.actor if data else None,
+            account,
+            data.period if data else None,
+            data.evaluation if data else None,
+            self.timezone,
+        )
+        self._update_pdf_button()
+
+    # -- reacting ------------------------------------------------------------------------
+
+    @Slot(object)
+    def _on_account_chosen(self, _account_id: object) -> None:
+        self._load_account()
+
+    @Slot(int)
+    def _on_period_changed(self, _position: int) -> None:
+        self._load_account()
+
+    @Slot(QModelIndex)
+    def _on_schedule_activated(self, index: QModelIndex) -> None:
+        account_id = self.schedule_model.data(index, AccountIdRole) if index.isValid() else None
+        if isinstance(account_id, uuid.UUID):
+            if account_id == self.picker.account_id():
+                return
+            self.picker.select(account_id)
+
+    @Slot(bool)
+    def _on_show_all(self, checked: bool) -> None:
+        self.schedule_model.set_show_all(checked)
+        self._update_schedule_count()
+
+    @Slot(object)
+    def _on_saved(self, evaluation: Evaluation) -> None:
+        if self.data is not None and self.data.account_id == evaluation.account_id:
+            self.data = _AccountData(
+                self.data.account_id,
+                self.data.period,
+                self.data.months,
+                self.data.goals,
+                evaluation,
+            )
+        self.data_changed.emit()
+        if evaluation.status == EvaluationStatus.COMPLETED:
+            self._reload_schedule()
+
+    def _reload_schedule(self) -> None:
+        ctx, today = self.ctx, self.today
+        if today is None:
+            return
+
+        def fetch(_progress: Progress) -> list[ScheduleRow]:
+            return EvaluationService(ctx).schedule(today)
+
+        def arrived(rows: list[ScheduleRow]) -> None:
+            self.schedule_model.set_rows(rows)
+            self._update_schedule_count()
+            self._update_due()
+
+        run_in_background(self, fetch, on_success=arrived)
+
+    def _update_schedule_count(self) -> None:
+        overdue = self.schedule_model.count("overdue")
+        soon = self.schedule_model.count("due soon")
+        if not overdue and not soon:
+            self.schedule_count.setText("No evaluation is due soon or overdue.")
+        else:
+            self.schedule_count.setText(f"{overdue} overdue, {soon} due soon")
+
+    def _update_due(self) -> None:
+        account_id = self.picker.account_id()
+        row = next((r for r in self.schedule_model.all_rows if r.account_id == account_id), None)
+        if row is None:
+            self.due.setText("Not in the schedule: only active accounts are evaluated.")
+            self.due.setProperty("severity", "")
+        else:
+            self.due.setText(f"Next evaluation due {row.next_due:%d %b %Y} · {status_text(row)}")
+            level = {"overdue": "critical", "due soon": "warning"}.get(row.status, "")
+            self.due.setProperty("severity", level)
+        if account_id is None:
+            self.due.setText("")
+        self.due.style().unpolish(self.due)
+        self.due.style().polish(self.due)
+
+    # -- the PDF -------------------------------------------------------------------------
+
+    def _update_pdf_button(self) -> None:
+        account, half = self.picker.current_choice(), self.selected_period()
+        if not report_dialog_available():
+            reason: str | None = NO_REPORTS
+        elif self._blocked:
+            reason = self._blocked
+        elif account is None or half is None:
+            reason = "Choose an account and a half-year first."
+        else:
+            reason = None
+        self.pdf_button.setEnabled(reason is None)
+        self.pdf_button.setToolTip(
+            reason
+            or f"Generate the evaluation report of {account.label if account else ''} for "
+            f"{half} as a PDF (Ctrl+P)."
+        )
+
+    @Slot()
+    def _on_generate_pdf(self) -> None:
+        account, half = self.picker.current_choice(), self.selected_period()
+        if account is None or half is None or not self.pdf_button.isEnabled():
+            return
+        # Imported when asked for: the reports view is optional in this tab's life.
+        dialogs = importlib.import_module(REPORT_DIALOG)
+        dialogs.open_report_dialog(
+            self, self.ctx, kind="evaluation", account_id=account.id, period=half.label
+        )
+
+    # -- links from elsewhere ------------------------------------------------------------
+
+    def show_record(self, entity_type: str, entity_id: uuid.UUID | str) -> None:
+        if entity_type not in self.handles:
+            return
+        evaluation_id = entity_id if isinstance(entity_id, uuid.UUID) else uuid.UUID(entity_id)
+        ctx = self.ctx
+
+        def fetch(_progress: Progress) -> EvaluationRef:
+            return EvaluationLookup(ctx).locate(evaluation_id)
+
+        def found(ref: EvaluationRef) -> None:
+            if self.today is None or self.loading:
+                self._pending = ref  # shown once the tab has loaded
+                if not self.loading:
+                    self.refresh()
+                return
+            self._show_ref(ref)
+
+        run_in_background(self, fetch, on_success=found)
+
+    def _show_ref(self, ref: EvaluationRef) -> None:
+        half = HalfYear.parse(ref.period)
+        if self.today is not None:
+            self._fill_periods(self.today, extra=half)
+        for widget in (self.picker, self.period):
+            widget.blockSignals(True)
+        self.picker.select(ref.account_id)
+        self.period.setCurrentIndex(max(self.period.findData(half.label), 0))
+        for widget in (self.picker, self.period):
+            widget.blockSignals(False)
+        self._load_account()
+
+
+def _table(name: str, accessible: str, model: Any) -> QTableView:
+    table = QTableView()
+    table.setObjectName(name)
+    table.setAccessibleName(accessible)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.verticalHeader().hide()
+    rows = table.verticalHeader()
+    rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    rows.setDefaultSectionSize(table.fontMetrics().height() + 10)
+    return table
+
+
+def _group(title: str, *widgets: QWidget) -> QGroupBox:
+    box = QGroupBox(title)
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(8, 8, 8, 8)
+    for widget in widgets:
+        layout.addWidget(widget)
+    return box
