@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from benchmarks.common import BenchEnv, Budget, Result, child_main, log, timed
+from benchmarks.common import BenchEnv, Budget, Result, child_main, clocked, log
 
 
 def measure(env: BenchEnv) -> list[Result]:
@@ -17,8 +17,8 @@ def measure(env: BenchEnv) -> list[Result]:
     found = 0
     try:
         for n in range(env.repeats):
-            findings: list[object] = []
-            samples.append(timed(lambda: findings.extend(service.run(as_of))))
+            seconds, findings = clocked(lambda: service.run(as_of))
+            samples.append(seconds)
             found = len(findings)
             log(f"checks {n + 1}/{env.repeats}: {samples[-1]:.2f} s, {found:,} findings")
     finally:

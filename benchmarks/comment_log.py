@@ -204,10 +204,8 @@ def measure(env: BenchEnv) -> list[Result]:
         for name in gui:
             gui[name].append(ms(sample[name]))
             raw[name].append(ms(raw_sample[name]))
-        log(
-            f"comment log {n}/{env.repeats}: "
-            + ", ".join(f"{k} {ms(v):.0f} ms (raw {ms(raw_sample[k]):.1f})" for k, v in sample.items())
-        )
+        shown = (f"{k} {ms(v):.0f} ms (raw {ms(raw_sample[k]):.1f})" for k, v in sample.items())
+        log(f"comment log {n}/{env.repeats}: " + ", ".join(shown))
     service = _service_page_ms(env, steps)
     build, wait, paint = (statistics.median(ms(p[i]) for p in first_phases) for i in range(3))
     service_note = (

@@ -14,9 +14,10 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 RESULTS_MARK = "BENCH-RESULTS "
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -136,9 +137,14 @@ def ms(seconds: float) -> float:
 
 def timed(fn: Callable[[], object]) -> float:
     """Seconds ``fn()`` took."""
+    return clocked(fn)[0]
+
+
+def clocked(fn: Callable[[], T]) -> tuple[float, T]:
+    """Seconds ``fn()`` took, and what it returned."""
     started = time.perf_counter()
-    fn()
-    return time.perf_counter() - started
+    value = fn()
+    return time.perf_counter() - started, value
 
 
 def peak_rss_mb() -> float:

@@ -4,14 +4,15 @@ signal, letting background work finish, and a heartbeat that measures GUI-thread
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import time
 from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Slot  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Slot
+from PySide6.QtWidgets import QApplication
 
 WAIT_TIMEOUT_MS = 120_000
 
@@ -63,12 +64,23 @@ def settle(qapp: QApplication, timeout_s: float = 120.0) -> None:
         qapp.processEvents()
 
 
+STALL_DUMPS = "SMGOV_BENCH_STALL_DUMPS"  # a file: where every thread was during each stall
+STALL_DUMP_AFTER_S = 0.08
+
+
 class Heartbeat(QObject):
     """A 10 ms timer on the GUI thread; the longest gap between its ticks is the longest time
-    the GUI thread could not answer a click or repaint."""
+    the GUI thread could not answer a click or repaint.
+
+    With ``$SMGOV_BENCH_STALL_DUMPS`` set to a file, each stall longer than 80 ms appends the
+    stack of every thread to it (faulthandler's watchdog needs no GIL, so it sees the thread
+    that holds it).
+    """
 
     def __init__(self, interval_ms: int = 10) -> None:
         super().__init__()
+        dump = os.environ.get(STALL_DUMPS)
+        self._dump = open(dump, "a") if dump else None  # noqa: SIM115 - open while beating
         self.interval_ms = interval_ms
         self._timer = QTimer(self)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -88,10 +100,15 @@ class Heartbeat(QObject):
         """Stops; the longest gap in ms (the time since the last tick counts too)."""
         self._beat()
         self._timer.stop()
+        if self._dump is not None:
+            faulthandler.cancel_dump_traceback_later()
+            self._dump.flush()
         return self.longest * 1000.0
 
     @Slot()
     def _beat(self) -> None:
+        if self._dump is not None:
+            faulthandler.dump_traceback_later(STALL_DUMP_AFTER_S, file=self._dump)
         now = time.perf_counter()
         self.longest = max(self.longest, now - self._last)
         self._last = now

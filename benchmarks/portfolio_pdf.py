@@ -5,13 +5,15 @@ and an 18-row table a page, in the report's page size) in the same run.
 
 from __future__ import annotations
 
+import itertools
 import statistics
 import tempfile
 import time
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
-from benchmarks.common import BenchEnv, Budget, Result, child_main, log, timed
+from benchmarks.common import BenchEnv, Budget, Result, child_main, clocked, log
 
 ROWS_PER_PAGE = 18
 TEXT = (
@@ -35,7 +37,10 @@ def static_document(path: Path, pages: int) -> int:
     styles = getSampleStyleSheet()
     story: list[object] = []
     data = [["Account", "Ministry", "Comments", "Answered in time", "Reach"]]
-    data += [[f"@account{i}", "HEA", f"{i * 37:,}", f"{90 + i % 10}%", f"{i * 1234:,}"] for i in range(ROWS_PER_PAGE)]
+    data += [
+        [f"@account{i}", "HEA", f"{i * 37:,}", f"{90 + i % 10}%", f"{i * 1234:,}"]
+        for i in range(ROWS_PER_PAGE)
+    ]
     style = TableStyle(
         [
             ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
@@ -57,16 +62,14 @@ def static_document(path: Path, pages: int) -> int:
     def number(canvas: object, doc: object) -> None:
         counted.append(1)
 
-    SimpleDocTemplate(str(path), pagesize=letter).build(story, onFirstPage=number, onLaterPages=number)
+    document = SimpleDocTemplate(str(path), pagesize=letter)
+    document.build(story, onFirstPage=number, onLaterPages=number)
     return len(counted)
 
 
 def _phases(steps: list[tuple[str, float]]) -> dict[str, float]:
     """Seconds from each progress step of the report to the next."""
-    return {
-        text.lower(): after - at
-        for (text, at), (_next, after) in zip(steps, steps[1:], strict=False)
-    }
+    return {text.lower(): after - at for (text, at), (_next, after) in itertools.pairwise(steps)}
 
 
 def measure(env: BenchEnv) -> list[Result]:
@@ -92,21 +95,17 @@ def measure(env: BenchEnv) -> list[Result]:
         report, static = Path(folder) / "portfolio.pdf", Path(folder) / "static.pdf"
         try:
             for n in range(env.repeats):
-                results: list[int] = []
                 steps.clear()
-                samples.append(
-                    timed(
-                        lambda: results.append(
-                            generate_report(ctx, spec, report, progress=on_step).pages
-                        )
-                    )
+                seconds, result = clocked(
+                    lambda: generate_report(ctx, spec, report, progress=on_step)
                 )
+                samples.append(seconds)
                 phases.append(_phases(steps))
-                pages = results[0]
-                made: list[int] = []
-                baseline.append(timed(lambda: made.append(static_document(static, pages))))
-                if made[0] != pages:
-                    raise RuntimeError(f"the static document has {made[0]} pages, not {pages}")
+                pages = result.pages
+                seconds, made = clocked(partial(static_document, static, pages))
+                baseline.append(seconds)
+                if made != pages:
+                    raise RuntimeError(f"the static document has {made} pages, not {pages}")
                 log(
                     f"portfolio {n + 1}/{env.repeats}: {samples[-1]:.2f} s for {pages} pages; "
                     f"static {baseline[-1]:.2f} s"

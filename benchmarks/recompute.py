@@ -8,9 +8,11 @@ stored due times of every comment in the database with that closure in the calen
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import partial
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from benchmarks.common import BenchEnv, Budget, Result, child_main, log, timed
+from benchmarks.common import BenchEnv, Budget, Result, child_main, clocked, log
 from benchmarks.database import scratch_copy
 
 ZONE = "America/Regina"
@@ -24,8 +26,9 @@ def closure_day(env: BenchEnv) -> date:
     return day
 
 
-def add_closure(db: object, env: BenchEnv) -> date:
-    """Adds the first free weekday from ``closure_day`` on; returns that day."""
+def add_closure(db: object, env: BenchEnv, **hooks: Any) -> date:
+    """Adds the first free weekday from ``closure_day`` on; returns that day. ``hooks`` are
+    the progress and cancel callbacks the GUI passes."""
     from desktop.errors import ConflictError, DomainError
     from desktop.services.context import ServiceContext
     from desktop.services.settings_service import SettingsService
@@ -35,7 +38,7 @@ def add_closure(db: object, env: BenchEnv) -> date:
     day = closure_day(env)
     for _ in range(14):
         try:
-            service.add_closure(day, "Benchmark closure")
+            service.add_closure(day, "Benchmark closure", **hooks)
             break
         except (DomainError, ConflictError):  # a holiday or a closure already: next weekday
             day += timedelta(days=1 if day.weekday() < 4 else 3)
@@ -44,8 +47,15 @@ def add_closure(db: object, env: BenchEnv) -> date:
     return day
 
 
-def measure(env: BenchEnv) -> list[Result]:
+def recompute_all(db: Any, **hooks: Any) -> int:
+    """Every comment's due times recomputed in one write transaction; how many changed."""
     from desktop.services.clock import recompute_due_times
+
+    with db.write() as session:
+        return recompute_due_times(session, **hooks)
+
+
+def measure(env: BenchEnv) -> list[Result]:
     from desktop.storage.database import open_database
 
     add_samples: list[float] = []
@@ -56,16 +66,10 @@ def measure(env: BenchEnv) -> list[Result]:
         with scratch_copy(env.db_path, f"recompute-{n}") as path:
             db = open_database(path, migrate=False)
             try:
-                box: list[date] = []
-                add_samples.append(timed(lambda: box.append(add_closure(db, env))))
-                day = box[0]
-
-                def recompute_all() -> None:
-                    nonlocal changed
-                    with db.write() as session:
-                        changed = recompute_due_times(session)
-
-                full_samples.append(timed(recompute_all))
+                seconds, day = clocked(partial(add_closure, db, env))
+                add_samples.append(seconds)
+                seconds, changed = clocked(partial(recompute_all, db))
+                full_samples.append(seconds)
             finally:
                 db.dispose()
         log(

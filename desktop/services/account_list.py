@@ -21,7 +21,7 @@ from desktop.policy.facts import LIVE_STATUSES
 from desktop.policy.periods import add_months
 from desktop.policy.settings import email_domain_allowed
 from desktop.services.accounts import AccountInput
-from desktop.services.approvals import ApprovalService, StepRow, TrackerRow
+from desktop.services.approval_tracker import ApprovalTracker, StepRow, TrackerRow
 from desktop.services.audit_service import AuditRow, AuditService
 from desktop.services.choices import Choice, ChoiceService
 from desktop.services.context import ServiceContext, load_settings
@@ -182,13 +182,11 @@ class AccountListService:
         """The account's goals, roles, approvals, last months of engagement and history."""
         row = self.row(account_id, as_of)
         today = self._today(as_of)
-        approvals_service = ApprovalService(self.ctx)
-        tracker = approvals_service.tracker(as_of, include_closed=True)
-        # The tracker names its subject as the account's label, unique by platform and handle.
+        approval_tracker = ApprovalTracker(self.ctx)
         approvals = [
-            AccountApproval(t, approvals_service.detail(t.id).steps)
-            for t in reversed(tracker)
-            if t.subject_label == row.label
+            AccountApproval(t, approval_tracker.detail(t.id).steps)
+            for t in reversed(approval_tracker.tracker(as_of, include_closed=True))
+            if t.account_id == account_id
         ]
         last = month_start(today)
         return AccountDetail(

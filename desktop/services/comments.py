@@ -6,7 +6,6 @@ import uuid
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-import phonenumbers
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
@@ -17,26 +16,21 @@ from desktop.enums import (
     Platform,
     RemovalCategory,
     ResponseMethod,
-    RestrictedTopic,
 )
 from desktop.errors import ConflictError, DomainError, NotFound
-from desktop.models import Account, Comment, Commenter, KeyContact, Ministry, Person, Response
+from desktop.models import Account, Comment, Commenter, Ministry, Person, Response
 from desktop.models.base import new_id
 from desktop.policy.sla import DueTimes
 from desktop.services import validation as v
 from desktop.services.authz import Permission, can, require
 from desktop.services.clock import due_for
+from desktop.services.comment_replies import check_response, referral_text
 from desktop.services.context import ServiceContext, Work, load_settings, resolve_actor
 from desktop.services.serialize import diff, snapshot
 
 S = CommentStatus
 # A comment still being worked on; closed, hidden and deleted ones are done.
 WORKABLE = frozenset({S.NEW, S.ACKNOWLEDGED, S.ANSWERED})
-REFERRAL_TEMPLATE = (
-    "We recommend you reach out directly to the Minister's office at {contact} "
-    "for the most recent information on this issue."
-)
-RESTRICTED_TOPICS_TEXT = "; ".join(t.label[0].lower() + t.label[1:] for t in RestrictedTopic)
 
 
 class DueCounts(NamedTuple):
@@ -98,7 +92,7 @@ class CommentService:
         filled from the ministry's key contacts (a Minister's office contact preferred)."""
         with self.ctx.read() as session:
             _require_reader(self.ctx, session)
-            return _referral_text(session, ministry_id)
+            return referral_text(session, ministry_id)
 
     # -- writes ----------------------------------------------------------------------------
 
@@ -226,7 +220,7 @@ class CommentService:
                 )
             if high_profile_referral and not body:
                 ministry_id = comment.routed_ministry_id or _account_ministry(work, comment)
-                body = _referral_text(work.session, ministry_id)
+                body = referral_text(work.session, ministry_id)
             response = Response(
                 id=new_id(),
                 comment_id=comment.id,
@@ -246,7 +240,7 @@ class CommentService:
                 restricted_topics_cleared=restricted_topics_cleared,
                 high_profile_referral=high_profile_referral,
             )
-            _check_method(response)
+            check_response(response)
             before = _state(comment)
             comment.status = S.ANSWERED
             comment.acknowledged_at = comment.acknowledged_at or work.at
@@ -345,65 +339,6 @@ def hide_comment(comment: Comment, category: RemovalCategory, at: datetime) -> N
     comment.hidden_category = category
     comment.close_reason = CloseReason.REMOVED
     comment.closed_at = at
-
-
-def referral_sentence(phone: str, email: str) -> str:
-    """The policy's referral sentence with the office's phone number and/or e-mail."""
-    parts = [p for p in (_display_phone(phone), email.strip()) if p]
-    if not parts:
-        raise ValueError("A referral needs a phone number or an e-mail address.")
-    return REFERRAL_TEMPLATE.format(contact=" or ".join(parts))
-
-
-def _referral_text(session: Session, ministry_id: uuid.UUID) -> str:
-    ministry = session.get(Ministry, ministry_id)
-    if ministry is None:
-        raise NotFound(f"Ministry {ministry_id} does not exist (it may have been removed).")
-    contacts = session.scalars(
-        select(KeyContact)
-        .where(
-            KeyContact.ministry_id == ministry_id,
-            or_(KeyContact.phone != "", KeyContact.email != ""),
-        )
-        .order_by(KeyContact.name, KeyContact.id)
-    ).all()
-
-    def rank(contact: KeyContact) -> tuple[bool, bool]:
-        minister = "minister" in f"{contact.topic} {contact.name}".lower()
-        return (not minister, not (contact.phone and contact.email))
-
-    if not contacts:
-        raise DomainError(
-            f"{ministry.name} has no key contact with a phone number or e-mail: add the "
-            "Minister's office to its key contacts, or write the referral yourself.",
-            "text",
-        )
-    best = min(contacts, key=rank)
-    return referral_sentence(best.phone, best.email)
-
-
-def _display_phone(stored: str) -> str:
-    if not stored.strip():
-        return ""
-    try:
-        number = phonenumbers.parse(stored, "CA")
-    except phonenumbers.NumberParseException:
-        return stored.strip()
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-
-
-def _check_method(response: Response) -> None:
-    if response.method == ResponseMethod.PUBLIC_ANSWER:
-        if not response.text:
-            raise DomainError("Write the answer to post publicly.", "text")
-        if not response.restricted_topics_cleared:
-            raise DomainError(
-                "Before answering publicly, confirm the reply discusses none of the topics that "
-                f"may not be discussed with the public: {RESTRICTED_TOPICS_TEXT}.",
-                "restricted_topics_cleared",
-            )
-    elif response.method == ResponseMethod.DIRECT_MESSAGE and not response.text:
-        raise DomainError("Write the message asking the person to send a direct message.", "text")
 
 
 def _require_reader(ctx: ServiceContext, session: Session) -> None:

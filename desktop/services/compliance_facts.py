@@ -1,38 +1,26 @@
 """The read-only query layer of the compliance checks: SQL aggregates into plain facts.
 
 A fixed handful of queries whatever the size of the data (GROUP BY, COUNT, MIN, EXISTS, never
-one query per account); the comment log is only ever counted through its status indexes.
+one query per account). The facts about comments and commenters are gathered by
+``desktop.services.compliance_comment_facts``.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from desktop.enums import (
-    AppRole,
-    ApprovalKind,
-    ApprovalState,
-    BanStatus,
-    CommentStatus,
-    EvaluationStatus,
-    Platform,
-    StepState,
-)
+from desktop.enums import AppRole, ApprovalKind, ApprovalState, EvaluationStatus, StepState
 from desktop.models import (
     Account,
     AccountRole,
     Approval,
     ApprovalStep,
-    Ban,
     Campaign,
-    Comment,
-    Commenter,
     Emergency,
     Evaluation,
     Goal,
@@ -40,16 +28,12 @@ from desktop.models import (
     Ministry,
     Person,
     PersonRole,
-    Strike,
 )
 from desktop.policy.checks.dates import local_today
 from desktop.policy.engagement import MetricTotals
 from desktop.policy.facts import (
     AccountFacts,
-    BanFacts,
     CampaignFacts,
-    CommentBacklog,
-    CommenterFacts,
     ComplianceFacts,
     DirectorFacts,
     EmergencyFacts,
@@ -57,11 +41,13 @@ from desktop.policy.facts import (
     GrantFacts,
     PendingApprovalFacts,
 )
-from desktop.policy.moderation import BanRecord, StrikeRecord
 from desktop.policy.periods import add_months
 from desktop.policy.settings import PolicySettings
-
-_OPEN_COMMENT = (CommentStatus.NEW, CommentStatus.ACKNOWLEDGED)
+from desktop.services.compliance_comment_facts import (
+    active_bans,
+    comment_backlogs,
+    repeat_commenters,
+)
 
 
 def gather(session: Session, as_of: datetime, settings: PolicySettings) -> ComplianceFacts:
@@ -74,9 +60,9 @@ def gather(session: Session, as_of: datetime, settings: PolicySettings) -> Compl
         directors=_directors(session),
         campaigns=_campaigns(session, today),
         pending_approvals=_pending_approvals(session),
-        comment_backlogs=_comment_backlogs(session, as_of, settings, accounts),
-        repeat_commenters=_repeat_commenters(session, as_of, settings),
-        active_bans=_active_bans(session),
+        comment_backlogs=comment_backlogs(session, as_of, settings, accounts),
+        repeat_commenters=repeat_commenters(session, as_of, settings),
+        active_bans=active_bans(session),
         emergencies=_emergencies(session, as_of),
     )
 
@@ -340,171 +326,6 @@ def _pending_approvals(session: Session) -> tuple[PendingApprovalFacts, ...]:
     return tuple(
         PendingApprovalFacts(str(aid), title, kind, at, last, current(aid))
         for aid, title, kind, at, last in rows
-    )
-
-
-# -- comment log ---------------------------------------------------------------------------
-
-
-@dataclass
-class _Tally:
-    ack_overdue: int = 0
-    ack_oldest_due: datetime | None = None
-    answer_overdue: int = 0
-    answer_oldest_due: datetime | None = None
-    answered_late: int = 0  # acknowledged, past the answer time
-    unassigned: int = 0
-    unassigned_oldest: datetime | None = None
-
-
-def _earliest(a: datetime | None, b: datetime | None) -> datetime | None:
-    return b if a is None else a if b is None else min(a, b)
-
-
-def _comment_backlogs(
-    session: Session,
-    as_of: datetime,
-    settings: PolicySettings,
-    accounts: tuple[AccountFacts, ...],
-) -> tuple[CommentBacklog, ...]:
-    """Three grouped counts, each led by an index on status (most of the log is closed)."""
-    c = Comment
-    tallies: dict[uuid.UUID, _Tally] = defaultdict(_Tally)
-    # (status, acknowledge_due_at) index.
-    for account_id, n, oldest in session.execute(
-        select(c.account_id, func.count(), func.min(c.acknowledge_due_at))
-        .where(c.status == CommentStatus.NEW, c.acknowledge_due_at < as_of)
-        .group_by(c.account_id)
-    ):
-        tallies[account_id].ack_overdue = n
-        tallies[account_id].ack_oldest_due = oldest
-    # (status, answer_due_at) index. Split by status so "overdue" counts each comment once: an
-    # answer is never due before the acknowledgement, so a new comment past its answer time is
-    # already counted above.
-    for account_id, status, n, oldest in session.execute(
-        select(c.account_id, c.status, func.count(), func.min(c.answer_due_at))
-        .where(c.status.in_(_OPEN_COMMENT), c.answer_due_at < as_of)
-        .group_by(c.account_id, c.status)
-    ):
-        t = tallies[account_id]
-        t.answer_overdue += n
-        t.answer_oldest_due = _earliest(t.answer_oldest_due, oldest)
-        if status is CommentStatus.ACKNOWLEDGED:
-            t.answered_late += n
-    # (assignee_id, status) index.
-    waited = as_of - timedelta(hours=settings.comment_unassigned_hours)
-    for account_id, n, oldest in session.execute(
-        select(c.account_id, func.count(), func.min(c.clock_start_at))
-        .where(c.assignee_id.is_(None), c.status.in_(_OPEN_COMMENT), c.clock_start_at < waited)
-        .group_by(c.account_id)
-    ):
-        tallies[account_id].unassigned = n
-        tallies[account_id].unassigned_oldest = oldest
-
-    by_id = {a.id: a for a in accounts}
-    backlogs = [
-        CommentBacklog(
-            account_id=a.id,
-            platform=a.platform,
-            handle=a.handle,
-            ack_overdue=t.ack_overdue,
-            ack_oldest_due=t.ack_oldest_due,
-            answer_overdue=t.answer_overdue,
-            answer_oldest_due=t.answer_oldest_due,
-            unassigned=t.unassigned,
-            unassigned_oldest=t.unassigned_oldest,
-            overdue=t.ack_overdue + t.answered_late,
-        )
-        for account_id, t in tallies.items()
-        # Every comment belongs to an account read in the same transaction.
-        if (a := by_id.get(str(account_id))) is not None
-    ]
-    backlogs.sort(key=lambda b: (b.platform, b.handle.lower()))
-    return tuple(backlogs)
-
-
-# -- moderation ----------------------------------------------------------------------------
-
-
-def _repeat_commenters(
-    session: Session, as_of: datetime, settings: PolicySettings
-) -> tuple[CommenterFacts, ...]:
-    start = as_of - timedelta(days=settings.strike_window_days)
-    in_window = and_(Strike.recorded_at >= start, Strike.recorded_at <= as_of)
-    candidates = (
-        select(Strike.commenter_id, Strike.platform)
-        .where(in_window)
-        .group_by(Strike.commenter_id, Strike.platform)
-        .having(func.count() >= settings.strike_threshold)
-        .subquery()
-    )
-    joined = and_(
-        candidates.c.commenter_id == Strike.commenter_id,
-        candidates.c.platform == Strike.platform,
-    )
-    strikes: dict[tuple[uuid.UUID, Platform], list[StrikeRecord]] = defaultdict(list)
-    for cid, platform, at, category in session.execute(
-        select(Strike.commenter_id, Strike.platform, Strike.recorded_at, Strike.category)
-        .join(candidates, joined)
-        .where(in_window)
-        .order_by(Strike.recorded_at)
-    ):
-        strikes[(cid, platform)].append(StrikeRecord(at, category))
-    if not strikes:
-        return ()
-    bans: dict[tuple[uuid.UUID, Platform], list[BanRecord]] = defaultdict(list)
-    for cid, platform, kind, status, starts, ends in session.execute(
-        select(Ban.commenter_id, Ban.platform, Ban.kind, Ban.status, Ban.starts_at, Ban.ends_at)
-        .join(
-            candidates,
-            and_(
-                candidates.c.commenter_id == Ban.commenter_id,
-                candidates.c.platform == Ban.platform,
-            ),
-        )
-        .order_by(Ban.proposed_at)
-    ):
-        bans[(cid, platform)].append(BanRecord(kind, status, starts, ends))
-    names = {
-        cid: (handle, display)
-        for cid, handle, display in session.execute(
-            select(Commenter.id, Commenter.handle, Commenter.display_name).where(
-                Commenter.id.in_(select(candidates.c.commenter_id))
-            )
-        )
-    }
-    return tuple(
-        CommenterFacts(
-            id=str(cid),
-            platform=platform,
-            handle=names[cid][0],
-            display_name=names[cid][1],
-            strikes=tuple(records),
-            bans=tuple(bans.get((cid, platform), ())),
-        )
-        for (cid, platform), records in strikes.items()
-    )
-
-
-def _active_bans(session: Session) -> tuple[BanFacts, ...]:
-    rows = session.execute(
-        select(
-            Ban.id,
-            Ban.commenter_id,
-            Commenter.handle,
-            Ban.platform,
-            Ban.kind,
-            Ban.status,
-            Ban.starts_at,
-            Ban.ends_at,
-        )
-        .join(Commenter, Commenter.id == Ban.commenter_id)
-        .where(Ban.status == BanStatus.ACTIVE)
-        .order_by(Ban.ends_at)
-    )
-    return tuple(
-        BanFacts(str(bid), str(cid), handle, platform, BanRecord(kind, status, starts, ends))
-        for bid, cid, handle, platform, kind, status, starts, ends in rows
     )
 
 

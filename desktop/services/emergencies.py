@@ -28,8 +28,8 @@ from desktop.models import (
 from desktop.models.base import new_id
 from desktop.services import validation as v
 from desktop.services.authz import ALLOWED, Permission, can
-from desktop.services.clock import covering_filter, recompute_due_times
 from desktop.services.context import ServiceContext, Work
+from desktop.services.recompute import covering_filter, recompute_due_times
 from desktop.services.serialize import snapshot
 
 GROUP_UPDATE_PERMISSIONS = (Permission.EMERGENCY, Permission.HANDLE_COMMENTS)

@@ -23,14 +23,9 @@ from desktop.policy.settings import SETTING_LABELS, PolicySettings
 from desktop.policy.sla import BusinessCalendar
 from desktop.services import validation as v
 from desktop.services.authz import Permission, require
-from desktop.services.clock import (
-    CALENDAR_KEYS,
-    IsCancelled,
-    Progress,
-    policy_from,
-    recompute_due_times,
-)
+from desktop.services.clock import CALENDAR_KEYS, policy_from
 from desktop.services.context import ServiceContext, load_settings, resolve_actor
+from desktop.services.recompute import IsCancelled, Progress, recompute_due_times
 from desktop.services.serialize import snapshot
 
 

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.policy.settings import PolicySettings
-from desktop.services.clock import IsCancelled
-from desktop.services.clock import Progress as ServiceProgress
+from desktop.services.recompute import IsCancelled
+from desktop.services.recompute import Progress as ServiceProgress
 from desktop.services.settings_service import CalendarDay
 from desktop.views.worker import Progress, run_in_background
 

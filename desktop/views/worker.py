@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from desktop.errors import SmgovError
-from desktop.services.clock import Cancelled as ServiceCancelled
+from desktop.services.recompute import Cancelled as ServiceCancelled
 from desktop.views.errors import show_error
 
 log = logging.getLogger(__name__)

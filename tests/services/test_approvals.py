@@ -87,8 +87,9 @@ def test_new_account_end_to_end(cast: Cast) -> None:
     _svc(cast, "dso").approve(draft.id, "Fits the digital program")
 
     (row,) = _svc(cast, "auditor").tracker(cast.clock() + timedelta(days=3))
-    assert (row.subject_label, row.submitter_name, row.state) == (
+    assert (row.subject_label, row.account_id, row.submitter_name, row.state) == (
         "Facebook @SKHealthNew",
+        account.id,
         "Officer Person",
         ApprovalState.SUBMITTED,
     )
@@ -205,7 +206,7 @@ def test_campaign_content_signed_by_the_three_in_any_order(cast: Cast) -> None:
     ):
         (row,) = _svc(cast, "auditor").tracker(cast.clock())
         assert (row.state, list(row.waiting_on)) == (ApprovalState.SUBMITTED, waiting)
-        assert row.subject_label == "Campaign Flu shots"
+        assert (row.subject_label, row.account_id) == ("Campaign Flu shots", None)
         _svc(cast, who).approve(request.id, f"OK from {who}")
         waiting.remove(label)
     detail = _svc(cast, "officer").detail(request.id)

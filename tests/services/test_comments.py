@@ -16,7 +16,8 @@ from desktop.enums import (
 )
 from desktop.errors import ConflictError, DomainError, NotFound, PermissionDenied
 from desktop.models import Account, AuditEvent, Comment, Commenter, Response
-from desktop.services.comments import CommentService, referral_sentence
+from desktop.services.comment_replies import referral_sentence
+from desktop.services.comments import CommentService
 from desktop.services.context import ServiceContext
 from desktop.services.emergencies import EmergencyService
 from desktop.services.people import PeopleService

@@ -12,8 +12,8 @@ from desktop.enums import CloseReason
 from desktop.errors import ConflictError, DomainError, NotFound, PermissionDenied
 from desktop.models import Account, AuditEvent, Closure, Comment, Setting
 from desktop.policy.settings import PolicySettings
-from desktop.services.clock import Cancelled
 from desktop.services.comments import CommentService
+from desktop.services.recompute import Cancelled
 from desktop.services.settings_service import CalendarDay, SettingsService
 from tests.factories import Cast
 

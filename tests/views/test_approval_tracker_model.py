@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 from desktop.enums import ApprovalKind, ApprovalState
 from desktop.policy.workflows import Action
-from desktop.services.approvals import TrackerRow
+from desktop.services.approval_tracker import TrackerRow
 from desktop.views.approvals.detail_panel import reasons_text
 from desktop.views.approvals.tracker_model import (
     COL_AGE,

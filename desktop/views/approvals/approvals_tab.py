@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 from desktop.enums import ApprovalKind
 from desktop.policy.settings import PolicySettings
 from desktop.policy.workflows import Action
-from desktop.services.approvals import ApprovalDetail, ApprovalService, TrackerRow
+from desktop.services.approval_tracker import ApprovalDetail, TrackerRow
+from desktop.services.approvals import ApprovalService
 from desktop.services.authz import Permission, denial
 from desktop.services.context import Actor, ServiceContext
 from desktop.views.approvals.decision_dialog import DecisionDialog

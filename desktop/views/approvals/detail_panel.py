@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from desktop.enums import ApprovalState, StepState
 from desktop.policy.workflows import Action
-from desktop.services.approvals import ApprovalDetail
+from desktop.services.approval_tracker import ApprovalDetail
 from desktop.views.approvals.timeline import StepTimeline
 from desktop.views.approvals.tracker_model import KIND_LABELS, STATE_COLOURS, STATE_LABELS
 from desktop.views.local_time import format_when

@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from desktop.enums import StepState
-from desktop.services.approvals import StepRow
+from desktop.services.approval_tracker import StepRow
 from desktop.views.local_time import format_when
 
 # (colour, symbol, words) of each state; "waiting" is a pending step of the current stage.

@@ -17,7 +17,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from desktop.enums import ApprovalKind, ApprovalState
-from desktop.services.approvals import TrackerRow
+from desktop.services.approval_tracker import TrackerRow
 
 (COL_KIND, COL_SUBJECT, COL_SUBMITTER, COL_STAGE, COL_WAITING, COL_AGE) = range(6)
 HEADERS = ("Kind", "Subject", "Submitted by", "Stage", "Waiting on", "Age")

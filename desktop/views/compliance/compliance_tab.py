@@ -11,11 +11,10 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Slot
+from PySide6.QtCore import QItemSelection, QModelIndex, QObject, Qt, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -27,7 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.enums import Platform
 from desktop.errors import PermissionDenied
 from desktop.policy.findings import Finding
 from desktop.services.choices import Choice, ChoiceService
@@ -36,6 +34,7 @@ from desktop.services.context import ServiceContext
 from desktop.services.finding_scope import FindingScope, FindingScopeService, SubjectKey
 from desktop.views.base_tab import BaseTab
 from desktop.views.compliance.finding_detail import OPENABLE, FindingDetail
+from desktop.views.compliance.finding_filters import FindingFilterBar
 from desktop.views.compliance.findings_model import (
     COL_CHECK,
     COL_MESSAGE,
@@ -44,9 +43,7 @@ from desktop.views.compliance.findings_model import (
     COL_SINCE,
     COL_SUBJECT,
     SEVERITIES,
-    FindingFilter,
     FindingsModel,
-    check_title,
     finding_key,
 )
 from desktop.views.compliance.kpi_tiles import KpiBar
@@ -89,6 +86,7 @@ class ComplianceTab(BaseTab):
         self.overview: ComplianceOverview | None = None
         self.timezone = "America/Regina"
         self._generation = 0
+        self._task: QObject | None = None  # the latest run of the checks
         self._build()
 
     # -- layout --------------------------------------------------------------------------
@@ -124,7 +122,7 @@ class ComplianceTab(BaseTab):
         self.notice.setWordWrap(True)
         self.notice.hide()
 
-        self._build_filters()
+        self.filter_bar = FindingFilterBar()
 
         # Parented: a model the Python collector frees on a worker thread would crash Qt.
         self.model = FindingsModel(parent=self)
@@ -171,57 +169,12 @@ class ComplianceTab(BaseTab):
         layout.addLayout(header)
         layout.addWidget(self.kpis)
         layout.addWidget(self.notice)
-        layout.addLayout(self.filter_bar)
+        layout.addWidget(self.filter_bar)
         layout.addWidget(self.splitter, 1)
-
-        # Connected once everything exists: filling the combos above changes their index.
-        self.search.textChanged.connect(self._on_filters_changed)
-        for combo in (self.ministry_filter, self.platform_filter, self.check_filter):
-            combo.currentIndexChanged.connect(self._on_filters_changed)
-
-    def _build_filters(self) -> None:
-        self.search = QLineEdit()
-        self.search.setObjectName("complianceSearch")
-        self.search.setAccessibleName("Search findings")
-        self.search.setPlaceholderText("Search record, message or check  (Ctrl+F)")
-        self.search.setClearButtonEnabled(True)
-        self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
-        self.ministry_filter = self._combo("complianceMinistryFilter", "Filter by ministry")
-        self.ministry_filter.addItem("All ministries", None)
-        self.platform_filter = self._combo("compliancePlatformFilter", "Filter by platform")
-        self.platform_filter.addItem("All platforms", None)
-        for platform in Platform:
-            self.platform_filter.addItem(platform.label, platform)
-        self.check_filter = self._combo("complianceCheckFilter", "Filter by check")
-        self.check_filter.addItem("All checks", None)
-        self.check_filter.setMinimumContentsLength(34)
-        self.clear_filters = QPushButton("Clear filters")
-        self.clear_filters.setObjectName("complianceClearFilters")
-        self.clear_filters.setEnabled(False)
-        self.clear_filters.clicked.connect(self._on_clear_filters)
-        self.count = QLabel()
-        self.count.setObjectName("complianceCount")
-        self.count.setProperty("role", "muted")
-        self.filter_bar = QHBoxLayout()
-        self.filter_bar.setSpacing(6)
-        self.filter_bar.addWidget(self.search, 3)
-        self.filter_bar.addWidget(self.ministry_filter, 2)
-        self.filter_bar.addWidget(self.platform_filter, 1)
-        self.filter_bar.addWidget(self.check_filter, 3)
-        self.filter_bar.addWidget(self.clear_filters)
-        self.filter_bar.addWidget(self.count)
-
-    def _combo(self, name: str, accessible: str) -> QComboBox:
-        combo = QComboBox()
-        combo.setObjectName(name)
-        combo.setAccessibleName(accessible)
-        combo.setToolTip(accessible)
-        combo.setMinimumContentsLength(14)
-        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        return combo
+        self.filter_bar.changed.connect(self._on_filters_changed)
 
     def search_field(self) -> QLineEdit:
-        return self.search
+        return self.filter_bar.search
 
     # -- loading -------------------------------------------------------------------------
 
@@ -252,11 +205,14 @@ class ComplianceTab(BaseTab):
             progress_label=RUNNING_TEXT,
             cancellable=True,
         )
-        # A cancelled run calls neither callback: the header stops saying it is running.
-        task.finished.connect(lambda: self._finished(generation))
+        # A cancelled run calls neither callback: the header stops saying it is running. A
+        # bound slot, not a lambda: Qt drops the connection if the tab is closed meanwhile.
+        self._task = task
+        task.finished.connect(self._on_task_finished)
 
-    def _finished(self, generation: int) -> None:
-        if generation == self._generation and self.loading:
+    @Slot()
+    def _on_task_finished(self) -> None:
+        if self.sender() is self._task and self.loading:
             self._done()
 
     def _done(self) -> None:
@@ -276,9 +232,9 @@ class ComplianceTab(BaseTab):
         self.summary.setText(loaded.overview.summary.line)
         self.kpis.set_kpis(loaded.overview.kpis)
         self._fill_ministries(loaded.ministries, loaded.scopes)
-        self._fill_checks(loaded.overview)
+        self.filter_bar.set_checks(loaded.overview.summary.by_code)
         self.model.set_findings(loaded.overview.findings, loaded.scopes)
-        self.model.set_filter(self.filters())
+        self.model.set_filter(self.filter_bar.filters())
         # The detail pane is never empty while there is something to show.
         if not (selected is not None and self._select(finding_key(selected))):
             self._select_first()
@@ -313,43 +269,16 @@ class ComplianceTab(BaseTab):
         for scope in scopes.values():
             for code in scope.ministries:
                 names.setdefault(code, code)
-        items = [
-            (f"{code} — {name}" if name != code else code, code) for code, name in names.items()
-        ]
-        _refill(self.ministry_filter, "All ministries", sorted(items))
-
-    def _fill_checks(self, overview: ComplianceOverview) -> None:
-        counts = overview.summary.by_code
-        items = [(f"{check_title(code)} ({n})", code) for code, n in counts.items()]
-        _refill(self.check_filter, "All checks", sorted(items, key=lambda i: i[0].lower()))
+        self.filter_bar.set_ministries(names)
 
     # -- filters -------------------------------------------------------------------------
-
-    def filters(self) -> FindingFilter:
-        return FindingFilter(
-            ministry=self.ministry_filter.currentData(),
-            platform=self.platform_filter.currentData(),
-            code=self.check_filter.currentData(),
-            text=self.search.text(),
-        )
 
     @Slot()
     def _on_filters_changed(self, *_args: Any) -> None:
         selected = self.selected_finding()
-        self.model.set_filter(self.filters())
+        self.model.set_filter(self.filter_bar.filters())
         if selected is not None:
             self._select(finding_key(selected))
-
-    @Slot()
-    def _on_clear_filters(self) -> None:
-        for widget in (self.search, self.ministry_filter, self.platform_filter, self.check_filter):
-            widget.blockSignals(True)
-        self.search.clear()
-        for combo in (self.ministry_filter, self.platform_filter, self.check_filter):
-            combo.setCurrentIndex(0)
-        for widget in (self.search, self.ministry_filter, self.platform_filter, self.check_filter):
-            widget.blockSignals(False)
-        self._on_filters_changed()
 
     @Slot()
     def _on_model_reset(self) -> None:
@@ -357,15 +286,7 @@ class ComplianceTab(BaseTab):
         for row, severity in enumerate(SEVERITIES):
             self.tree.setFirstColumnSpanned(row, QModelIndex(), True)
             self.tree.setExpanded(self.model.group_index(severity), True)
-        shown, total = self.model.shown, self.model.total
-        filtered = self.model.filter.active
-        self.clear_filters.setEnabled(filtered)
-        if not total:
-            self.count.setText("")
-        elif filtered:
-            self.count.setText(f"Showing {shown} of {total}")
-        else:
-            self.count.setText(f"{total} finding{'s' if total != 1 else ''}")
+        self.filter_bar.show_counts(self.model.shown, self.model.total)
         if self.selected_finding() is None:
             self._show_empty_detail()
 
@@ -427,16 +348,3 @@ class ComplianceTab(BaseTab):
     @Slot()
     def _on_refresh(self) -> None:
         self.refresh()
-
-
-def _refill(combo: QComboBox, everything: str, items: list[tuple[str, Any]]) -> None:
-    """Replace a filter's choices, keeping the current one if it is still offered."""
-    current = combo.currentData()
-    combo.blockSignals(True)
-    combo.clear()
-    combo.addItem(everything, None)
-    for text, data in items:
-        combo.addItem(text, data)
-    position = combo.findData(current) if current is not None else 0
-    combo.setCurrentIndex(max(position, 0))
-    combo.blockSignals(False)

@@ -6,6 +6,7 @@ stretching column may shrink below its contents; this keeps every column readabl
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QHeaderView, QTableView
@@ -28,7 +29,8 @@ class ColumnFitter(QObject):
         bold.setBold(True)
         self._metrics = QFontMetrics(bold)
         table.model().modelReset.connect(self.fit)
-        table.viewport().installEventFilter(self)
+        self._viewport = table.viewport()
+        self._viewport.installEventFilter(self)
         self.fit()
 
     def fit(self) -> None:
@@ -53,6 +55,8 @@ class ColumnFitter(QObject):
             header.resizeSection(column, max(width, room) if column == self.fill else width)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+        # The table may be half torn down when its viewport's last events arrive.
+        resized = event.type() == QEvent.Type.Resize and watched is self._viewport
+        if resized and shiboken6.isValid(self.table):
             self._spread()
         return False

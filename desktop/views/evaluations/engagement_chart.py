@@ -76,7 +76,7 @@ class EngagementChart(QWidget):
         self.today: date | None = None
         self.setObjectName("engagementChart")
         self.setAccessibleName("Engagement per month")
-        self.setMinimumSize(360, 200)
+        self.setMinimumSize(360, 180)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMouseTracking(True)
 

@@ -4,27 +4,19 @@ goals against actuals and the evaluation form; beside them the schedule of evalu
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import uuid
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QModelIndex, Qt, Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
-    QComboBox,
-    QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -42,22 +34,19 @@ from desktop.services.metrics import MetricsService, MonthMetrics
 from desktop.views.base_tab import BaseTab
 from desktop.views.errors import show_error
 from desktop.views.evaluations.account_picker import AccountPicker
-from desktop.views.evaluations.column_fit import ColumnFitter
-from desktop.views.evaluations.engagement_chart import EngagementChart
 from desktop.views.evaluations.evaluation_form import EvaluationForm
-from desktop.views.evaluations.goals_model import COL_GOAL, GoalsTableModel
-from desktop.views.evaluations.metrics_model import COL_MONTH, MetricsTableModel
+from desktop.views.evaluations.evaluation_report import (
+    NO_REPORTS,
+    open_evaluation_report,
+    report_dialog_available,
+)
+from desktop.views.evaluations.half_year_panel import HalfYearPanel
+from desktop.views.evaluations.period_picker import PeriodPicker
 from desktop.views.evaluations.schedule_model import (
-    COL_ACCOUNT,
-    AccountIdRole,
-    ScheduleModel,
     status_text,
 )
+from desktop.views.evaluations.schedule_panel import SchedulePanel
 from desktop.views.worker import Progress, run_in_background
-
-REPORT_DIALOG = "desktop.views.reports.report_dialog"
-NO_REPORTS = "PDF reports are not part of this build yet."
-PERIODS_SHOWN = 6  # the half-year in progress and the five before it
 
 
 @dataclass(frozen=True)
@@ -76,22 +65,6 @@ class _AccountData:
     months: list[MonthMetrics]
     goals: list[GoalProgress]
     evaluation: Evaluation | None
-
-
-def period_text(half: HalfYear, today: date | None) -> str:
-    """'2026H1 · Jan–Jun 2026', with '(in progress)' for the half-year of today."""
-    months = "Jan–Jun" if half.half == 1 else "Jul–Dec"
-    text = f"{half.label} · {months} {half.year}"
-    if today is not None and half == HalfYear.containing(today):
-        text += " (in progress)"
-    return text
-
-
-def report_dialog_available() -> bool:
-    try:
-        return importlib.util.find_spec(REPORT_DIALOG) is not None
-    except (ImportError, ValueError):
-        return False
 
 
 class EvaluationsTab(BaseTab):
@@ -116,14 +89,7 @@ class EvaluationsTab(BaseTab):
 
     def _build(self) -> None:
         self.picker = AccountPicker()
-        self.period = QComboBox()
-        self.period.setObjectName("evaluationPeriod")
-        self.period.setAccessibleName("Half-year")
-        self.period.setToolTip("The half-year evaluated: January to June or July to December.")
-        self.period.setMinimumContentsLength(24)
-        self.period.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
+        self.period = PeriodPicker()
         account_label = QLabel("&Account")
         account_label.setBuddy(self.picker)
         period_label = QLabel("&Half-year")
@@ -154,64 +120,21 @@ class EvaluationsTab(BaseTab):
         self.notice.setWordWrap(True)
         self.notice.hide()
 
-        self.chart = EngagementChart()
-        self.metrics_model = MetricsTableModel(parent=self)
-        self.metrics_table = _table("metricsTable", "Monthly metrics", self.metrics_model)
-        ColumnFitter(self.metrics_table, COL_MONTH)
-        self.goals_model = GoalsTableModel(parent=self)
-        self.goals_table = _table("goalsTable", "Goals against actuals", self.goals_model)
-        ColumnFitter(self.goals_table, COL_GOAL, fill_min=180)
-        self.goals_empty = QLabel()
-        self.goals_empty.setObjectName("goalsEmpty")
-        self.goals_empty.setProperty("role", "muted")
-        self.goals_empty.setWordWrap(True)
-        self.goals_empty.hide()
-
+        self.half_year = HalfYearPanel()
         self.form = EvaluationForm(self.ctx)
         self.form.saved.connect(self._on_saved)
-
-        self.schedule_model = ScheduleModel(parent=self)
-        self.schedule_table = _table("scheduleTable", "Evaluation schedule", self.schedule_model)
-        ColumnFitter(self.schedule_table, COL_ACCOUNT, fill_min=150)
-        self.schedule_table.doubleClicked.connect(self._on_schedule_activated)
-        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            shortcut = QShortcut(QKeySequence(key), self.schedule_table)
-            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
-            shortcut.activated.connect(
-                lambda: self._on_schedule_activated(self.schedule_table.currentIndex())
-            )
-        self.show_all = QCheckBox("Show all active accounts")
-        self.show_all.setObjectName("scheduleShowAll")
-        self.show_all.setToolTip("Also the accounts whose next evaluation is not due soon.")
-        self.show_all.toggled.connect(self._on_show_all)
-        self.schedule_count = QLabel()
-        self.schedule_count.setObjectName("scheduleCount")
-        self.schedule_count.setProperty("role", "muted")
-        schedule_bar = QHBoxLayout()
-        schedule_bar.addWidget(self.schedule_count, 1)
-        schedule_bar.addWidget(self.show_all)
-
-        left = QSplitter(Qt.Orientation.Vertical)
-        left.setObjectName("evaluationsLeftSplitter")
-        left.setChildrenCollapsible(False)
-        left.addWidget(_group("Engagement per month", self.chart))
-        left.addWidget(_group("Monthly metrics", self.metrics_table))
-        left.addWidget(_group("Goals against actuals", self.goals_empty, self.goals_table))
-        left.setSizes([290, 270, 220])
+        self.schedule = SchedulePanel()
+        self.schedule.account_activated.connect(self._on_schedule_activated)
         right = QSplitter(Qt.Orientation.Vertical)
         right.setObjectName("evaluationsRightSplitter")
         right.setChildrenCollapsible(False)
         right.addWidget(self.form)
-        schedule_box = _group("Evaluation schedule", self.schedule_table)
-        schedule_layout = schedule_box.layout()
-        assert isinstance(schedule_layout, QVBoxLayout)
-        schedule_layout.insertLayout(0, schedule_bar)
-        right.addWidget(schedule_box)
+        right.addWidget(self.schedule)
         right.setSizes([400, 380])
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("evaluationsSplitter")
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.half_year)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
@@ -229,7 +152,8 @@ class EvaluationsTab(BaseTab):
         self.period.currentIndexChanged.connect(self._on_period_changed)
         self._update_pdf_button()
 
-    def search_field(self) -> Any:
+    def search_field(self) -> QLineEdit | None:
+        """Ctrl+F finds an account: the picker's text box."""
         return self.picker.lineEdit()
 
     # -- loading the tab -----------------------------------------------------------------
@@ -265,15 +189,14 @@ class EvaluationsTab(BaseTab):
         self.notice.hide()
         self.actor, self.timezone, self.today = setup.actor, setup.timezone, setup.today
         self.picker.set_choices(setup.accounts)
-        self._fill_periods(setup.today)
-        self.schedule_model.set_rows(setup.schedule)
-        self._update_schedule_count()
+        self.period.fill(setup.today)
+        self.schedule.set_rows(setup.schedule)
         pending, self._pending = self._pending, None
         if pending is not None:
             self._show_ref(pending)
             return
         if self.picker.account_id() is None:
-            first = next(iter(self.schedule_model.rows), None)
+            first = next(iter(self.schedule.model.rows), None)
             wanted = first.account_id if first else None
             if wanted is None and self.picker.count():
                 wanted = uuid.UUID(self.picker.itemData(0))
@@ -291,33 +214,13 @@ class EvaluationsTab(BaseTab):
             self._blocked = exc.message
             self.notice.setText(exc.message)
             self.notice.show()
-            self.schedule_model.set_rows([])
+            self.schedule.set_rows([])
             self._show_data(None)
             return
         show_error(self, exc)
 
-    def _fill_periods(self, today: date, extra: HalfYear | None = None) -> None:
-        """The half-year in progress and those before it; the choice is kept across reloads."""
-        current = self.selected_period()
-        halves = [HalfYear.containing(today)]
-        while len(halves) < PERIODS_SHOWN:
-            halves.append(halves[-1].previous())
-        for wanted in (extra, current):
-            if wanted is not None and wanted not in halves and wanted <= halves[0]:
-                halves.append(wanted)
-        halves.sort(reverse=True)
-        self.period.blockSignals(True)
-        self.period.clear()
-        for half in halves:
-            self.period.addItem(period_text(half, today), half.label)
-        # By default the latest half-year that has ended: the one an evaluation looks back on.
-        chosen = current or halves[0].previous()
-        self.period.setCurrentIndex(max(self.period.findData(chosen.label), 0))
-        self.period.blockSignals(False)
-
     def selected_period(self) -> HalfYear | None:
-        label = self.period.currentData()
-        return HalfYear.parse(label) if isinstance(label, str) else None
+        return self.period.selected()
 
     # -- loading one account's half-year -------------------------------------------------
 
@@ -371,17 +274,14 @@ class EvaluationsTab(BaseTab):
 
     def _show_data(self, data: _AccountData | None) -> None:
         self.data = data
-        self.chart.set_months(data.months if data else [], self.today)
-        self.metrics_model.set_months(data.months if data else [], self.today)
-        self.goals_model.set_goals(data.goals if data else [])
-        has_goals = bool(data and data.goals)
-        self.goals_table.setVisible(has_goals)
-        self.goals_empty.setVisible(not has_goals)
-        self.goals_empty.setText(
+        self.half_year.show_half_year(
+            data.months if data else [],
+            data.goals if data else [],
+            self.today,
             f"No goals of this account cover {data.period}: goals are set every 12 months and "
             "reviewed by the Director DCI."
             if data
-            else self._blocked or "Choose an account and a half-year."
+            else self._blocked or "Choose an account and a half-year.",
         )
         account = self.picker.current_choice() if data else None
         self.form.show_state(
@@ -403,18 +303,10 @@ class EvaluationsTab(BaseTab):
     def _on_period_changed(self, _position: int) -> None:
         self._load_account()
 
-    @Slot(QModelIndex)
-    def _on_schedule_activated(self, index: QModelIndex) -> None:
-        account_id = self.schedule_model.data(index, AccountIdRole) if index.isValid() else None
-        if isinstance(account_id, uuid.UUID):
-            if account_id == self.picker.account_id():
-                return
+    @Slot(object)
+    def _on_schedule_activated(self, account_id: uuid.UUID) -> None:
+        if account_id != self.picker.account_id():
             self.picker.select(account_id)
-
-    @Slot(bool)
-    def _on_show_all(self, checked: bool) -> None:
-        self.schedule_model.set_show_all(checked)
-        self._update_schedule_count()
 
     @Slot(object)
     def _on_saved(self, evaluation: Evaluation) -> None:
@@ -439,23 +331,14 @@ class EvaluationsTab(BaseTab):
             return EvaluationService(ctx).schedule(today)
 
         def arrived(rows: list[ScheduleRow]) -> None:
-            self.schedule_model.set_rows(rows)
-            self._update_schedule_count()
+            self.schedule.set_rows(rows)
             self._update_due()
 
         run_in_background(self, fetch, on_success=arrived)
 
-    def _update_schedule_count(self) -> None:
-        overdue = self.schedule_model.count("overdue")
-        soon = self.schedule_model.count("due soon")
-        if not overdue and not soon:
-            self.schedule_count.setText("No evaluation is due soon or overdue.")
-        else:
-            self.schedule_count.setText(f"{overdue} overdue, {soon} due soon")
-
     def _update_due(self) -> None:
         account_id = self.picker.account_id()
-        row = next((r for r in self.schedule_model.all_rows if r.account_id == account_id), None)
+        row = self.schedule.row_for(account_id)
         if row is None:
             self.due.setText("Not in the schedule: only active accounts are evaluated.")
             self.due.setProperty("severity", "")
@@ -492,11 +375,7 @@ class EvaluationsTab(BaseTab):
         account, half = self.picker.current_choice(), self.selected_period()
         if account is None or half is None or not self.pdf_button.isEnabled():
             return
-        # Imported when asked for: the reports view is optional in this tab's life.
-        dialogs = importlib.import_module(REPORT_DIALOG)
-        dialogs.open_report_dialog(
-            self, self.ctx, kind="evaluation", account_id=account.id, period=half.label
-        )
+        open_evaluation_report(self, self.ctx, account.id, half.label)
 
     # -- links from elsewhere ------------------------------------------------------------
 
@@ -510,49 +389,20 @@ class EvaluationsTab(BaseTab):
             return EvaluationLookup(ctx).locate(evaluation_id)
 
         def found(ref: EvaluationRef) -> None:
-            if self.today is None or self.loading:
-                self._pending = ref  # shown once the tab has loaded
+            if self.today is None:  # not set up yet: shown once it is
+                self._pending = ref
                 if not self.loading:
                     self.refresh()
                 return
+            # A load still running is overtaken: the newer choice wins when both arrive.
             self._show_ref(ref)
 
         run_in_background(self, fetch, on_success=found)
 
     def _show_ref(self, ref: EvaluationRef) -> None:
-        half = HalfYear.parse(ref.period)
         if self.today is not None:
-            self._fill_periods(self.today, extra=half)
-        for widget in (self.picker, self.period):
-            widget.blockSignals(True)
+            self.period.fill(self.today, HalfYear.parse(ref.period))
+        self.picker.blockSignals(True)
         self.picker.select(ref.account_id)
-        self.period.setCurrentIndex(max(self.period.findData(half.label), 0))
-        for widget in (self.picker, self.period):
-            widget.blockSignals(False)
+        self.picker.blockSignals(False)
         self._load_account()
-
-
-def _table(name: str, accessible: str, model: Any) -> QTableView:
-    table = QTableView()
-    table.setObjectName(name)
-    table.setAccessibleName(accessible)
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    table.verticalHeader().hide()
-    rows = table.verticalHeader()
-    rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    rows.setDefaultSectionSize(table.fontMetrics().height() + 10)
-    return table
-
-
-def _group(title: str, *widgets: QWidget) -> QGroupBox:
-    box = QGroupBox(title)
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(8, 8, 8, 8)
-    for widget in widgets:
-        layout.addWidget(widget)
-    return box

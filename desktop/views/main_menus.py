@@ -1,0 +1,281 @@
+"""The main window's menu bar: its actions with their shortcuts and permission states, and the
+dialogs and files its File, Tools and Help items open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDialog, QMainWindow, QMenu, QMessageBox
+
+from desktop.enums import AppRole
+from desktop.services.authz import Permission, can, denial
+from desktop.services.context import ServiceContext
+from desktop.services.emergencies import ActiveEmergency
+from desktop.services.session import AppServices, SessionStatus
+from desktop.views.audit_log_dialog import AuditLogDialog
+from desktop.views.emergency_banner import EmergencyBanner
+from desktop.views.emergency_dialog import EmergencyDialog, end_emergency_flow
+from desktop.views.file_actions import choose_local_database, export_everything, import_export_file
+from desktop.views.help_dialogs import PolicyDialog, about_box
+from desktop.views.icons import icon
+from desktop.views.settings_dialog import SettingsDialog
+from desktop.views.status_bar import AppStatusBar
+from desktop.views.storage_form import ConnectDialog
+
+
+class MenuWindow(QMainWindow):
+    """The base of ``MainWindow``, which sets the attributes below before building the menus.
+
+    ``database_requested`` carries the file or URL the person chose to open instead.
+    """
+
+    database_requested = Signal(str)
+
+    app: AppServices
+    ctx: ServiceContext
+    roles: frozenset[AppRole]
+    status: SessionStatus | None
+    banner: EmergencyBanner
+    status_bar: AppStatusBar
+
+    # -- what the window provides --------------------------------------------------------
+
+    def refresh_current(self) -> None:
+        raise NotImplementedError
+
+    def refresh_all(self) -> None:
+        raise NotImplementedError
+
+    def focus_search(self) -> None:
+        raise NotImplementedError
+
+    def next_tab(self) -> None:
+        raise NotImplementedError
+
+    def previous_tab(self) -> None:
+        raise NotImplementedError
+
+    # -- building ------------------------------------------------------------------------
+
+    def _action(
+        self,
+        menu: QMenu,
+        text: str,
+        slot: Callable[[], object],
+        *,
+        name: str,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        icon_name: str = "",
+    ) -> QAction:
+        action = QAction(icon(icon_name), text, self)
+        action.setObjectName(name)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.action_open_local = self._action(
+            file_menu, "&Open local database…", self._on_open_local,
+            name="actionOpenLocal", shortcut="Ctrl+O",
+        )  # fmt: skip
+        self.action_connect_shared = self._action(
+            file_menu, "&Connect to shared database…", self._on_connect_shared,
+            name="actionConnectShared",
+        )  # fmt: skip
+        file_menu.addSeparator()
+        self.action_import = self._action(
+            file_menu, "&Import…", self._on_import, name="actionImport"
+        )
+        self.action_export = self._action(
+            file_menu, "&Export…", self._on_export, name="actionExport"
+        )
+        file_menu.addSeparator()
+        self.action_quit = self._action(
+            file_menu, "&Quit", self.close, name="actionQuit", shortcut="Ctrl+Q"
+        )
+
+        view_menu = bar.addMenu("&View")
+        self.action_refresh = self._action(
+            view_menu, "&Refresh", self.refresh_current, name="actionRefresh",
+            shortcut="F5", icon_name="refresh",
+        )  # fmt: skip
+        self.action_find = self._action(
+            view_menu, "&Find in this tab", self.focus_search, name="actionFind",
+            shortcut="Ctrl+F", icon_name="search",
+        )  # fmt: skip
+        view_menu.addSeparator()
+        self.action_next_tab = self._action(
+            view_menu, "&Next tab", self.next_tab, name="actionNextTab"
+        )
+        self.action_previous_tab = self._action(
+            view_menu, "&Previous tab", self.previous_tab, name="actionPreviousTab"
+        )
+
+        # The reports module adds its actions here.
+        self.reports_menu = bar.addMenu("&Reports")
+        self.reports_menu.setObjectName("reportsMenu")
+
+        tools = bar.addMenu("&Tools")
+        self.action_audit_log = self._action(
+            tools, "&Audit log…", self._on_audit_log, name="actionAuditLog"
+        )
+        tools.addSeparator()
+        self.action_declare_emergency = self._action(
+            tools, "&Declare emergency…", self._on_declare_emergency,
+            name="actionDeclareEmergency", icon_name="warning",
+        )  # fmt: skip
+        self.action_end_emergency = self._action(
+            tools, "&End emergency…", self._on_end_emergency, name="actionEndEmergency"
+        )
+        tools.addSeparator()
+        self.action_settings = self._action(
+            tools, "&Settings…", self._on_settings, name="actionSettings"
+        )
+        self.action_holidays = self._action(
+            tools, "&Holidays and closures…", self._on_holidays, name="actionHolidays"
+        )
+
+        help_menu = bar.addMenu("&Help")
+        self.action_policy = self._action(
+            help_menu, "Social media &policy", self._on_policy, name="actionPolicy"
+        )
+        self.action_about = self._action(help_menu, "&About", self._on_about, name="actionAbout")
+        for menu in (file_menu, view_menu, self.reports_menu, tools, help_menu):
+            menu.setToolTipsVisible(True)
+
+    def _build_shortcuts(self) -> None:
+        # Qt reports Shift+Tab as Backtab, so both spellings are bound.
+        self.action_next_tab.setShortcuts([QKeySequence("Ctrl+Tab"), QKeySequence("Ctrl+PgDown")])
+        self.action_previous_tab.setShortcuts(
+            [
+                QKeySequence(Qt.Modifier.CTRL | Qt.Modifier.SHIFT | Qt.Key.Key_Backtab),
+                QKeySequence("Ctrl+Shift+Tab"),
+                QKeySequence("Ctrl+PgUp"),
+            ]
+        )
+        for action in (self.action_next_tab, self.action_previous_tab):
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+
+    def _permit(self, action: QAction, permission: Permission, extra: bool = True) -> None:
+        reason = denial(self.roles, permission)
+        action.setEnabled(reason is None and extra)
+        action.setToolTip(reason or action.text().replace("&", "").rstrip("…"))
+
+    def _apply_permissions(self) -> None:
+        self._permit(self.action_export, Permission.EXPORT)
+        self._permit(self.action_import, Permission.SETTINGS)
+        self._permit(self.action_audit_log, Permission.EXPORT)
+        self._permit(self.action_declare_emergency, Permission.EMERGENCY)
+        active = bool(self.status and self.status.emergencies)
+        self._permit(self.action_end_emergency, Permission.EMERGENCY, active)
+        if active and not can(self.roles, Permission.EMERGENCY):
+            self.banner.end_button.setToolTip(denial(self.roles, Permission.EMERGENCY) or "")
+
+    # -- dialogs (made by factory methods so the self-test opens the same ones) -----------
+
+    def make_settings_dialog(self, page: str = SettingsDialog.POLICY_PAGE) -> SettingsDialog:
+        return SettingsDialog(self.app, self.roles, self, page=page)
+
+    def make_emergency_dialog(self) -> EmergencyDialog:
+        return EmergencyDialog(self.ctx, self)
+
+    def make_audit_dialog(self) -> AuditLogDialog:
+        return AuditLogDialog(self.ctx, self)
+
+    def make_about_box(self) -> QMessageBox:
+        return about_box(self, self.app)
+
+    def make_policy_dialog(self) -> PolicyDialog | None:
+        return PolicyDialog.load(self)
+
+    @Slot()
+    def _on_settings(self) -> None:
+        self.open_settings(SettingsDialog.POLICY_PAGE)
+
+    @Slot()
+    def _on_holidays(self) -> None:
+        self.open_settings(SettingsDialog.CALENDAR_PAGE)
+
+    def open_settings(self, page: str) -> None:
+        dialog = self.make_settings_dialog(page)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        if dialog.policy_changed:
+            self.refresh_all()
+        if dialog.chosen_target is not None:
+            self._offer_reopen(dialog.chosen_target)
+
+    @Slot()
+    def _on_audit_log(self) -> None:
+        self.make_audit_dialog().exec()
+
+    @Slot()
+    def _on_about(self) -> None:
+        self.make_about_box().exec()
+
+    @Slot()
+    def _on_policy(self) -> None:
+        dialog = self.make_policy_dialog()
+        if dialog is None:
+            QMessageBox.information(
+                self,
+                "Policy text not installed",
+                "The social media policy text is not installed with this copy of the app "
+                f"(expected at {PolicyDialog.path()}).",
+            )
+            return
+        dialog.exec()
+
+    @Slot()
+    def _on_declare_emergency(self) -> None:
+        dialog = self.make_emergency_dialog()
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.status_bar.showMessage("Emergency declared; due times recomputed.", 5000)
+            self.refresh_all()
+
+    @Slot()
+    def _on_end_emergency(self) -> None:
+        active = self.status.emergencies if self.status else ()
+        end_emergency_flow(self, self.ctx, active, self._emergency_ended)
+
+    def _emergency_ended(self, emergency: ActiveEmergency) -> None:
+        self.status_bar.showMessage(f"Emergency “{emergency.title}” ended.", 5000)
+        self.refresh_all()
+
+    # -- file ----------------------------------------------------------------------------
+
+    @Slot()
+    def _on_open_local(self) -> None:
+        path = choose_local_database(self)
+        if path:
+            self.database_requested.emit(path)
+
+    @Slot()
+    def _on_connect_shared(self) -> None:
+        dialog = ConnectDialog(self, self.app.target)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.chosen_target:
+            self.database_requested.emit(dialog.chosen_target)
+
+    def _offer_reopen(self, target: str) -> None:
+        answer = QMessageBox.question(
+            self,
+            "Open the new database?",
+            "The storage setting changed. Open that database now?",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.database_requested.emit(target)
+
+    @Slot()
+    def _on_export(self) -> None:
+        export_everything(self, self.ctx)
+
+    @Slot()
+    def _on_import(self) -> None:
+        import_export_file(self, self.app, self.refresh_all)
