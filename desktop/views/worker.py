@@ -156,7 +156,7 @@ class Task(QObject, Generic[T]):
         self._apply_progress(*self._last)
 
     def _apply_progress(self, done: int, total: int, text: str) -> None:
-        if self.dialog is None or self.progress.cancelled:
+        if self.dialog is None or self.progress.cancelled or not shiboken6.isValid(self.dialog):
             return
         self.dialog.setMaximum(max(total, 0))
         self.dialog.setValue(min(done, total) if total > 0 else 0)
@@ -166,15 +166,17 @@ class Task(QObject, Generic[T]):
     def _close(self) -> None:
         self.done = True
         self._timer.stop()
-        if self.dialog is not None:
-            self.dialog.close()
-            self.dialog.deleteLater()
-            self.dialog = None
+        dialog, self.dialog = self.dialog, None
+        # The dialog dies with its parent window: closing a window while work runs must not
+        # leave the task unfinished.
+        if dialog is not None and shiboken6.isValid(dialog):
+            dialog.close()
+            dialog.deleteLater()
 
     @Slot(object)
     def _on_succeeded(self, result: T) -> None:
-        self._close()
         try:
+            self._close()
             if self._parent_alive():
                 self._on_success(result)
         finally:
@@ -182,8 +184,8 @@ class Task(QObject, Generic[T]):
 
     @Slot(object)
     def _on_failed(self, exc: BaseException) -> None:
-        self._close()
         try:
+            self._close()
             if isinstance(exc, Cancelled):
                 log.info("%s: cancelled", self._label)
             elif not self._parent_alive():

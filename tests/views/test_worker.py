@@ -178,6 +178,29 @@ def test_callbacks_are_skipped_when_the_window_closed_meanwhile(qtbot: QtBot) ->
     assert called == []
 
 
+def test_a_window_closed_while_its_progress_dialog_shows_still_finishes_the_task(
+    qtbot: QtBot,
+) -> None:
+    """The dialog is the window's child and dies with it; the task must still call back."""
+    widget = QWidget()
+    widget.show()
+    release = threading.Event()
+    called: list[str] = []
+    task = run_in_background(
+        widget,
+        lambda _p: release.wait(5),
+        on_success=lambda _r: called.append("success"),
+        progress_label="Exporting…",
+    )
+    qtbot.waitUntil(lambda: _progress_dialog(widget) is not None, timeout=3000)
+    widget.deleteLater()
+    qtbot.wait(20)
+    with qtbot.waitSignal(task.finished, timeout=5000):
+        release.set()
+    assert called == []
+    assert running_tasks() == 0
+
+
 @pytest.mark.parametrize(
     ("exc", "title"),
     [
