@@ -203,6 +203,8 @@ def screenshots(directory: str | Path) -> int:
 
     def save(index: int, tab: Any) -> None:
         path = out / f"{index + 1:02d}-{tab.title.lower().replace(' ', '-')}.png"
+        # The demo lives in a temporary folder; pictures for the README show no machine path.
+        tab.window().status_bar.database.setText("Local file: smgov.sqlite3 (demo data)")
         if not tab.window().grab().save(str(path)):
             raise SelfTestFailure(f"could not write {path}")
         written.append(path)
