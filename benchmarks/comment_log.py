@@ -14,6 +14,7 @@ import sqlite3
 import statistics
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -84,8 +85,13 @@ class _Steps:
         # Connected after the action (the first paint makes the tab): the page arrives from
         # the worker through this loop, never inside the action itself.
         model = self.tab.model
+
+        def failed(exc: BaseException) -> None:
+            failures.append(exc)
+            loop.quit()
+
         model.reloaded.connect(loop.quit)
-        model.load_failed.connect(lambda exc: (failures.append(exc), loop.quit()))
+        model.load_failed.connect(failed)
         if model.loading:
             loop.exec()
         loaded = time.perf_counter()
@@ -93,6 +99,7 @@ class _Steps:
         elapsed = time.perf_counter() - started
         self.phases = (acted - started, loaded - acted, started + elapsed - loaded)
         model.reloaded.disconnect(loop.quit)
+        model.load_failed.disconnect(failed)
         if failures:
             raise RuntimeError(f"the comment page failed to load: {failures[0]}")
         assert model.rowCount() > 0, "the comment log showed no rows"
@@ -165,7 +172,7 @@ def _service_page_ms(env: BenchEnv, steps: _Steps) -> dict[str, float]:
     out = {}
     for name, query in queries.items():
         out[name] = statistics.median(
-            ms(_timed(lambda q=query: service.page(q, as_of))) for _ in range(5)
+            ms(_timed(partial(service.page, query, as_of))) for _ in range(5)
         )
 
     def jump() -> None:

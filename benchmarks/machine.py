@@ -41,7 +41,7 @@ def load_average() -> list[float] | None:
 
 
 def describe_machine() -> dict[str, Any]:
-    versions = {}
+    versions: dict[str, str | None] = {}
     for name in PACKAGES:
         try:
             versions[name] = version(name)

@@ -187,6 +187,7 @@ def main(argv: list[str] | None = None) -> int:
             results += found
             figures_meta.append(meta)
     machine = describe_machine()
+    load_end = load_average()
     document = {
         "command": " ".join(["python -m benchmarks.run", *(argv or sys.argv[1:])]),
         "started_at": started.isoformat(),
@@ -200,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
             "as_of": env.as_of,
         },
         "machine": machine,
-        "load_average": {"start": load_start, "end": load_average()},
+        "load_average": {"start": load_start, "end": load_end},
         "figures": figures_meta,
         "results": [r.to_json() for r in results],
     }
@@ -209,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Machine: {machine_line(machine)}")
     print(
         f"Database: {comments:,} comments; as of {as_of:%Y-%m-%d %H:%M} UTC; "
-        f"load average at start {load_start}, at end {document['load_average']['end']}; "
+        f"load average at start {load_start}, at end {load_end}; "
         f"median of {env.repeats} run(s) per figure"
     )
     print_table(results)

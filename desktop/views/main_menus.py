@@ -21,6 +21,7 @@ from desktop.views.emergency_dialog import EmergencyDialog, end_emergency_flow
 from desktop.views.file_actions import choose_local_database, export_everything, import_export_file
 from desktop.views.help_dialogs import PolicyDialog, about_box
 from desktop.views.icons import icon
+from desktop.views.reports.report_dialog import add_report_actions
 from desktop.views.settings_dialog import SettingsDialog
 from desktop.views.status_bar import AppStatusBar
 from desktop.views.storage_form import ConnectDialog
@@ -121,6 +122,7 @@ class MenuWindow(QMainWindow):
         # The reports module adds its actions here.
         self.reports_menu = bar.addMenu("&Reports")
         self.reports_menu.setObjectName("reportsMenu")
+        self.report_actions = add_report_actions(self, self.reports_menu, lambda: self.ctx)
 
         tools = bar.addMenu("&Tools")
         self.action_audit_log = self._action(
@@ -172,6 +174,8 @@ class MenuWindow(QMainWindow):
         self._permit(self.action_export, Permission.EXPORT)
         self._permit(self.action_import, Permission.SETTINGS)
         self._permit(self.action_audit_log, Permission.EXPORT)
+        for report_action in self.report_actions:
+            self._permit(report_action, Permission.READ_ALL)
         self._permit(self.action_declare_emergency, Permission.EMERGENCY)
         active = bool(self.status and self.status.emergencies)
         self._permit(self.action_end_emergency, Permission.EMERGENCY, active)

@@ -156,12 +156,15 @@ class Task(QObject, Generic[T]):
         self._apply_progress(*self._last)
 
     def _apply_progress(self, done: int, total: int, text: str) -> None:
-        if self.dialog is None or self.progress.cancelled or not shiboken6.isValid(self.dialog):
+        dialog = self.dialog
+        if dialog is None or self.progress.cancelled or not shiboken6.isValid(dialog):
             return
-        self.dialog.setMaximum(max(total, 0))
-        self.dialog.setValue(min(done, total) if total > 0 else 0)
+        # setValue() of a modal dialog processes events, and the task may finish (and close
+        # the dialog) inside it: label and maximum first, the value last, on a local reference.
         if text:
-            self.dialog.setLabelText(text)
+            dialog.setLabelText(text)
+        dialog.setMaximum(max(total, 0))
+        dialog.setValue(min(done, total) if total > 0 else 0)
 
     def _close(self) -> None:
         self.done = True
