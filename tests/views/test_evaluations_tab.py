@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QComboBox, QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop.enums import EvaluationStatus, Platform, Recommendation
@@ -389,10 +389,15 @@ def test_generate_pdf_opens_the_report_dialog_prefilled(
     ]
 
 
-@pytest.mark.skipif(report_dialog_available(), reason="the reports view exists in this build")
 def test_without_the_reports_view_the_pdf_button_says_why(
-    qtbot: QtBot, make_tab: TabMaker, accounts: dict[str, Account]
+    qtbot: QtBot,
+    make_tab: TabMaker,
+    accounts: dict[str, Account],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr(
+        "desktop.views.evaluations.evaluations_tab.report_dialog_available", lambda: False
+    )
     tab = make_tab("officer")
     show(qtbot, tab, accounts["health"])
     assert not tab.pdf_button.isEnabled()
@@ -471,3 +476,27 @@ def test_splitters_come_back_as_left(make_tab: TabMaker) -> None:
     again = make_tab("officer")
     again.restore_state(state)
     assert again.splitter.sizes() == tab.splitter.sizes()
+
+
+@pytest.mark.skipif(not report_dialog_available(), reason="no reports view in this build")
+def test_generate_pdf_opens_the_real_report_dialog_on_this_account_and_half_year(
+    qtbot: QtBot, make_tab: TabMaker, accounts: dict[str, Account]
+) -> None:
+    tab = make_tab("officer")
+    show(qtbot, tab, accounts["health"])
+    qtbot.mouseClick(tab.pdf_button, Qt.MouseButton.LeftButton)
+    dialog = tab.findChild(QDialog, "reportDialog")
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible)
+    kind, account, half = (
+        dialog.findChild(QComboBox, name)
+        for name in ("reportKind", "reportAccount", "reportHalfYear")
+    )
+    assert kind is not None
+    assert account is not None
+    assert half is not None
+    assert kind.currentData() == "evaluation"
+    qtbot.waitUntil(lambda: account.currentData() == str(accounts["health"].id))
+    assert half.currentData() == H1
+    wait_for_tasks(qtbot)
+    dialog.close()
