@@ -30,7 +30,7 @@ from desktop.services.authz import Permission, denial
 from desktop.services.context import Actor, ServiceContext
 from desktop.views.accounts.account_table_model import TOOL_LABELS
 from desktop.views.accounts.combos import select_data
-from desktop.views.accounts.field_errors import FieldErrors, general_error_label
+from desktop.views.field_errors import FieldErrors, general_error_label
 from desktop.views.worker import Progress, run_in_background
 
 NO_OWNER = "(no accountable owner yet)"

@@ -21,7 +21,7 @@ from desktop.models import Account
 from desktop.services.account_list import AccountRow
 from desktop.services.accounts import AccountService
 from desktop.services.context import ServiceContext
-from desktop.views.accounts.field_errors import FieldErrors, general_error_label
+from desktop.views.field_errors import FieldErrors, general_error_label
 from desktop.views.worker import Progress, run_in_background
 
 

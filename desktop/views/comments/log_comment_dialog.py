@@ -34,7 +34,7 @@ from desktop.policy.sla import DueTimes
 from desktop.services.choices import Choice
 from desktop.services.comments import CommentService
 from desktop.services.context import ServiceContext
-from desktop.views.comments.field_errors import FieldErrors, error_label
+from desktop.views.field_errors import FieldErrors, error_label
 from desktop.views.worker import Progress, run_in_background
 
 PREVIEW_DELAY_MS = 150
@@ -166,7 +166,7 @@ class LogCommentDialog(QDialog):
             widget.setAccessibleName(name)
 
         self.general_error = error_label("formError")
-        self.errors = FieldErrors(
+        self.errors = FieldErrors.for_fields(
             {
                 "account_id": (self.account, errors["account_id"]),
                 "received_at": (self.received, errors["received_at"]),

@@ -29,7 +29,7 @@ from desktop.services.comment_detail import CommentDetail
 from desktop.services.comments import CommentService
 from desktop.services.context import ServiceContext
 from desktop.services.moderation import ModerationService, StrikeResult
-from desktop.views.comments.field_errors import FieldErrors, error_label
+from desktop.views.field_errors import FieldErrors, error_label
 from desktop.views.worker import Progress, run_in_background
 
 
@@ -103,7 +103,7 @@ class ModerateDialog(QDialog):
         form.addRow("&Evidence", _stack(self.evidence, errors["text"]))
         form.addRow("&Link", _stack(self.evidence_url, errors["url"]))
         self.general_error = error_label("formError")
-        self.errors = FieldErrors(
+        self.errors = FieldErrors.for_fields(
             {
                 "category": (self.category, errors["category"]),
                 "evidence_text": (self.evidence, errors["text"]),
@@ -262,7 +262,7 @@ class ModerateDialog(QDialog):
             self.accept()
 
         def failed(exc: BaseException) -> None:
-            FieldErrors({}, self.ban_error).show(exc, self)
+            FieldErrors(self.ban_error).show(exc, self)
 
         run_in_background(
             self,

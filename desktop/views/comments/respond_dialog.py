@@ -29,7 +29,7 @@ from desktop.enums import ResponseMethod, RestrictedTopic
 from desktop.services.comment_detail import CommentDetail
 from desktop.services.comments import CommentService
 from desktop.services.context import ServiceContext
-from desktop.views.comments.field_errors import FieldErrors, error_label
+from desktop.views.field_errors import FieldErrors, error_label
 from desktop.views.worker import Progress, run_in_background
 
 METHOD_HINTS = {
@@ -160,7 +160,7 @@ class RespondDialog(QDialog):
         topics.addWidget(self.topics_error, len(RestrictedTopic) + 1, 0, 1, 3)
 
         self.general_error = error_label("formError")
-        self.errors = FieldErrors(
+        self.errors = FieldErrors.for_fields(
             {
                 "method": (method_box, self.method_error),
                 "text": (self.text, self.text_error),

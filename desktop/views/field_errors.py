@@ -1,8 +1,13 @@
 """Service messages shown next to the form field they name (``DomainError.field``), or under
 the form for the rest; anything unexpected still goes to a message box.
+
+One helper for every dialog that shows messages per field (accounts, comments); dialogs with a
+single message line under the form use ``desktop.views.errors.show_inline``.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
@@ -24,6 +29,17 @@ class FieldErrors:
         self.general = general
         self.fields: dict[str, QWidget] = {}
         self.labels: dict[str, QLabel] = {}
+
+    @classmethod
+    def for_fields(
+        cls, fields: Mapping[str, tuple[QWidget, QLabel]], general: QLabel
+    ) -> FieldErrors:
+        """For a dialog that laid out its own error labels: field → (input, its label)."""
+        errors = cls(general)
+        for field, (widget, label) in fields.items():
+            errors.fields[field] = widget
+            errors.labels[field] = label
+        return errors
 
     def wrap(self, field: str, widget: QWidget) -> QWidget:
         """``widget`` with its (hidden) error label below it, to put in a form row."""
@@ -53,7 +69,7 @@ class FieldErrors:
         self.general.clear()
         self.general.hide()
 
-    def show(self, exc: BaseException, parent: QWidget) -> None:
+    def show(self, exc: BaseException, parent: QWidget | None) -> None:
         """The message next to its field (or under the form); anything unexpected in a box."""
         self.clear()
         if not isinstance(exc, (DomainError, PermissionDenied, ConflictError)):
@@ -67,15 +83,17 @@ class FieldErrors:
             widget = self.fields[field]
             _set_invalid(widget, True)
             widget.setFocus()
+        else:
+            self.general.setText(exc.message)
+            self.general.show()
+        if parent is not None:
             fit_height(parent)
-            return
-        self.general.setText(exc.message)
-        self.general.show()
-        fit_height(parent)
 
     def message(self, field: str) -> str:
-        label = self.labels.get(field)
-        return label.text() if label is not None and not label.isHidden() else ""
+        """The message shown next to ``field`` ("" when none), or under the form for a field
+        the dialog does not have: what tests read."""
+        label = self.labels.get(field, self.general)
+        return label.text() if not label.isHidden() else ""
 
 
 def fit_height(window: QWidget) -> None:
@@ -97,9 +115,14 @@ def fit_height(window: QWidget) -> None:
         window.resize(window.width(), needed)
 
 
-def general_error_label() -> QLabel:
+def general_error_label(name: str = "formError") -> QLabel:
+    return error_label(name)
+
+
+def error_label(name: str) -> QLabel:
+    """A hidden, word-wrapped error line."""
     label = QLabel()
-    label.setObjectName("formError")
+    label.setObjectName(name)
     label.setProperty("role", "error")
     label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.PlainText)
