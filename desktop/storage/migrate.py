@@ -4,29 +4,38 @@ The Alembic configuration is built in code, so no alembic.ini is needed at run t
 file is backed up before it is migrated, and foreign keys are switched off around the
 migration (a batch table rebuild with them on cascades deletes into child tables) and checked
 with ``PRAGMA foreign_key_check`` afterwards.
+
+Alembic (with mako and pygments, about 200 ms) is imported only when a database needs
+migrating: a database already at the newest revision is recognised with one plain query and
+the version files' ``revision``/``down_revision`` lines.
 """
 
 from __future__ import annotations
 
+import ast
 import logging
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection
+from sqlalchemy import Connection, inspect, text
 
 from desktop.errors import StorageUnavailable
 from desktop.storage.backup import backup_sqlite
 from desktop.storage.database import Database
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+VERSION_TABLE = "alembic_version"
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     if connection is not None:
@@ -35,14 +44,59 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
 
 
+@cache
+def shipped_head() -> str | None:
+    """The newest revision, read from the version files without importing Alembic; None when
+    they do not name exactly one (Alembic then decides)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        values = _assignments(path)
+        revision = values.get("revision")
+        if isinstance(revision, str):
+            revisions.add(revision)
+            down = values.get("down_revision")
+            parents.update([down] if isinstance(down, str) else down or ())
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _assignments(path: Path) -> dict[str, object]:
+    """The ``revision`` and ``down_revision`` of a version file (module-level literals, written
+    before its first function)."""
+    found: dict[str, object] = {}
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            if line.startswith("def "):
+                break
+            name, sep, value = line.partition("=")
+            if sep and name.strip() in ("revision", "down_revision"):
+                try:
+                    found[name.strip()] = ast.literal_eval(value.strip())
+                except (ValueError, SyntaxError):
+                    continue
+    return found
+
+
 def current_revision(db: Database) -> str | None:
+    """The revision the database is at (None: never migrated), by plain SQL."""
     with db.engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table(VERSION_TABLE):
+            return None
+        rows = conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars().all()
+    if len(rows) > 1:  # branches: only Alembic can say which is current
+        from alembic.runtime.migration import MigrationContext
+
+        with db.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    return rows[0] if rows else None
 
 
 def upgrade_to_head(db: Database, *, backup_dir: Path | None = None) -> bool:
@@ -52,7 +106,7 @@ def upgrade_to_head(db: Database, *, backup_dir: Path | None = None) -> bool:
 
 def upgrade(db: Database, revision: str, *, backup_dir: Path | None = None) -> bool:
     current = current_revision(db)
-    target = head_revision() if revision == "head" else revision
+    target = (shipped_head() or head_revision()) if revision == "head" else revision
     if current == target:
         return False
     if db.is_sqlite and current is not None and db.url.database:
@@ -64,6 +118,8 @@ def upgrade(db: Database, revision: str, *, backup_dir: Path | None = None) -> b
             # Outside any transaction, or SQLite ignores the pragma.
             raw.execute("PRAGMA foreign_keys = OFF")
         try:
+            from alembic import command
+
             cfg = alembic_config(conn)
             command.upgrade(cfg, revision)
             if raw is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -15,7 +17,13 @@ from sqlalchemy import types as sa_types
 
 from desktop.storage.backup import backup_sqlite
 from desktop.storage.database import Database, create_db_engine, to_url
-from desktop.storage.migrate import alembic_config, current_revision, head_revision, upgrade
+from desktop.storage.migrate import (
+    alembic_config,
+    current_revision,
+    head_revision,
+    shipped_head,
+    upgrade,
+)
 
 
 def test_models_and_migrations_do_not_drift(db: Database) -> None:
@@ -25,6 +33,27 @@ def test_models_and_migrations_do_not_drift(db: Database) -> None:
 
 def test_new_database_is_at_head(db: Database) -> None:
     assert current_revision(db) == head_revision()
+
+
+def test_the_head_read_from_the_version_files_is_alembics(tmp_path: Path) -> None:
+    assert shipped_head() == head_revision()
+    fresh = Database(create_db_engine(to_url(tmp_path / "fresh.sqlite3")))
+    assert current_revision(fresh) is None  # no version table yet
+    fresh.dispose()
+
+
+def test_opening_a_database_at_head_does_not_load_alembic(sqlite_db: Database) -> None:
+    """Importing Alembic costs ~200 ms of every start; it is needed only to migrate."""
+    script = (
+        "import sys\n"
+        "from desktop.storage.database import open_database\n"
+        f"open_database({str(sqlite_db.url.database)!r}).dispose()\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('alembic', 'mako')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]", done.stdout
 
 
 def _revisions() -> list[str]:
