@@ -1,43 +1,55 @@
 """Figure 1: cold start, from process start to the first paint of the main window, against a bare
-PySide6 QMainWindow with a tab widget started and timed the same way.
+PySide6 QMainWindow with a tab widget started and timed the same way; 1b: until the first tab
+shows its data.
 
 Each start is a fresh ``python -c`` process. The parent notes the wall clock just before it
-spawns the process; the process prints the wall clock when the first paint of its window has
-finished (a zero-delay timer queued by the window's first paint event runs after the whole
-paint pass). One unmeasured start of each comes first, so both read from a warm file cache.
+spawns the process; the process prints the wall clock at each mark. The app is started as a
+person starts it: ``desktop.cli.main`` (what the ``smgov`` command runs) with ``--db``, acting
+as an administrator through the workstation's settings file. The process only adds a watcher
+before it: it makes the QApplication (the app takes the one that exists) and marks
+
+- ``painted``: the first paint of the main window has finished (a zero-delay timer queued by
+  its first paint event runs after the whole paint pass);
+- ``attached``: the database is open and the window filled in (``MainWindow.app`` is set);
+- ``usable``: the selected tab is built, no background work is running any more (its data has
+  arrived) and the window has been painted again.
+
+One unmeasured start of each program comes first, so both read from a warm file cache.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 from benchmarks.common import BenchEnv, Budget, Result, child_main, log
 
-# Shared by both programs: note the first paint of the top-level window, then leave.
+# Shared by both programs: note the first paint of the top-level window.
 _FIRST_PAINT = """
 import os, sys, time
 from PySide6.QtCore import QEvent, QObject, QTimer
 def _mark(name):
     print(f"MARK {name} {time.time():.6f}", flush=True)
 class _FirstPaint(QObject):
-    def __init__(self, window):
+    def __init__(self, then):
         super().__init__()
-        self.window = window
+        self.then = then
         self.seen = False
     def eventFilter(self, obj, event):
-        if (not self.seen and event.type() == QEvent.Type.Paint
-                and hasattr(obj, "window") and obj.window() is self.window):
+        if (not self.seen and event.type() == QEvent.Type.Paint and obj.isWidgetType()
+                and obj.window().objectName() == "mainWindow"):
             self.seen = True
-            QTimer.singleShot(0, self.done)
+            QTimer.singleShot(0, self.painted)
         return False
-    def done(self):
+    def painted(self):
         _mark("painted")
-        os._exit(0)  # the figure ends at the paint; shutting down is not part of it
+        self.then()
 """
 
 BARE = (
@@ -46,60 +58,61 @@ BARE = (
 from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QWidget
 qapp = QApplication(sys.argv[:1])
 window = QMainWindow()
+window.setObjectName("mainWindow")
 tabs = QTabWidget()
 for title in ("Compliance", "Accounts", "Permissions", "Approvals", "Comments", "Evaluations"):
     tabs.addTab(QWidget(), title)
 window.setCentralWidget(tabs)
 window.resize(1280, 800)
-watch = _FirstPaint(window)
+watch = _FirstPaint(lambda: os._exit(0))  # the figure ends at the paint, not the shutdown
 qapp.installEventFilter(watch)
-_mark("built")
 window.show()
 qapp.exec()
 """
 )
 
-# What desktop.views.app.run does up to the window, acting as a known administrator.
+# ``smgov --db TARGET`` as the command runs it, with the watcher added before.
 APP = (
     _FIRST_PAINT
     + """
-from datetime import datetime
 from PySide6.QtWidgets import QApplication
-from desktop.views.app import apply_style, configure_logging
-from desktop.views.icons import icon
-from desktop.views.main_window import APP_TITLE, MainWindow
-from desktop.views.ui_state import UiState
-from desktop.services.session import open_app
-_mark("imported")
-target, login, as_of = sys.argv[1:4]
-configure_logging()
 qapp = QApplication(sys.argv[:1])
-qapp.setApplicationName("smgov-desk")
-qapp.setApplicationDisplayName(APP_TITLE)
-qapp.setWindowIcon(icon("app"))
-apply_style(qapp)
-moment = datetime.fromisoformat(as_of)
-app = open_app(target, login, clock=lambda: moment)
-if app.is_empty():
-    raise SystemExit("the database is empty")
-actor = app.actor()
-_mark("opened")
-window = MainWindow(app, actor, ui_state=UiState.in_memory())
-watch = _FirstPaint(window)
+class _Usable(QObject):
+    def __init__(self):
+        super().__init__()
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.poll)
+        self.attached = False
+    def poll(self):
+        from desktop.views.worker import running_tasks
+        window = next((w for w in qapp.topLevelWidgets() if w.objectName() == "mainWindow"), None)
+        if window is None or window.app is None:
+            return
+        if not self.attached:
+            self.attached = True
+            _mark("attached")
+        if window.current_tab() is None or running_tasks():
+            return
+        window.repaint()
+        _mark("usable")
+        os._exit(0)
+usable = _Usable()
+watch = _FirstPaint(lambda: usable.timer.start(2))
 qapp.installEventFilter(watch)
-_mark("built")
-window.show()
-qapp.exec()
+from desktop.cli import main
+main(["--db", sys.argv[1]])
+raise SystemExit("the app ended before its first tab showed its data")
 """
 )
 
 START_TIMEOUT_S = 120
 
 
-def start_once(code: str, args: list[str], home: str) -> dict[str, float]:
+def start_once(code: str, args: list[str], home: str, last: str = "painted") -> dict[str, float]:
     """Seconds from just before the spawn to each mark the process printed."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "SMGOV_HOME": home}
     env.pop("SMGOV_DATABASE_URL", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     spawned = time.time()
     done = subprocess.run(
         [sys.executable, "-c", code, *args],
@@ -114,24 +127,36 @@ def start_once(code: str, args: list[str], home: str) -> dict[str, float]:
         if line.startswith("MARK "):
             _, name, at = line.split()
             marks[name] = float(at) - spawned
-    if "painted" not in marks:
-        raise RuntimeError(f"the window never painted (exit {done.returncode}):\n{done.stderr}")
+    if last not in marks:
+        raise RuntimeError(
+            f"the start never reached {last!r} (exit {done.returncode}):\n{done.stderr}"
+        )
     return marks
 
 
+def _acting_as(home: str, login: str) -> None:
+    """The workstation acts as ``login`` (the app's settings file), as a person set it up."""
+    settings = Path(home) / "config" / "settings.json"
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    settings.write_text(json.dumps({"acting_login": login}), encoding="utf-8")
+
+
 def measure(env: BenchEnv) -> list[Result]:
-    args = [env.db, env.login, env.as_of]
+    args = [env.db]
     app_runs: list[dict[str, float]] = []
     bare_runs: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory(prefix="smgov-bench-") as home:
+        _acting_as(home, env.login)
         start_once(BARE, [], home)
-        start_once(APP, args, home)
+        start_once(APP, args, home, "usable")
         for n in range(env.repeats):
             bare_runs.append(start_once(BARE, [], home))
-            app_runs.append(start_once(APP, args, home))
+            app_runs.append(start_once(APP, args, home, "usable"))
             log(
-                f"cold start {n + 1}/{env.repeats}: app {app_runs[-1]['painted'] * 1000:.0f} ms, "
-                f"bare {bare_runs[-1]['painted'] * 1000:.0f} ms"
+                f"cold start {n + 1}/{env.repeats}: app painted "
+                f"{app_runs[-1]['painted'] * 1000:.0f} ms, usable "
+                f"{app_runs[-1]['usable'] * 1000:.0f} ms; bare "
+                f"{bare_runs[-1]['painted'] * 1000:.0f} ms"
             )
 
     def phase(name: str, before: str | None) -> float:
@@ -139,12 +164,11 @@ def measure(env: BenchEnv) -> list[Result]:
         return statistics.median(spans) * 1000
 
     note = (
-        f"app phases (median ms): imports {phase('imported', None):.0f}, "
-        f"open database {phase('opened', 'imported'):.0f}, "
-        f"build window {phase('built', 'opened'):.0f}, "
-        f"show to first paint {phase('painted', 'built'):.0f}; "
-        f"bare window imports+build {statistics.median(r['built'] for r in bare_runs) * 1000:.0f}"
+        f"app phases (median ms): first paint {phase('painted', None):.0f}, database open and "
+        f"window filled in {phase('attached', 'painted'):.0f} later, first tab's data "
+        f"painted {phase('usable', 'attached'):.0f} after that"
     )
+    bare = [r["painted"] * 1000 for r in bare_runs]
     return [
         Result(
             figure="1",
@@ -152,10 +176,19 @@ def measure(env: BenchEnv) -> list[Result]:
             unit="ms",
             samples=[r["painted"] * 1000 for r in app_runs],
             baseline_name="bare QMainWindow + QTabWidget",
-            baseline_samples=[r["painted"] * 1000 for r in bare_runs],
+            baseline_samples=bare,
             budget=Budget(max_ratio=2.0),
             note=note,
-        )
+        ),
+        Result(
+            figure="1b",
+            name="Cold start until the first tab shows its data",
+            unit="ms",
+            samples=[r["usable"] * 1000 for r in app_runs],
+            baseline_name="bare QMainWindow + QTabWidget",
+            baseline_samples=bare,
+            note="the Compliance tab: every check run on the large database, findings listed",
+        ),
     ]
 
 

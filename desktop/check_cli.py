@@ -8,11 +8,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 from zoneinfo import ZoneInfo
 
 from desktop.enums import Severity
-from desktop.policy.findings import SEVERITY_ORDER, Finding, summarize
+
+if TYPE_CHECKING:  # the parser is built on every start of ``smgov``, the app's too
+    from desktop.policy.findings import Finding
 
 _SUBJECT_WIDTH = 36
 
@@ -49,6 +51,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from desktop.cli import open_target, parse_as_of
+    from desktop.policy.findings import summarize
     from desktop.services.compliance import ComplianceService
     from desktop.services.context import ServiceContext
 
@@ -73,6 +76,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def print_table(findings: list[Finding], when: str, out: TextIO) -> None:
     """Findings grouped by severity, one line each (code, subject, message), then the counts."""
+    from desktop.policy.findings import SEVERITY_ORDER, summarize
+
     summary = summarize(findings)
     if not findings:
         print(f"No findings: every check passed ({when}).", file=out)

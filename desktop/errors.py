@@ -40,3 +40,8 @@ class NotFound(DomainError):
 
 class StorageUnavailable(SmgovError):
     """The database cannot be reached or opened: the environment failed, not the user."""
+
+
+class Cancelled(Exception):
+    """The person cancelled long work (a recomputation, a report, an import); whatever it was
+    writing rolls back and no file is left behind. Not shown as an error."""

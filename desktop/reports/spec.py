@@ -7,6 +7,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 
+from desktop.errors import Cancelled
+
 
 class ReportKind(StrEnum):
     EVALUATION = "evaluation"
@@ -65,5 +67,5 @@ class ReportResult:
     pages: int
 
 
-class ReportCancelled(Exception):
+class ReportCancelled(Cancelled):
     """The person cancelled the report; no file is left behind."""

@@ -18,7 +18,6 @@ from desktop.policy.sla import BusinessCalendar, DueTimes, SlaPolicy
 from desktop.services.context import load_settings
 
 # Re-exported for callers that import the recomputation from here (the benchmarks).
-from desktop.services.recompute import Cancelled as Cancelled
 from desktop.services.recompute import IsCancelled as IsCancelled
 from desktop.services.recompute import Progress as Progress
 from desktop.services.recompute import covering_filter as covering_filter

@@ -30,6 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 from sqlalchemy.types import UserDefinedType
 
+from desktop.errors import Cancelled
 from desktop.models import Account, Comment, Emergency, EmergencyAccount, EmergencyMinistry
 from desktop.policy.sla import SlaPolicy
 
@@ -38,10 +39,6 @@ IsCancelled = Callable[[], bool]
 
 _comments = cast(Table, Comment.__table__)
 _c = _comments.c
-
-
-class Cancelled(Exception):
-    """The person cancelled a recomputation; the caller's transaction rolls back."""
 
 
 def covering_filter(

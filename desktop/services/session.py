@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, text
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from desktop.enums import AppRole, CommentStatus
@@ -22,7 +22,7 @@ from desktop.models import Comment
 from desktop.services.context import Actor, Clock, ServiceContext, os_login
 from desktop.services.emergencies import ActiveEmergency, EmergencyService
 from desktop.services.people import PeopleService
-from desktop.storage.app_settings import LocalSettings
+from desktop.storage.app_settings import LocalSettings, without_password
 from desktop.storage.database import create_db_engine, describe, open_database, to_url
 from desktop.storage.paths import app_paths
 from desktop.storage.secrets import PasswordStore, keyring_account
@@ -68,20 +68,6 @@ def _url(target: str) -> URL:
             "postgresql://user@server:5432/smgov.",
             "database_url",
         ) from exc
-
-
-def without_password(target: str) -> str:
-    """The target as it may be shown or saved: a URL loses its password."""
-    if "://" not in target:
-        return target
-    try:
-        url = make_url(target)
-    except (ArgumentError, ValueError):
-        return target
-    if url.password is None:
-        return target
-    # URL.set(password=None) keeps the password (None means "unchanged"); rebuild instead.
-    return url._replace(password=None).render_as_string(hide_password=False)
 
 
 def _account(url: URL) -> str | None:

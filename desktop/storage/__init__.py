@@ -1,5 +1,5 @@
-"""Engines, sessions, migrations, backups, the settings file and the password keyring."""
+"""Engines, sessions, migrations, backups, the settings file and the password keyring.
 
-from desktop.storage.database import Database, open_database
-
-__all__ = ["Database", "open_database"]
+Nothing is imported here: the app reads its paths and settings file at start-up, before it
+loads SQLAlchemy (``desktop.storage.database``).
+"""

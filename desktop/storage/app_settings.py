@@ -15,8 +15,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.engine import URL, make_url
-
 from desktop.storage.paths import app_paths
 
 log = logging.getLogger(__name__)
@@ -59,10 +57,18 @@ class LocalSettings:
 
 
 def without_password(url: str) -> str:
-    """The URL with any password removed: passwords belong in the keyring."""
+    """The URL with any password removed: passwords belong in the keyring. Text that is not a
+    URL comes back as it is."""
     if "://" not in url:
         return url
-    parsed = make_url(url)
+    # Only URLs need SQLAlchemy: the app reads this file before it is imported.
+    from sqlalchemy.engine import URL, make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        return url
     if parsed.password is None:
         return url
     # URL.set(password=None) means "leave unchanged", so rebuild the URL without it.

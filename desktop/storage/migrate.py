@@ -63,7 +63,10 @@ def shipped_head() -> str | None:
         if isinstance(revision, str):
             revisions.add(revision)
             down = values.get("down_revision")
-            parents.update([down] if isinstance(down, str) else down or ())
+            if isinstance(down, str):
+                parents.add(down)
+            elif isinstance(down, tuple | list):  # a merge revision
+                parents.update(str(d) for d in down)
     heads = revisions - parents
     return heads.pop() if len(heads) == 1 else None
 

@@ -1,5 +1,11 @@
 """Start the desktop app: logging, look, crash dialog, opening the database, first run, and
 switching to another database from the File menu.
+
+Start-up shows the window's frame first (menus, tab titles, "Opening the database…"), built
+from PySide6 and a few light modules, so the window appears in about the time a bare Qt window
+takes. The services, SQLAlchemy and the first tab's module are then imported, and the
+database opened (and migrated, if it must be), on the thread pool; the window is filled in
+when it is open. Nothing the person sees waits on a migration or a slow server.
 """
 
 from __future__ import annotations
@@ -8,25 +14,30 @@ import gc
 import logging
 import sys
 import traceback
+from dataclasses import dataclass
+from functools import partial
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QThreadPool, Slot
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Slot
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QLineEdit, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from desktop.errors import PermissionDenied, SmgovError, StorageUnavailable
 from desktop.resources import resource_path
-from desktop.services.context import Actor
-from desktop.services.session import AppServices, open_app, save_database_choice
 from desktop.storage.paths import app_paths
 from desktop.views.errors import show_error
 from desktop.views.icons import icon
 from desktop.views.main_window import APP_TITLE, MainWindow
+from desktop.views.tabs import LazyTab
 from desktop.views.ui_state import UiState
-from desktop.views.welcome import WelcomeDialog
 from desktop.views.worker import Progress, run_in_background
+
+if TYPE_CHECKING:
+    from desktop.services.context import Actor
+    from desktop.services.session import AppServices
 
 log = logging.getLogger(__name__)
 
@@ -121,9 +132,9 @@ def install_excepthook(log_file: Path) -> None:
 # -- opening a database --------------------------------------------------------------------
 
 
-def ask_password(account: str) -> str | None:
+def ask_password(account: str, parent: QWidget | None = None) -> str | None:
     text, ok = QInputDialog.getText(
-        None,
+        parent,
         "Database password",
         f"Password for {account}\n(it is then kept in the Windows Credential Manager):",
         QLineEdit.EchoMode.Password,
@@ -131,37 +142,52 @@ def ask_password(account: str) -> str | None:
     return text if ok and text else None
 
 
-def open_with_dialogs(target: str | None) -> AppServices | None:
-    """Open the database, offering to retry or fall back to the local file when it fails."""
-    while True:
-        try:
-            return open_app(target, ask_password=ask_password)
-        except StorageUnavailable as exc:
-            box = QMessageBox(QMessageBox.Icon.Critical, "Database unavailable", exc.message)
-            box.setInformativeText(
-                "Retry, or work in the local database file on this computer instead."
-            )
-            retry = box.addButton("Retry", QMessageBox.ButtonRole.AcceptRole)
-            local = box.addButton("Open the local file", QMessageBox.ButtonRole.ActionRole)
-            box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
-            box.exec()
-            if box.clickedButton() is local:
-                target = str(app_paths().default_database)
-            elif box.clickedButton() is not retry:
-                return None
-        except SmgovError as exc:
-            show_error(None, exc)
-            return None
+class PasswordRequired(Exception):
+    """The keyring has no password for ``account``: ask the person on the GUI thread, then
+    open again with the answer."""
+
+    def __init__(self, account: str) -> None:
+        super().__init__(account)
+        self.account = account
 
 
-def ensure_ready(app: AppServices) -> Actor | None:
+@dataclass(frozen=True)
+class _Unasked:
+    """No one has been asked for a password yet (asking happens on the GUI thread)."""
+
+
+UNASKED = _Unasked()
+
+
+def open_in_background(
+    target: str | None, password: str | _Unasked | None, warm: list[LazyTab]
+) -> AppServices:
+    """On the thread pool: import the services, open (and migrate) the database, and import
+    the modules of the tabs about to be built. ``PasswordRequired`` when the keyring has none
+    and nobody was asked yet."""
+    from desktop.services.session import open_app
+
+    def answer(account: str) -> str | None:
+        if isinstance(password, _Unasked):
+            raise PasswordRequired(account)
+        return password
+
+    app = open_app(target, ask_password=answer)
+    for factory in warm:
+        factory.tab_class()
+    return app
+
+
+def ensure_ready(app: AppServices, parent: QWidget | None = None) -> Actor | None:
     """The person acting on ``app``: the welcome dialog first on an empty database."""
-    if app.is_empty() and WelcomeDialog(app).exec() != QDialog.DialogCode.Accepted:
+    from desktop.views.welcome import WelcomeDialog
+
+    if app.is_empty() and WelcomeDialog(app, parent).exec() != QDialog.DialogCode.Accepted:
         return None
     try:
         return app.actor()
     except PermissionDenied as exc:
-        box = QMessageBox(QMessageBox.Icon.Warning, "Not registered", exc.message)
+        box = QMessageBox(QMessageBox.Icon.Warning, "Not registered", exc.message, parent=parent)
         box.setInformativeText(
             f"Database: {app.target.label}. An administrator adds you under People; until "
             "then the app cannot show this database."
@@ -170,65 +196,138 @@ def ensure_ready(app: AppServices) -> Actor | None:
         return None
 
 
-class AppController(QObject):
-    """Holds the open database and its window; swaps both when another database is chosen."""
+def unavailable_choice(exc: StorageUnavailable, parent: QWidget | None) -> str:
+    """ "retry", "local" (open the local file instead) or "quit"."""
+    box = QMessageBox(QMessageBox.Icon.Critical, "Database unavailable", exc.message, parent=parent)
+    box.setInformativeText("Retry, or work in the local database file on this computer instead.")
+    retry = box.addButton("Retry", QMessageBox.ButtonRole.AcceptRole)
+    local = box.addButton("Open the local file", QMessageBox.ButtonRole.ActionRole)
+    box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    if box.clickedButton() is retry:
+        return "retry"
+    return "local" if box.clickedButton() is local else "quit"
 
-    def __init__(self) -> None:
+
+class AppController(QObject):
+    """Holds the open database and its window; swaps both when another database is chosen.
+
+    ``start`` shows the window's frame at once and opens the database from the event loop;
+    ``exit_code`` is set when the app ends before a database could be shown.
+    """
+
+    def __init__(self, log_file: Path | None = None) -> None:
         super().__init__()
         self.services: AppServices | None = None
         self.window: MainWindow | None = None
+        self.exit_code: int | None = None
+        self.log_file = log_file or app_paths().log_file
 
-    def start(self, target: str | None) -> int | None:
-        """None once the window is up, else the exit code (0: the person chose to quit)."""
-        services = open_with_dialogs(target)
-        if services is None:
-            return 1
+    def start(self, target: str | None) -> MainWindow:
+        window = MainWindow(ui_state=UiState.load())
+        window.database_requested.connect(self.switch)
+        self.window = window
+        window.show()
+        # After the first paint: a zero-delay timer runs once the show's events are handled.
+        QTimer.singleShot(0, lambda: self._open(target, initial=True))
+        return window
+
+    def _open(
+        self, target: str | None, *, initial: bool, password: str | _Unasked | None = UNASKED
+    ) -> None:
+        window = self.window
+        assert window is not None
+        index = max(window.tab_widget.currentIndex(), 0)
+        first = window.pages[index].factory if window.pages else None
+        warm = [first] if isinstance(first, LazyTab) else []
+
+        def work(_progress: Progress) -> AppServices:
+            return open_in_background(target, password, warm)
+
+        run_in_background(
+            window,
+            work,
+            on_success=partial(self._opened, target, initial),
+            on_failure=partial(self._open_failed, target, initial),
+            # At start the window says "Opening the database…" itself.
+            progress_label=None if initial else "Opening the database…",
+            quiet=initial,
+        )
+
+    def _opened(self, target: str | None, initial: bool, services: AppServices) -> None:
         empty = services.is_empty()
-        actor = ensure_ready(services)
+        actor = ensure_ready(services, self.window)
         if actor is None:
             services.close()
-            return 0 if empty else 1
-        self._show(services, actor)
-        return None
+            if initial:
+                self._quit(0 if empty else 1)
+            return
+        if not initial and target is not None:
+            from desktop.services.session import save_database_choice
 
-    def _show(self, services: AppServices, actor: Actor) -> None:
+            save_database_choice(target)
+        self._show(services, actor, reuse=initial)
+
+    def _open_failed(self, target: str | None, initial: bool, exc: BaseException) -> None:
+        if isinstance(exc, PasswordRequired):
+            # Nothing typed: connect without a password (the server may not want one).
+            typed = ask_password(exc.account, self.window)
+            self._open(target, initial=initial, password=typed)
+            return
+        if not initial:
+            show_error(self.window, exc)
+            return
+        gc.enable()  # the window may now wait on the person for a long time
+        if isinstance(exc, StorageUnavailable):
+            choice = unavailable_choice(exc, self.window)
+            if choice == "quit":
+                self._quit(1)
+            else:
+                local = str(app_paths().default_database)
+                self._open(target if choice == "retry" else local, initial=True)
+            return
+        if isinstance(exc, SmgovError):
+            show_error(self.window, exc)
+        else:
+            log.critical("Could not open the database", exc_info=(type(exc), exc, None))
+            crash_box(exc, self.log_file).exec()
+        self._quit(1)
+
+    def _quit(self, code: int) -> None:
+        self.exit_code = code
+        if self.window is not None:
+            self.window.close()
+        QApplication.quit()
+
+    def _show(self, services: AppServices, actor: Actor, *, reuse: bool) -> None:
         old_window, old_services = self.window, self.services
-        if old_window is not None:
-            old_window.save_state()
-        self.services = services
-        self.window = MainWindow(services, actor, ui_state=UiState.load())
-        self.window.database_requested.connect(self.switch)
-        self.window.show()
-        # The new window is up before the old one closes, or the app would quit.
-        if old_window is not None:
-            old_window.close()
-            old_window.deleteLater()
+        if reuse and old_window is not None:
+            window = old_window
+            window.attach(services, actor)
+        else:
+            if old_window is not None:
+                old_window.save_state()
+            window = MainWindow(services, actor, ui_state=UiState.load())
+            window.database_requested.connect(self.switch)
+            window.show()
+            # The new window is up before the old one closes, or the app would quit.
+            if old_window is not None:
+                old_window.close()
+                old_window.deleteLater()
+            gc.collect()  # the old window's cycles, before the heap is frozen below
         if old_services is not None:
             old_services.close()
+        self.services, self.window = services, window
         # Move everything built so far out of the collector's reach: a full collection set
         # off by a worker otherwise walks the whole window while holding the GIL (100+ ms
-        # GUI stalls measured during PDF generation).
-        gc.collect()
+        # GUI stalls measured during PDF generation). ``run`` paused collection at start-up
+        # (it makes ~150,000 objects, which set off full collections of 60-100 ms).
         gc.freeze()
+        gc.enable()
 
     @Slot(str)
     def switch(self, target: str) -> None:
-        parent = self.window
-
-        def open_it(_progress: Progress) -> AppServices:
-            return open_app(target, ask_password=None)
-
-        def opened(services: AppServices) -> None:
-            actor = ensure_ready(services)
-            if actor is None:
-                services.close()
-                return
-            save_database_choice(target)
-            self._show(services, actor)
-
-        run_in_background(
-            parent, open_it, on_success=opened, progress_label="Opening the database…"
-        )
+        self._open(target, initial=False)
 
     def shutdown(self) -> None:
         QThreadPool.globalInstance().waitForDone(SHUTDOWN_WAIT_MS)
@@ -239,6 +338,7 @@ class AppController(QObject):
 
 def run(db_target: str | None) -> int:
     """The ``smgov`` GUI: 0 when the person quits, 1 when the app could not start."""
+    gc.disable()  # until the window is filled in (AppController._show)
     log_file = configure_logging()
     existing = QApplication.instance()
     qapp = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
@@ -249,10 +349,9 @@ def run(db_target: str | None) -> int:
     apply_style(qapp)
     install_excepthook(log_file)
     log.info("Starting; log file %s", log_file)
-    controller = AppController()
-    failed = controller.start(db_target)
-    if failed is not None:
-        return failed
+    controller = AppController(log_file)
+    controller.start(db_target)
     code = qapp.exec()
     controller.shutdown()
-    return code
+    gc.enable()
+    return controller.exit_code if controller.exit_code is not None else code

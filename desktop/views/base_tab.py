@@ -5,13 +5,15 @@ signals a tab uses to talk to the window without knowing the other tabs.
 from __future__ import annotations
 
 import uuid
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLineEdit, QWidget
 
-from desktop.services.context import ServiceContext
 from desktop.views.ui_state import UiState
+
+if TYPE_CHECKING:  # the window's frame is built before the services are imported
+    from desktop.services.context import ServiceContext
 
 
 class BaseTab(QWidget):

@@ -7,14 +7,17 @@ service-level clock runs around the clock for them and everyone must know it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop.enums import EmergencyKind
-from desktop.services.emergencies import ActiveEmergency
 from desktop.views.icons import icon
 from desktop.views.local_time import format_when
+
+if TYPE_CHECKING:  # part of the window's frame, built before the services are imported
+    from desktop.services.emergencies import ActiveEmergency
 
 
 def kind_label(kind: EmergencyKind) -> str:

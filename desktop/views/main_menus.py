@@ -1,10 +1,14 @@
 """The main window's menu bar: its actions with their shortcuts and permission states, and the
 dialogs and files its File, Tools and Help items open.
+
+The menus are part of the window's frame, shown before the database is open, so each dialog's
+module is imported when the dialog is first opened.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
@@ -12,31 +16,36 @@ from PySide6.QtWidgets import QDialog, QMainWindow, QMenu, QMessageBox
 
 from desktop.enums import AppRole
 from desktop.services.authz import Permission, can, denial
-from desktop.services.context import ServiceContext
-from desktop.services.emergencies import ActiveEmergency
-from desktop.services.session import AppServices, SessionStatus
-from desktop.views.audit_log_dialog import AuditLogDialog
 from desktop.views.emergency_banner import EmergencyBanner
-from desktop.views.emergency_dialog import EmergencyDialog, end_emergency_flow
-from desktop.views.file_actions import choose_local_database, export_everything, import_export_file
-from desktop.views.help_dialogs import PolicyDialog, about_box
 from desktop.views.icons import icon
-from desktop.views.reports.report_dialog import add_report_actions
-from desktop.views.settings_dialog import SettingsDialog
+from desktop.views.reports.report_actions import add_report_actions
 from desktop.views.status_bar import AppStatusBar
-from desktop.views.storage_form import ConnectDialog
+
+if TYPE_CHECKING:
+    from desktop.services.context import ServiceContext
+    from desktop.services.emergencies import ActiveEmergency
+    from desktop.services.session import AppServices, SessionStatus
+    from desktop.views.audit_log_dialog import AuditLogDialog
+    from desktop.views.emergency_dialog import EmergencyDialog
+    from desktop.views.help_dialogs import PolicyDialog
+    from desktop.views.settings_dialog import SettingsDialog
+
+# SettingsDialog's page names (its module is imported when the dialog opens).
+POLICY_PAGE = "hours"
+CALENDAR_PAGE = "calendar"
 
 
 class MenuWindow(QMainWindow):
     """The base of ``MainWindow``, which sets the attributes below before building the menus.
 
-    ``database_requested`` carries the file or URL the person chose to open instead.
+    ``database_requested`` carries the file or URL the person chose to open instead. Until a
+    database is open (``app`` is None) every action but Quit is disabled.
     """
 
     database_requested = Signal(str)
 
-    app: AppServices
-    ctx: ServiceContext
+    app: AppServices | None
+    ctx: ServiceContext | None
     roles: frozenset[AppRole]
     status: SessionStatus | None
     banner: EmergencyBanner
@@ -122,7 +131,7 @@ class MenuWindow(QMainWindow):
         # The reports module adds its actions here.
         self.reports_menu = bar.addMenu("&Reports")
         self.reports_menu.setObjectName("reportsMenu")
-        self.report_actions = add_report_actions(self, self.reports_menu, lambda: self.ctx)
+        self.report_actions = add_report_actions(self, self.reports_menu, self._open_ctx)
 
         tools = bar.addMenu("&Tools")
         self.action_audit_log = self._action(
@@ -170,7 +179,27 @@ class MenuWindow(QMainWindow):
         action.setEnabled(reason is None and extra)
         action.setToolTip(reason or action.text().replace("&", "").rstrip("…"))
 
+    def _database_actions(self) -> list[QAction]:
+        """What needs an open database whatever the role."""
+        return [
+            self.action_open_local,
+            self.action_connect_shared,
+            self.action_refresh,
+            self.action_settings,
+            self.action_holidays,
+            self.action_about,
+        ]
+
     def _apply_permissions(self) -> None:
+        if self.app is None:
+            waiting = "Available once the database is open"
+            for action in self._database_actions() + self._role_actions():
+                action.setEnabled(False)
+                action.setToolTip(waiting)
+            return
+        for action in self._database_actions():
+            action.setEnabled(True)
+            action.setToolTip(action.text().replace("&", "").rstrip("…"))
         self._permit(self.action_export, Permission.EXPORT)
         self._permit(self.action_import, Permission.SETTINGS)
         self._permit(self.action_audit_log, Permission.EXPORT)
@@ -182,30 +211,58 @@ class MenuWindow(QMainWindow):
         if active and not can(self.roles, Permission.EMERGENCY):
             self.banner.end_button.setToolTip(denial(self.roles, Permission.EMERGENCY) or "")
 
+    def _role_actions(self) -> list[QAction]:
+        return [
+            self.action_export,
+            self.action_import,
+            self.action_audit_log,
+            *self.report_actions,
+            self.action_declare_emergency,
+            self.action_end_emergency,
+        ]
+
+    def _open_app(self) -> AppServices:
+        """The open database; the actions that need it are disabled until then."""
+        assert self.app is not None, "no database is open yet"
+        return self.app
+
+    def _open_ctx(self) -> ServiceContext:
+        return self._open_app().ctx
+
     # -- dialogs (made by factory methods so the self-test opens the same ones) -----------
 
-    def make_settings_dialog(self, page: str = SettingsDialog.POLICY_PAGE) -> SettingsDialog:
-        return SettingsDialog(self.app, self.roles, self, page=page)
+    def make_settings_dialog(self, page: str = POLICY_PAGE) -> SettingsDialog:
+        from desktop.views.settings_dialog import SettingsDialog
+
+        return SettingsDialog(self._open_app(), self.roles, self, page=page)
 
     def make_emergency_dialog(self) -> EmergencyDialog:
-        return EmergencyDialog(self.ctx, self)
+        from desktop.views.emergency_dialog import EmergencyDialog
+
+        return EmergencyDialog(self._open_ctx(), self)
 
     def make_audit_dialog(self) -> AuditLogDialog:
-        return AuditLogDialog(self.ctx, self)
+        from desktop.views.audit_log_dialog import AuditLogDialog
+
+        return AuditLogDialog(self._open_ctx(), self)
 
     def make_about_box(self) -> QMessageBox:
-        return about_box(self, self.app)
+        from desktop.views.help_dialogs import about_box
+
+        return about_box(self, self._open_app())
 
     def make_policy_dialog(self) -> PolicyDialog | None:
+        from desktop.views.help_dialogs import PolicyDialog
+
         return PolicyDialog.load(self)
 
     @Slot()
     def _on_settings(self) -> None:
-        self.open_settings(SettingsDialog.POLICY_PAGE)
+        self.open_settings(POLICY_PAGE)
 
     @Slot()
     def _on_holidays(self) -> None:
-        self.open_settings(SettingsDialog.CALENDAR_PAGE)
+        self.open_settings(CALENDAR_PAGE)
 
     def open_settings(self, page: str) -> None:
         dialog = self.make_settings_dialog(page)
@@ -226,6 +283,8 @@ class MenuWindow(QMainWindow):
 
     @Slot()
     def _on_policy(self) -> None:
+        from desktop.views.help_dialogs import PolicyDialog
+
         dialog = self.make_policy_dialog()
         if dialog is None:
             QMessageBox.information(
@@ -246,8 +305,10 @@ class MenuWindow(QMainWindow):
 
     @Slot()
     def _on_end_emergency(self) -> None:
+        from desktop.views.emergency_dialog import end_emergency_flow
+
         active = self.status.emergencies if self.status else ()
-        end_emergency_flow(self, self.ctx, active, self._emergency_ended)
+        end_emergency_flow(self, self._open_ctx(), active, self._emergency_ended)
 
     def _emergency_ended(self, emergency: ActiveEmergency) -> None:
         self.status_bar.showMessage(f"Emergency “{emergency.title}” ended.", 5000)
@@ -257,13 +318,17 @@ class MenuWindow(QMainWindow):
 
     @Slot()
     def _on_open_local(self) -> None:
+        from desktop.views.file_actions import choose_local_database
+
         path = choose_local_database(self)
         if path:
             self.database_requested.emit(path)
 
     @Slot()
     def _on_connect_shared(self) -> None:
-        dialog = ConnectDialog(self, self.app.target)
+        from desktop.views.storage_form import ConnectDialog
+
+        dialog = ConnectDialog(self, self._open_app().target)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.chosen_target:
             self.database_requested.emit(dialog.chosen_target)
 
@@ -278,8 +343,12 @@ class MenuWindow(QMainWindow):
 
     @Slot()
     def _on_export(self) -> None:
-        export_everything(self, self.ctx)
+        from desktop.views.file_actions import export_everything
+
+        export_everything(self, self._open_ctx())
 
     @Slot()
     def _on_import(self) -> None:
-        import_export_file(self, self.app, self.refresh_all)
+        from desktop.views.file_actions import import_export_file
+
+        import_export_file(self, self._open_app(), self.refresh_all)

@@ -3,6 +3,10 @@
 It builds layout and routes actions; the tabs and dialogs hold the behaviour, and the menus come
 from ``desktop.views.main_menus``. It knows the tabs only through ``BaseTab`` and the registry
 in ``desktop.views.tabs``.
+
+The window is shown before the database is open: its frame (menus, tab titles, status bar)
+needs none of the services, and ``attach`` fills it in once the database is open. Each tab is
+built the first time it is selected, so start-up builds one tab, not six.
 """
 
 from __future__ import annotations
@@ -10,14 +14,13 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer, Slot
+from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from desktop.services.authz import Permission, can
-from desktop.services.context import Actor
-from desktop.services.session import AppServices, SessionStatus
 from desktop.views.base_tab import BaseTab
 from desktop.views.emergency_banner import EmergencyBanner
 from desktop.views.icons import icon
@@ -25,36 +28,69 @@ from desktop.views.main_menus import MenuWindow
 from desktop.views.status_bar import AppStatusBar
 from desktop.views.tabs import TAB_FACTORIES, TabFactory
 from desktop.views.ui_state import UiState
-from desktop.views.worker import Progress, Task, run_in_background
+from desktop.views.worker import Task, run_in_background
+
+if TYPE_CHECKING:
+    from desktop.services.context import Actor
+    from desktop.services.session import AppServices, SessionStatus
 
 log = logging.getLogger(__name__)
 
 APP_TITLE = "Social Media Governance Desk"
 STATUS_INTERVAL_MS = 60_000
 WINDOW_STATE = "mainWindow"
+OPENING_TEXT = "Opening the database…"
+
+
+class TabPage(QWidget):
+    """A tab's place in the tab widget: a short note until the tab itself is built in it."""
+
+    def __init__(self, factory: TabFactory, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.factory = factory
+        self.tab: BaseTab | None = None
+        self.setObjectName(f"page{factory.title}")
+        self.note = QLabel(OPENING_TEXT)
+        self.note.setObjectName("tabPageNote")
+        self.note.setProperty("role", "muted")
+        self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.addWidget(self.note)
+
+    def put(self, tab: BaseTab) -> None:
+        self.tab = tab
+        self.note.hide()
+        self._layout.addWidget(tab)
+        tab.show()  # now, not from the queued show a layout gives a child of a visible page
 
 
 class MainWindow(MenuWindow):
-    """The tabs, banner and status bar; the menus and what they open come from ``MenuWindow``."""
+    """The tabs, banner and status bar; the menus and what they open come from ``MenuWindow``.
+
+    ``MainWindow()`` is the frame alone (shown while the database opens); ``attach`` fills it
+    in. ``MainWindow(app, actor)`` does both at once.
+    """
 
     def __init__(
         self,
-        app: AppServices,
-        actor: Actor,
+        app: AppServices | None = None,
+        actor: Actor | None = None,
         *,
         factories: Sequence[TabFactory] | None = None,
         ui_state: UiState | None = None,
         status_interval_ms: int = STATUS_INTERVAL_MS,
     ) -> None:
         super().__init__()
-        self.app = app
-        self.ctx = app.ctx
-        self.roles = actor.roles
+        self.app = None
+        self.ctx = None
+        self.roles = frozenset()
         self.ui_state = ui_state if ui_state is not None else UiState.load()
         self.status: SessionStatus | None = None
         self._status_task: Task[SessionStatus] | None = None
+        self._status_interval_ms = status_interval_ms
         self.setObjectName("mainWindow")
-        self.setWindowTitle(f"{APP_TITLE} — {app.target.label.removeprefix('local file ')}")
+        self.setWindowTitle(APP_TITLE)
         self.setWindowIcon(icon("app"))
         self.resize(1280, 800)
         self.setMinimumSize(960, 600)
@@ -64,9 +100,11 @@ class MainWindow(MenuWindow):
         self.tab_widget = QTabWidget()
         self.tab_widget.setObjectName("mainTabs")
         self.tab_widget.setAccessibleName("Main tabs")
-        self.tabs: list[BaseTab] = []
+        self.pages: list[TabPage] = []
         for factory in factories if factories is not None else TAB_FACTORIES:
-            self._add_tab(factory(self.ctx))
+            page = TabPage(factory)
+            self.pages.append(page)
+            self.tab_widget.addTab(page, icon(factory.icon), factory.title)
         self.tab_widget.currentChanged.connect(self._on_tab_changed)
 
         central = QWidget()
@@ -76,7 +114,7 @@ class MainWindow(MenuWindow):
         layout.addWidget(self.banner)
         layout.addWidget(self.tab_widget, 1)
         self.setCentralWidget(central)
-        self.status_bar = AppStatusBar(app.target)
+        self.status_bar = AppStatusBar()
         self.setStatusBar(self.status_bar)
 
         self._build_menus()
@@ -87,22 +125,28 @@ class MainWindow(MenuWindow):
         self._timer = QTimer(self)
         self._timer.setObjectName("statusTimer")
         self._timer.timeout.connect(self.refresh_status)
-        self._timer.start(status_interval_ms)
+        if app is not None:
+            assert actor is not None, "a window on a database acts as someone"
+            self.attach(app, actor)
+
+    def attach(self, app: AppServices, actor: Actor) -> None:
+        """Fill the frame in: the database, who acts, the selected tab and the status."""
+        self.app = app
+        self.ctx = app.ctx
+        self.roles = actor.roles
+        self.setWindowTitle(f"{APP_TITLE} — {app.target.label.removeprefix('local file ')}")
+        self.status_bar.show_target(app.target)
+        for page in self.pages:
+            page.note.setText(f"Loading {page.factory.title.lower()}…")
+        self._apply_permissions()
+        self._timer.start(self._status_interval_ms)
         self.refresh_status()
         self._on_tab_changed(self.tab_widget.currentIndex())
 
     # -- building ------------------------------------------------------------------------
 
-    def _add_tab(self, tab: BaseTab) -> None:
-        self.tabs.append(tab)
-        self.tab_widget.addTab(tab, icon(tab.icon), tab.title)
-        tab.open_record.connect(self.show_record)
-        tab.data_changed.connect(self._on_data_changed)
-
     def _restore_state(self) -> None:
         self.ui_state.restore_geometry(WINDOW_STATE, self)
-        for tab in self.tabs:
-            tab.restore_state(self.ui_state)
 
     def save_state(self) -> None:
         self.ui_state.save_geometry(WINDOW_STATE, self)
@@ -112,14 +156,34 @@ class MainWindow(MenuWindow):
 
     # -- tabs ----------------------------------------------------------------------------
 
+    @property
+    def tabs(self) -> list[BaseTab]:
+        """The tabs built so far, in tab order (a tab is built when first selected)."""
+        return [page.tab for page in self.pages if page.tab is not None]
+
+    def tab_at(self, index: int) -> BaseTab:
+        """The tab at ``index``, built now if it was not yet."""
+        page = self.pages[index]
+        if page.tab is not None:
+            return page.tab
+        assert self.ctx is not None, "tabs are built once the database is open"
+        tab = page.factory(self.ctx)
+        tab.restore_state(self.ui_state)
+        tab.open_record.connect(self.show_record)
+        tab.data_changed.connect(self._on_data_changed)
+        page.put(tab)
+        return tab
+
     def current_tab(self) -> BaseTab | None:
-        widget = self.tab_widget.currentWidget()
-        return widget if isinstance(widget, BaseTab) else None
+        index = self.tab_widget.currentIndex()
+        return self.pages[index].tab if index >= 0 else None
 
     @Slot(int)
-    def _on_tab_changed(self, _index: int) -> None:
-        tab = self.current_tab()
-        if tab is not None and tab.stale:
+    def _on_tab_changed(self, index: int) -> None:
+        if index < 0 or self.ctx is None:
+            return
+        tab = self.tab_at(index)
+        if tab.stale:
             tab.refresh()
 
     @Slot()
@@ -155,10 +219,10 @@ class MainWindow(MenuWindow):
 
     @Slot(str, object)
     def show_record(self, entity_type: str, entity_id: uuid.UUID | str) -> None:
-        for tab in self.tabs:
-            if entity_type in tab.handles:
-                self.tab_widget.setCurrentWidget(tab)
-                tab.show_record(entity_type, entity_id)
+        for index, page in enumerate(self.pages):
+            if entity_type in page.factory.handles:
+                self.tab_widget.setCurrentIndex(index)
+                self.tab_at(index).show_record(entity_type, entity_id)
                 return
         self.status_bar.showMessage(f"No tab shows records of type {entity_type}.", 4000)
 
@@ -174,15 +238,14 @@ class MainWindow(MenuWindow):
 
     @Slot()
     def refresh_status(self) -> None:
-        if self._status_task is not None:
-            return  # the previous refresh has not answered yet
+        if self._status_task is not None or self.app is None:
+            return  # the previous refresh has not answered yet, or nothing is open yet
         app = self.app
-
-        def load(_progress: Progress) -> SessionStatus:
-            return app.status()
-
         self._status_task = run_in_background(
-            self, load, on_success=self._apply_status, on_failure=self._status_failed
+            self,
+            lambda _progress: app.status(),
+            on_success=self._apply_status,
+            on_failure=self._status_failed,
         )
         self._status_task.finished.connect(self._status_done)
 

@@ -147,12 +147,13 @@ def _demo_window(home: Path, watch: _Watch) -> Iterator[tuple[Any, Any]]:
 
 def _visit_tabs(qapp: Any, window: Any, watch: _Watch, each: Callable[[int, Any], None]) -> None:
     for index in range(window.tab_widget.count()):
-        window.tab_widget.setCurrentIndex(index)
+        window.tab_widget.setCurrentIndex(index)  # builds the tab the first time
         _wait_idle(qapp)
-        tab = window.tab_widget.widget(index)
-        if not tab.isVisible():
-            raise SelfTestFailure(f"tab {tab.title} is not shown when selected")
-        watch.check(f"tab {tab.title}")
+        title = window.tab_widget.tabText(index)
+        watch.check(f"tab {title}")
+        tab = window.current_tab()
+        if tab is None or not tab.isVisible():
+            raise SelfTestFailure(f"tab {title} is not shown when selected")
         each(index, tab)
 
 

@@ -5,10 +5,14 @@ Nothing falls through the cracks: the due-soon and overdue counts are always in 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from desktop.enums import AppRole
-from desktop.services.session import SessionStatus, TargetInfo
+
+if TYPE_CHECKING:  # part of the window's frame, shown before the services are imported
+    from desktop.services.session import SessionStatus, TargetInfo
 
 
 def _set_severity(label: QLabel, severity: str) -> None:
@@ -22,11 +26,13 @@ def _short(label: str, limit: int = 60) -> str:
 
 
 class AppStatusBar(QStatusBar):
-    def __init__(self, target: TargetInfo, parent: QWidget | None = None) -> None:
+    """Says "Opening the database…" until ``show_target`` names the database."""
+
+    def __init__(self, target: TargetInfo | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("appStatusBar")
         self.setSizeGripEnabled(False)
-        self.database = QLabel()
+        self.database = QLabel("Opening the database…")
         self.database.setObjectName("statusDatabase")
         self.person = QLabel("Signing in…")
         self.person.setObjectName("statusPerson")
@@ -45,7 +51,8 @@ class AppStatusBar(QStatusBar):
         self.addPermanentWidget(self.person)
         self.addPermanentWidget(self.due_soon)
         self.addPermanentWidget(self.overdue)
-        self.show_target(target)
+        if target is not None:
+            self.show_target(target)
 
     def show_target(self, target: TargetInfo) -> None:
         mode = "Shared database" if target.shared else "Local file"

@@ -1,40 +1,63 @@
 """The registry of main-window tabs, in the order they appear.
 
-Each entry makes one tab from the service context. A tab module replaces its placeholder
-entry with ``lazy_tab("desktop.views.<module>", "<Class>")`` so the window imports it only
-when it is built.
+The window shows every tab's title and icon at once but builds a tab only when it is first
+selected, so the registry says what the window needs before then: title, icon and the record
+types the tab opens. A tab module is imported only when its tab is built.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
-from typing import ClassVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from desktop.services.context import ServiceContext
 from desktop.views.base_tab import BaseTab
 from desktop.views.icons import icon
 
-TabFactory = Callable[[ServiceContext], BaseTab]
+if TYPE_CHECKING:
+    from desktop.services.context import ServiceContext
 
 
-def lazy_tab(module: str, class_name: str) -> TabFactory:
-    """A factory importing ``module.class_name`` the first time a window is built."""
+class TabFactory(Protocol):
+    """Makes one tab; a ``BaseTab`` subclass is one (its class attributes say the rest)."""
 
-    def make(ctx: ServiceContext) -> BaseTab:
-        cls = getattr(importlib.import_module(module), class_name)
-        tab = cls(ctx)
-        assert isinstance(tab, BaseTab), f"{module}.{class_name} is not a BaseTab"
-        return tab
+    @property
+    def title(self) -> str: ...
 
-    return make
+    @property
+    def icon(self) -> str: ...
+
+    @property
+    def handles(self) -> frozenset[str]: ...
+
+    def __call__(self, ctx: ServiceContext) -> BaseTab: ...
+
+
+@dataclass(frozen=True)
+class LazyTab:
+    """A tab whose module is imported the first time the tab is built."""
+
+    module: str
+    class_name: str
+    title: str
+    icon: str
+    handles: frozenset[str] = frozenset()
+
+    def tab_class(self) -> type[BaseTab]:
+        cls = getattr(importlib.import_module(self.module), self.class_name)
+        if not (isinstance(cls, type) and issubclass(cls, BaseTab)):
+            raise TypeError(f"{self.module}.{self.class_name} is not a BaseTab")
+        return cls
+
+    def __call__(self, ctx: ServiceContext) -> BaseTab:
+        return self.tab_class()(ctx)
 
 
 class PlaceholderTab(BaseTab):
-    """Stands in for a tab whose module is not built yet: says what will be here."""
+    """A tab that only says what it is for (a tab under construction, or a test's)."""
 
     description: ClassVar[str] = ""
 
@@ -52,10 +75,7 @@ class PlaceholderTab(BaseTab):
         heading.setProperty("role", "title")
         text = QLabel(self.description)
         text.setWordWrap(True)
-        coming = QLabel("This tab is coming in the next build.")
-        coming.setObjectName("placeholderComing")
-        coming.setProperty("role", "muted")
-        for label in (picture, heading, text, coming):
+        for label in (picture, heading, text):
             label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
             inner.addWidget(label)
         row = QHBoxLayout()
@@ -69,65 +89,46 @@ class PlaceholderTab(BaseTab):
         layout.addStretch(2)
 
 
-class CompliancePlaceholder(PlaceholderTab):
-    title = "Compliance"
-    icon = "compliance"
-    description = (
-        "Key figures and every finding of the policy checks, grouped by severity and "
-        "filterable by ministry, platform and check."
-    )
-
-
-class AccountsPlaceholder(PlaceholderTab):
-    title = "Accounts"
-    icon = "accounts"
-    description = (
-        "The inventory of official accounts: platform, handle, ministry, status, owner, "
-        "password age, next evaluation and goals."
-    )
-
-
-class PermissionsPlaceholder(PlaceholderTab):
-    title = "Permissions"
-    icon = "permissions"
-    description = (
-        "Who holds which role on which account, with extra Facebook admins, expired "
-        "third-party access and personal e-mail highlighted."
-    )
-
-
-class ApprovalsPlaceholder(PlaceholderTab):
-    title = "Approvals"
-    icon = "approvals"
-    description = (
-        "The approval tracker: what waits on whom, with each step's signature and the "
-        "actions you may take."
-    )
-
-
-class CommentsPlaceholder(PlaceholderTab):
-    title = "Comments"
-    icon = "comments"
-    description = (
-        "The citizen comment response log with countdowns to acknowledge and answer, "
-        "responses and moderation."
-    )
-
-
-class EvaluationsPlaceholder(PlaceholderTab):
-    title = "Evaluations"
-    icon = "evaluations"
-    description = (
-        "Semi-annual evaluations per account: engagement metrics, goals against actuals "
-        "and the recommendation."
-    )
-
-
 TAB_FACTORIES: list[TabFactory] = [
-    lazy_tab("desktop.views.compliance.compliance_tab", "ComplianceTab"),
-    lazy_tab("desktop.views.accounts.accounts_tab", "AccountsTab"),
-    lazy_tab("desktop.views.permissions.permissions_tab", "PermissionsTab"),
-    lazy_tab("desktop.views.approvals.approvals_tab", "ApprovalsTab"),
-    lazy_tab("desktop.views.comments.comments_tab", "CommentsTab"),
-    lazy_tab("desktop.views.evaluations.evaluations_tab", "EvaluationsTab"),
+    LazyTab(
+        module="desktop.views.compliance.compliance_tab",
+        class_name="ComplianceTab",
+        title="Compliance",
+        icon="compliance",
+    ),
+    LazyTab(
+        module="desktop.views.accounts.accounts_tab",
+        class_name="AccountsTab",
+        title="Accounts",
+        icon="accounts",
+        handles=frozenset({"account"}),
+    ),
+    LazyTab(
+        module="desktop.views.permissions.permissions_tab",
+        class_name="PermissionsTab",
+        title="Permissions",
+        icon="permissions",
+        handles=frozenset({"account_role", "person"}),
+    ),
+    LazyTab(
+        module="desktop.views.approvals.approvals_tab",
+        class_name="ApprovalsTab",
+        title="Approvals",
+        icon="approvals",
+        handles=frozenset({"approval"}),
+    ),
+    LazyTab(
+        module="desktop.views.comments.comments_tab",
+        class_name="CommentsTab",
+        title="Comments",
+        icon="comments",
+        handles=frozenset({"comment"}),
+    ),
+    LazyTab(
+        module="desktop.views.evaluations.evaluations_tab",
+        class_name="EvaluationsTab",
+        title="Evaluations",
+        icon="evaluations",
+        handles=frozenset({"evaluation"}),
+    ),
 ]

@@ -16,8 +16,7 @@ import shiboken6
 from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from desktop.errors import SmgovError
-from desktop.services.recompute import Cancelled as ServiceCancelled
+from desktop.errors import Cancelled, SmgovError
 from desktop.views.errors import show_error
 
 log = logging.getLogger(__name__)
@@ -26,12 +25,7 @@ T = TypeVar("T")
 PROGRESS_DELAY_MS = 300
 
 
-class Cancelled(Exception):
-    """Raised by ``Progress.check()`` when the person pressed Cancel."""
-
-
-# The services' own "the person cancelled" (they never import this module) counts as a cancel.
-CANCELLED: tuple[type[BaseException], ...] = (Cancelled, ServiceCancelled)
+__all__ = ["Cancelled", "Progress", "Task", "run_in_background", "running_tasks"]
 
 
 class Progress:
@@ -49,7 +43,8 @@ class Progress:
         self._cancel.set()
 
     def check(self) -> None:
-        """Stop the work here (raise ``Cancelled``) if the person cancelled it."""
+        """Stop the work here (raise ``desktop.errors.Cancelled``, which the services raise
+        too) if the person cancelled it."""
         if self._cancel.is_set():
             raise Cancelled
 
@@ -81,6 +76,7 @@ class Task(QObject, Generic[T]):
         on_failure: Callable[[BaseException], Any] | None,
         progress_label: str | None,
         cancellable: bool,
+        quiet: bool = False,
     ) -> None:
         # No Qt parent: the task must outlive a widget closed while the work runs; the
         # callbacks are then skipped instead of touching a deleted widget.
@@ -91,6 +87,7 @@ class Task(QObject, Generic[T]):
         self._on_failure = on_failure
         self._label = progress_label or "Working…"
         self._cancellable = cancellable
+        self._quiet = quiet
         # Owned by the task (GUI thread): the pool thread's closure may hold the last Python
         # reference, and a QObject must not be destroyed on a thread it does not live on.
         self._signals = _Signals(self)
@@ -107,13 +104,14 @@ class Task(QObject, Generic[T]):
         self._timer.timeout.connect(self._show_dialog)
 
     def start(self, pool: QThreadPool) -> None:
-        self._timer.start(PROGRESS_DELAY_MS)
+        if not self._quiet:
+            self._timer.start(PROGRESS_DELAY_MS)
         fn, progress, signals = self._fn, self.progress, self._signals
 
         def run() -> None:  # on a pool thread: touches nothing but its own arguments
             try:
                 result = fn(progress)
-            except CANCELLED:
+            except Cancelled:
                 signals.failed.emit(Cancelled())
             except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread, never lost
                 signals.failed.emit(exc)
@@ -224,14 +222,16 @@ def run_in_background(
     on_failure: Callable[[BaseException], Any] | None = None,
     progress_label: str | None = None,
     cancellable: bool = False,
+    quiet: bool = False,
 ) -> Task[T]:
     """Run ``fn(progress)`` on the thread pool; call back on the GUI thread.
 
     ``on_failure`` replaces the default handling (an error message box); a cancelled task
-    (``Progress.check()`` raised) calls neither callback. Returns the task, whose ``finished``
-    signal fires after the callback ran (tests wait on it).
+    (``Progress.check()`` raised) calls neither callback. ``quiet``: no progress dialog, for
+    work whose progress the caller shows itself. Returns the task, whose ``finished`` signal
+    fires after the callback ran (tests wait on it).
     """
-    task: Task[T] = Task(parent, fn, on_success, on_failure, progress_label, cancellable)
+    task: Task[T] = Task(parent, fn, on_success, on_failure, progress_label, cancellable, quiet)
     _running.add(task)
     task.start(QThreadPool.globalInstance())
     return task

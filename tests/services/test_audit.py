@@ -67,7 +67,7 @@ def test_cli_audit_verify_catches_a_row_edited_with_a_plain_sql_client(
     path = tmp_path / "cli.sqlite3"
     from desktop.services.context import ServiceContext
     from desktop.services.people import PeopleService
-    from desktop.storage import open_database
+    from desktop.storage.database import open_database
 
     db = open_database(path)
     PeopleService(ServiceContext.system(db)).add_ministry("HEA", "Ministry of Health")

@@ -12,11 +12,12 @@ import pytest
 from sqlalchemy import insert, select, update
 
 from desktop.enums import CommentStatus
+from desktop.errors import Cancelled
 from desktop.models import Comment, Emergency
 from desktop.policy.sla import BusinessCalendar, SlaPolicy
 from desktop.services.clock import emergency_covering, sla_policy
 from desktop.services.emergencies import EmergencyService
-from desktop.services.recompute import Cancelled, covering_filter, recompute_due_times
+from desktop.services.recompute import covering_filter, recompute_due_times
 from desktop.services.settings_service import SettingsService
 from tests.factories import Cast
 

@@ -9,11 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from desktop.enums import CloseReason
-from desktop.errors import ConflictError, DomainError, NotFound, PermissionDenied
+from desktop.errors import Cancelled, ConflictError, DomainError, NotFound, PermissionDenied
 from desktop.models import Account, AuditEvent, Closure, Comment, Setting
 from desktop.policy.settings import PolicySettings
 from desktop.services.comments import CommentService
-from desktop.services.recompute import Cancelled
 from desktop.services.settings_service import CalendarDay, SettingsService
 from tests.factories import Cast
 

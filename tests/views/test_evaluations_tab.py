@@ -417,10 +417,10 @@ def test_window_opens_an_evaluation_in_this_tab(
         accounts["health"].id, "2025H2", "Looking back on 2025.", Recommendation.CONTINUE
     )
     window = make_window("officer", factories=TAB_FACTORIES)
-    tab = window.tabs[-1]
-    assert isinstance(tab, EvaluationsTab)
     window.show_record("evaluation", evaluation.id)
-    assert window.current_tab() is tab
+    tab = window.current_tab()
+    assert isinstance(tab, EvaluationsTab)
+    assert window.tab_widget.currentIndex() == window.tab_widget.count() - 1
     qtbot.waitUntil(lambda: tab.data is not None and tab.data.evaluation is not None)
     wait_loaded(qtbot, tab)
     assert tab.picker.account_id() == accounts["health"].id
@@ -447,12 +447,13 @@ def test_ctrl_f_finds_an_account_by_any_part_of_its_name(
     qtbot: QtBot, make_tab: TabMaker, accounts: dict[str, Account]
 ) -> None:
     tab = make_tab("officer")
+    # Focus goes to the active window: another test's window may still hold it for a moment.
+    tab.activateWindow()
+    qtbot.waitUntil(tab.isActiveWindow)
     assert tab.focus_search()
     field = tab.search_field()
     assert field is not None
-    assert field.hasFocus()
-    tab.activateWindow()
-    qtbot.waitUntil(tab.isActiveWindow)
+    qtbot.waitUntil(field.hasFocus)
     qtbot.keyClicks(field, "soon")
     completer = tab.picker.completer()
     assert completer is not None

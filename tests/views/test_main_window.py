@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QAction, QImage
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -39,7 +39,7 @@ from desktop.views.cli_commands import register
 from desktop.views.emergency_dialog import EmergencyDialog
 from desktop.views.main_window import MainWindow
 from desktop.views.selftest import screenshots, self_test
-from desktop.views.tabs import TAB_FACTORIES, PlaceholderTab
+from desktop.views.tabs import TAB_FACTORIES, LazyTab, PlaceholderTab
 from desktop.views.ui_state import UiState
 from desktop.views.welcome import WelcomeDialog
 from tests.factories import ROLE_CAST, Cast
@@ -105,6 +105,49 @@ def test_the_six_tabs_appear_in_order_with_their_icons(make_window: WindowMaker)
     assert len(TAB_FACTORIES) == 6
     assert all(not window.tab_widget.tabIcon(i).isNull() for i in range(6))
     assert window.reports_menu.title() == "&Reports"
+
+
+def test_the_registry_says_what_each_tab_class_says() -> None:
+    """The window shows titles and icons and routes records before a tab's module is loaded."""
+    for factory in TAB_FACTORIES:
+        assert isinstance(factory, LazyTab)
+        cls = factory.tab_class()
+        assert (factory.title, factory.icon, factory.handles) == (cls.title, cls.icon, cls.handles)
+
+
+def test_a_tab_is_built_the_first_time_it_is_selected(make_window: WindowMaker) -> None:
+    window = make_window(factories=[SearchTab, OtherTab, SearchTab])
+    assert [type(t) for t in window.tabs] == [SearchTab]
+    assert window.pages[2].note.text() == "Loading search…"
+    window.tab_widget.setCurrentIndex(2)
+    third = window.current_tab()
+    assert isinstance(third, SearchTab)
+    assert third.refreshed == 1
+    assert third.isVisible()
+    assert not window.pages[2].note.isVisible()
+    assert window.tabs == [window.tab_at(0), third]
+    window.tab_widget.setCurrentIndex(0)
+    window.tab_widget.setCurrentIndex(2)
+    assert window.current_tab() is third  # built once
+    assert third.refreshed == 1  # and not reloaded when nothing changed
+
+
+def test_the_frame_before_a_database_is_open(qtbot: QtBot) -> None:
+    window = MainWindow(ui_state=UiState.in_memory())
+    qtbot.addWidget(window)
+    window.show()
+    assert window.windowTitle() == "Social Media Governance Desk"
+    assert window.tab_widget.count() == 6
+    assert window.current_tab() is None
+    assert window.pages[0].note.isVisible()
+    disabled = [a.objectName() for a in window.findChildren(QAction) if not a.isEnabled()]
+    assert "actionExport" in disabled
+    assert "actionSettings" in disabled
+    assert "actionReport_portfolio" in disabled
+    assert window.action_quit.isEnabled()
+    assert window.action_policy.isEnabled()
+    window.refresh_current()  # F5 while opening: nothing to refresh, nothing breaks
+    assert window.status is None
 
 
 def test_keyboard_moves_between_tabs_focuses_search_and_refreshes(
@@ -592,13 +635,17 @@ def test_screenshots_are_one_png_per_tab_at_1400_by_900(tmp_path: Path) -> None:
     assert (image.width(), image.height()) == (1400, 900)
 
 
+class BrokenTab(OtherTab):
+    title = "Accounts"
+
+    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
+        raise RuntimeError("the accounts model lost its columns")
+
+
 def test_the_self_test_fails_and_says_why_when_a_tab_breaks(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def broken(ctx: ServiceContext) -> BaseTab:
-        raise RuntimeError("the accounts model lost its columns")
-
-    monkeypatch.setattr("desktop.views.main_window.TAB_FACTORIES", [OtherTab, broken])
+    monkeypatch.setattr("desktop.views.main_window.TAB_FACTORIES", [OtherTab, BrokenTab])
     assert self_test() == 1
     err = capsys.readouterr().err
     assert err.startswith("self-test FAILED: ")

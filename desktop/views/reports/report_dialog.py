@@ -1,17 +1,16 @@
 """The report dialog: which report, about what and which period, then a PDF generated off the
-GUI thread and opened; and the Reports menu actions that open it preset to a kind.
+GUI thread and opened. The Reports menu's actions that open it are in ``report_actions``.
 """
 
 from __future__ import annotations
 
 import html
 import uuid
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QStandardPaths, Qt, QUrl, Slot
-from PySide6.QtGui import QAction, QDesktopServices
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -23,7 +22,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QMenu,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -350,19 +348,3 @@ def open_report_dialog(
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
     return dialog
-
-
-def add_report_actions(
-    parent: QWidget, menu: QMenu, ctx: Callable[[], ServiceContext]
-) -> list[QAction]:
-    """One action per report kind; ``ctx`` is asked when clicked (the database may change)."""
-    actions = []
-    for kind in ReportKind:
-        action = QAction(f"{kind.label}…", parent)
-        action.setObjectName(f"actionReport_{kind.value}")
-        action.triggered.connect(
-            lambda _checked=False, k=kind: open_report_dialog(parent, ctx(), k.value)
-        )
-        menu.addAction(action)
-        actions.append(action)
-    return actions

@@ -1,0 +1,164 @@
+"""Starting the app as a person does: the window appears at once and fills in once the
+database is open; an empty database, one that cannot be opened, or a server that wants a
+password each lead somewhere a person can act on.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QDialog
+from pytestqt.qtbot import QtBot
+
+from desktop.services.session import save_acting_login
+from desktop.storage.database import Database
+from desktop.storage.paths import app_paths
+from desktop.views import app as app_module
+from desktop.views.app import AppController
+from desktop.views.main_window import OPENING_TEXT, MainWindow
+from desktop.views.welcome import WelcomeDialog
+from tests.conftest import MemoryKeyring
+from tests.factories import Cast
+from tests.views.conftest import wait_for_tasks
+
+
+@pytest.fixture
+def keyring_backend(_isolated_user_folders: MemoryKeyring) -> MemoryKeyring:
+    return _isolated_user_folders
+
+
+@pytest.fixture
+def controller(qtbot: QtBot) -> Iterator[AppController]:
+    made = AppController()
+    yield made
+    wait_for_tasks(qtbot)
+    if made.window is not None:
+        made.window.close()
+    made.shutdown()
+    gc.unfreeze()  # the start freezes the heap; later tests start from a plain collector
+
+
+def _start(controller: AppController, qtbot: QtBot, target: str) -> MainWindow:
+    window = controller.start(target)
+    qtbot.addWidget(window)
+    return window
+
+
+def test_the_window_shows_at_once_then_fills_in_when_the_database_is_open(
+    controller: AppController, cast: Cast, qtbot: QtBot
+) -> None:
+    save_acting_login(cast.people["admin"].login)
+    window = _start(controller, qtbot, str(cast.db.url.database))
+    # Before the event loop has run once: the frame, and nothing of the database yet.
+    assert window.isVisible()
+    assert window.app is None
+    assert [window.tab_widget.tabText(i) for i in range(3)] == [
+        "Compliance",
+        "Accounts",
+        "Permissions",
+    ]
+    assert window.pages[0].note.text() == OPENING_TEXT
+    assert window.status_bar.database.text() == "Opening the database…"
+    assert window.action_quit.isEnabled()
+    assert not window.action_export.isEnabled()
+    assert window.action_export.toolTip() == "Available once the database is open"
+    assert window.tabs == []
+
+    qtbot.waitUntil(lambda: window.app is not None)
+    assert window.windowTitle().endswith(Path(str(cast.db.url.database)).as_posix())
+    assert window.status_bar.database.text().startswith("Local file: ")
+    assert [tab.title for tab in window.tabs] == ["Compliance"]  # only the one shown
+    assert window.current_tab() is window.tabs[0]
+    assert window.current_tab().isVisible()
+    wait_for_tasks(qtbot)
+    assert window.action_export.isEnabled()
+    assert window.status is not None
+    assert window.status.person == "Admin Person"
+    # Start-up's objects are out of the collector's reach, and collection is back on.
+    assert gc.isenabled()
+    assert gc.get_freeze_count() > 0
+    assert controller.exit_code is None
+
+
+def test_an_empty_database_asks_the_welcome_dialog_and_quitting_there_ends_the_app(
+    controller: AppController, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[WelcomeDialog] = []
+
+    def decline(dialog: WelcomeDialog) -> int:
+        shown.append(dialog)
+        return int(QDialog.DialogCode.Rejected)
+
+    monkeypatch.setattr(WelcomeDialog, "exec", decline)
+    window = _start(controller, qtbot, str(tmp_path / "new.sqlite3"))
+    qtbot.waitUntil(lambda: controller.exit_code is not None)
+    assert controller.exit_code == 0  # the person chose to leave: not a failure
+    assert len(shown) == 1
+    assert shown[0].parent() is window
+    assert not window.isVisible()
+    assert (tmp_path / "new.sqlite3").is_file()  # created and migrated on the way
+
+
+def test_a_database_that_cannot_be_opened_offers_the_local_file(
+    controller: AppController, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    offered: list[str] = []
+
+    def choose_local(exc: object, _parent: object) -> str:
+        offered.append(str(exc))
+        return "local"
+
+    welcomed: list[str] = []
+
+    def decline(dialog: WelcomeDialog) -> int:
+        welcomed.append(dialog.app.target.label)
+        return int(QDialog.DialogCode.Rejected)
+
+    monkeypatch.setattr(app_module, "unavailable_choice", choose_local)
+    monkeypatch.setattr(WelcomeDialog, "exec", decline)
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    _start(controller, qtbot, str(folder))
+    qtbot.waitUntil(lambda: controller.exit_code is not None)
+    assert offered == [f"{folder} is a folder, not a database file."]
+    # The local file in the data folder was opened instead (new, so the welcome came next).
+    assert welcomed == [f"local file {app_paths().default_database}"]
+
+
+def test_quitting_when_the_database_cannot_be_opened_ends_with_failure(
+    controller: AppController, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app_module, "unavailable_choice", lambda _exc, _parent: "quit")
+    window = _start(controller, qtbot, str(tmp_path))
+    qtbot.waitUntil(lambda: controller.exit_code is not None)
+    assert controller.exit_code == 1
+    assert not window.isVisible()
+    assert gc.isenabled()
+
+
+def test_a_server_password_is_asked_on_the_window_and_kept_in_the_keyring(
+    controller: AppController,
+    qtbot: QtBot,
+    pg_url: str,
+    pg_db: Database,  # emptied: the welcome dialog, not someone else's people, comes next
+    monkeypatch: pytest.MonkeyPatch,
+    keyring_backend: MemoryKeyring,
+) -> None:
+    asked: list[tuple[str, object]] = []
+
+    def type_password(account: str, parent: object = None) -> str:
+        asked.append((account, parent))
+        return "typed-once"
+
+    monkeypatch.setattr(app_module, "ask_password", type_password)
+    monkeypatch.setattr(WelcomeDialog, "exec", lambda _d: int(QDialog.DialogCode.Rejected))
+    window = _start(controller, qtbot, pg_url)
+    qtbot.waitUntil(lambda: controller.exit_code is not None, timeout=20_000)
+    assert len(asked) == 1
+    account, parent = asked[0]
+    assert account.startswith("postgres@127.0.0.1:5432/smgov_test_")
+    assert parent is window
+    assert keyring_backend.store == {("smgov-desk", account): "typed-once"}
