@@ -27,6 +27,25 @@ def offscreen_app() -> QApplication:
     return qapp
 
 
+def start_app(qapp: QApplication, env: Any) -> tuple[Any, Any]:
+    """The app started as ``smgov`` starts it (frame first, database opened in the background),
+    acting as ``env.login`` at ``env.as_of``: the controller and its filled-in main window."""
+    from desktop.services.session import save_acting_login
+    from desktop.views.app import AppController
+
+    as_of = env.as_of_time
+    save_acting_login(env.login)
+    controller = AppController(clock=lambda: as_of)
+    window = controller.start(env.db)
+    deadline = time.monotonic() + WAIT_TIMEOUT_MS / 1000
+    while window.app is None:
+        if controller.exit_code is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"the app did not open {env.db} (exit {controller.exit_code})")
+        qapp.processEvents()
+        time.sleep(0.002)
+    return controller, window
+
+
 def wait_for(signal: Any, *, timeout_ms: int = WAIT_TIMEOUT_MS) -> None:
     """Run the event loop until ``signal`` fires (a TimeoutError after ``timeout_ms``)."""
     loop = QEventLoop()

@@ -3,8 +3,9 @@
 A 10 ms heartbeat timer ticks on the GUI thread while ``run_in_background`` (the app's one way
 to run long work) generates the portfolio PDF, adds a closure day (recomputing the open
 comments' due times, as the Settings dialog does) and recomputes the due times of every comment.
-The parent is the real main window on the same database (its heap, timers and tabs as in the
-app); the progress dialog appears after its usual delay and repaints with each progress report.
+The parent is the real main window on the same database, started the way the app starts it
+(``AppController``: its heap, timers, tabs and garbage-collector state as in the app); the
+progress dialog appears after its usual delay and repaints with each progress report.
 The baseline is the same heartbeat while the pool only sleeps: the machine's own noise. The
 writes go to a scratch copy.
 """
@@ -20,7 +21,7 @@ from typing import Any
 
 from benchmarks.common import BenchEnv, Budget, Result, child_main, log
 from benchmarks.database import scratch_copy
-from benchmarks.gui import Heartbeat, offscreen_app, settle, wait_for
+from benchmarks.gui import Heartbeat, offscreen_app, settle, start_app, wait_for
 from benchmarks.portfolio_pdf import half_year
 from benchmarks.recompute import add_closure, recompute_all
 
@@ -62,19 +63,15 @@ def _with_hooks(fn: Callable[..., object], *args: Any) -> object:
 def measure(env: BenchEnv) -> list[Result]:
     from desktop.reports.service import generate_report
     from desktop.reports.spec import ReportKind, ReportSpec
-    from desktop.services.session import open_app
     from desktop.storage.database import open_database
-    from desktop.views.main_window import MainWindow
-    from desktop.views.ui_state import UiState
 
     qapp = offscreen_app()
     as_of = env.as_of_time
     # The real main window on the same database: the GUI thread's heap and timers as in the
     # app (a collection of the heap's older objects stalls every thread, the GUI's included).
-    app = open_app(env.db, env.login, clock=lambda: as_of)
-    window = MainWindow(app, app.actor(), ui_state=UiState.in_memory())
+    controller, window = start_app(qapp, env)
+    app = controller.services
     window.resize(*WINDOW_SIZE)
-    window.show()
     settle(qapp)
     spec = ReportSpec(kind=ReportKind.PORTFOLIO, period=half_year(as_of), as_of=as_of)
     gaps: dict[str, list[float]] = {"pdf": [], "closure": [], "all": []}
@@ -112,7 +109,7 @@ def measure(env: BenchEnv) -> list[Result]:
                 + ", ".join(f"{k} {v[-1]:.0f} ms" for k, v in gaps.items())
             )
     window.close()
-    app.close()
+    controller.shutdown()
     rows = [
         ("7a", "Longest GUI stall: portfolio PDF", "pdf"),
         ("7b", "Longest GUI stall: add a closure", "closure"),

@@ -36,7 +36,7 @@ from desktop.views.ui_state import UiState
 from desktop.views.worker import Progress, run_in_background
 
 if TYPE_CHECKING:
-    from desktop.services.context import Actor
+    from desktop.services.context import Actor, Clock
     from desktop.services.session import AppServices
 
 log = logging.getLogger(__name__)
@@ -160,7 +160,10 @@ UNASKED = _Unasked()
 
 
 def open_in_background(
-    target: str | None, password: str | _Unasked | None, warm: list[LazyTab]
+    target: str | None,
+    password: str | _Unasked | None,
+    warm: list[LazyTab],
+    clock: Clock | None = None,
 ) -> AppServices:
     """On the thread pool: import the services, open (and migrate) the database, and import
     the modules of the tabs about to be built. ``PasswordRequired`` when the keyring has none
@@ -172,7 +175,7 @@ def open_in_background(
             raise PasswordRequired(account)
         return password
 
-    app = open_app(target, ask_password=answer)
+    app = open_app(target, ask_password=answer, clock=clock)
     for factory in warm:
         factory.tab_class()
     return app
@@ -213,15 +216,17 @@ class AppController(QObject):
     """Holds the open database and its window; swaps both when another database is chosen.
 
     ``start`` shows the window's frame at once and opens the database from the event loop;
-    ``exit_code`` is set when the app ends before a database could be shown.
+    ``exit_code`` is set when the app ends before a database could be shown. ``clock`` fixes
+    the time the services see (the self-test and the benchmarks; the app uses the real one).
     """
 
-    def __init__(self, log_file: Path | None = None) -> None:
+    def __init__(self, log_file: Path | None = None, clock: Clock | None = None) -> None:
         super().__init__()
         self.services: AppServices | None = None
         self.window: MainWindow | None = None
         self.exit_code: int | None = None
         self.log_file = log_file or app_paths().log_file
+        self.clock = clock
 
     def start(self, target: str | None) -> MainWindow:
         window = MainWindow(ui_state=UiState.load())
@@ -241,8 +246,10 @@ class AppController(QObject):
         first = window.pages[index].factory if window.pages else None
         warm = [first] if isinstance(first, LazyTab) else []
 
+        clock = self.clock
+
         def work(_progress: Progress) -> AppServices:
-            return open_in_background(target, password, warm)
+            return open_in_background(target, password, warm, clock)
 
         run_in_background(
             window,
@@ -256,6 +263,8 @@ class AppController(QObject):
 
     def _opened(self, target: str | None, initial: bool, services: AppServices) -> None:
         empty = services.is_empty()
+        if empty:
+            gc.enable()  # the welcome dialog may load sample data, or wait a long time
         actor = ensure_ready(services, self.window)
         if actor is None:
             services.close()

@@ -99,18 +99,32 @@ def _wait_idle(qapp: Any, timeout: float = IDLE_TIMEOUT_S) -> None:
         time.sleep(0.01)
 
 
-@contextmanager
-def _demo_window(home: Path, watch: _Watch) -> Iterator[tuple[Any, Any]]:
-    """The main window on a fresh demo database, acting as its first administrator."""
-    from PySide6.QtCore import qInstallMessageHandler
-    from PySide6.QtWidgets import QApplication, QMessageBox
-
+def _demo_database(path: Path) -> str:
+    """The small demo data set at AS_OF in a new file; the login of its first administrator."""
     from desktop.enums import AppRole
     from desktop.services.choices import ChoiceService
     from desktop.services.session import open_app
-    from desktop.views.app import apply_style
-    from desktop.views.main_window import MainWindow
-    from desktop.views.ui_state import UiState
+
+    app = open_app(str(path), clock=lambda: AS_OF)
+    try:
+        app.load_sample_data(as_of=AS_OF)
+        admins = ChoiceService(app.ctx).people(roles=[AppRole.ADMIN])
+    finally:
+        app.close()
+    if not admins:
+        raise SelfTestFailure("the demo data has no administrator to act as")
+    return admins[0].key
+
+
+@contextmanager
+def _demo_window(home: Path, watch: _Watch) -> Iterator[tuple[Any, Any]]:
+    """The main window on a fresh demo database, acting as its first administrator, started
+    the way the app starts (frame first, the database opened in the background)."""
+    from PySide6.QtCore import qInstallMessageHandler
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from desktop.services.session import save_acting_login
+    from desktop.views.app import AppController, apply_style
 
     existing = QApplication.instance()
     qapp = existing if isinstance(existing, QApplication) else QApplication([])
@@ -120,17 +134,23 @@ def _demo_window(home: Path, watch: _Watch) -> Iterator[tuple[Any, Any]]:
     previous_handler = qInstallMessageHandler(watch.qt_message)
     # A box would wait for a click forever offscreen: record it as a failure instead.
     QMessageBox.exec = lambda box: watch.message_box(box)  # type: ignore[method-assign]
-    app = open_app(str(home / "selftest.sqlite3"), clock=lambda: AS_OF)
+    controller = AppController(clock=lambda: AS_OF)
     window = None
     try:
-        app.load_sample_data(as_of=AS_OF)
-        admins = ChoiceService(app.ctx).people(roles=[AppRole.ADMIN])
-        if not admins:
-            raise SelfTestFailure("the demo data has no administrator to act as")
-        app.act_as(admins[0].key)
-        window = MainWindow(app, app.actor(), ui_state=UiState.in_memory())
+        path = home / "selftest.sqlite3"
+        save_acting_login(_demo_database(path))
+        window = controller.start(str(path))
         window.resize(*SIZE)
-        window.show()
+        deadline = time.monotonic() + IDLE_TIMEOUT_S
+        while window.app is None and controller.exit_code is None:
+            watch.check("opening the database")
+            if time.monotonic() > deadline:
+                raise SelfTestFailure(f"the database did not open in {IDLE_TIMEOUT_S:.0f} s")
+            qapp.processEvents()
+            time.sleep(0.005)
+        if window.app is None:
+            watch.check("opening the database")
+            raise SelfTestFailure(f"the app ended while opening (exit {controller.exit_code})")
         _wait_idle(qapp)
         watch.check("opening the main window")
         yield qapp, window
@@ -142,7 +162,7 @@ def _demo_window(home: Path, watch: _Watch) -> Iterator[tuple[Any, Any]]:
         sys.excepthook = previous_hook
         qInstallMessageHandler(previous_handler)
         QMessageBox.exec = previous_exec  # type: ignore[method-assign]
-        app.close()
+        controller.shutdown()
 
 
 def _visit_tabs(qapp: Any, window: Any, watch: _Watch, each: Callable[[int, Any], None]) -> None:

@@ -7,6 +7,7 @@ except the offscreen platform's notice that it cannot pass size hints to a windo
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -37,6 +38,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.qt_log_level_fail("WARNING"))
             # The offscreen platform says this of every top-level window that has a size limit.
             item.add_marker(pytest.mark.qt_log_ignore("does not support propagateSizeHints"))
+
+
+@pytest.fixture(autouse=True)
+def _collector_unfrozen() -> Iterator[None]:
+    """The app freezes the heap once its window is up (``AppController``); a test that starts
+    it must not leave the next test's objects beyond the collector's reach."""
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture

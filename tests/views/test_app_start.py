@@ -6,14 +6,17 @@ password each lead somewhere a person can act on.
 from __future__ import annotations
 
 import gc
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from desktop.services.session import save_acting_login
+from desktop.storage.app_settings import LocalSettings
 from desktop.storage.database import Database
 from desktop.storage.paths import app_paths
 from desktop.views import app as app_module
@@ -38,7 +41,6 @@ def controller(qtbot: QtBot) -> Iterator[AppController]:
     if made.window is not None:
         made.window.close()
     made.shutdown()
-    gc.unfreeze()  # the start freezes the heap; later tests start from a plain collector
 
 
 def _start(controller: AppController, qtbot: QtBot, target: str) -> MainWindow:
@@ -162,3 +164,27 @@ def test_a_server_password_is_asked_on_the_window_and_kept_in_the_keyring(
     assert account.startswith("postgres@127.0.0.1:5432/smgov_test_")
     assert parent is window
     assert keyring_backend.store == {("smgov-desk", account): "typed-once"}
+
+
+def test_another_database_chosen_from_the_file_menu_replaces_the_window(
+    controller: AppController, cast: Cast, qtbot: QtBot, tmp_path: Path
+) -> None:
+    save_acting_login(cast.people["admin"].login)
+    first = controller.start(str(cast.db.url.database))  # deleted once replaced
+    qtbot.waitUntil(lambda: first.app is not None)
+    wait_for_tasks(qtbot)
+    copy = tmp_path / "copy.sqlite3"
+    source = sqlite3.connect(str(cast.db.url.database))
+    source.execute(f"VACUUM INTO '{copy}'")
+    source.close()
+    first.database_requested.emit(str(copy))
+    qtbot.waitUntil(lambda: controller.window is not first)
+    second = controller.window
+    assert second is not None
+    qtbot.addWidget(second)
+    assert second.isVisible()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(first))  # closed and deleted
+    assert second.app is not None
+    assert second.app.target.label == f"local file {copy}"
+    assert LocalSettings.load().database_url == str(copy)  # opened next time too
+    assert [tab.title for tab in second.tabs] == ["Compliance"]
