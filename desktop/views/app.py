@@ -265,6 +265,8 @@ class AppController(QObject):
         empty = services.is_empty()
         if empty:
             gc.enable()  # the welcome dialog may load sample data, or wait a long time
+            if initial and self.window is not None:
+                self.window.show_waiting(services.target, "This database has no data yet.")
         actor = ensure_ready(services, self.window)
         if actor is None:
             services.close()

@@ -32,7 +32,7 @@ from desktop.views.worker import Task, run_in_background
 
 if TYPE_CHECKING:
     from desktop.services.context import Actor
-    from desktop.services.session import AppServices, SessionStatus
+    from desktop.services.session import AppServices, SessionStatus, TargetInfo
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +128,12 @@ class MainWindow(MenuWindow):
         if app is not None:
             assert actor is not None, "a window on a database acts as someone"
             self.attach(app, actor)
+
+    def show_waiting(self, target: TargetInfo, text: str) -> None:
+        """The database is open but not shown yet (the person is asked something first)."""
+        self.status_bar.show_target(target)
+        for page in self.pages:
+            page.note.setText(text)
 
     def attach(self, app: AppServices, actor: Actor) -> None:
         """Fill the frame in: the database, who acts, the selected tab and the status."""

@@ -100,6 +100,8 @@ def test_an_empty_database_asks_the_welcome_dialog_and_quitting_there_ends_the_a
     assert controller.exit_code == 0  # the person chose to leave: not a failure
     assert len(shown) == 1
     assert shown[0].parent() is window
+    assert window.pages[0].note.text() == "This database has no data yet."
+    assert window.status_bar.database.text().endswith("new.sqlite3")
     assert not window.isVisible()
     assert (tmp_path / "new.sqlite3").is_file()  # created and migrated on the way
 
