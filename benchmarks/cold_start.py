@@ -82,17 +82,17 @@ class _Usable(QObject):
         super().__init__()
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.poll)
-        self.attached = False
     def poll(self):
-        from desktop.views.worker import running_tasks
         window = next((w for w in qapp.topLevelWidgets() if w.objectName() == "mainWindow"), None)
         if window is None or window.app is None:
             return
-        if not self.attached:
-            self.attached = True
-            _mark("attached")
-        if window.current_tab() is None or running_tasks():
-            return
+        self.timer.stop()
+        _mark("attached")
+        from desktop.views.worker import when_idle
+        when_idle(lambda: self.done(window))  # after the app's own: its tab's loads are done
+    def done(self, window):
+        if window.current_tab() is None:
+            raise SystemExit("no tab was built")
         window.repaint()
         _mark("usable")
         os._exit(0)

@@ -21,6 +21,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
@@ -33,7 +34,7 @@ from desktop.views.icons import icon
 from desktop.views.main_window import APP_TITLE, MainWindow
 from desktop.views.tabs import LazyTab
 from desktop.views.ui_state import UiState
-from desktop.views.worker import Progress, run_in_background
+from desktop.views.worker import Progress, run_in_background, when_idle
 
 if TYPE_CHECKING:
     from desktop.services.context import Actor, Clock
@@ -212,6 +213,11 @@ def unavailable_choice(exc: StorageUnavailable, parent: QWidget | None) -> str:
     return "local" if box.clickedButton() is local else "quit"
 
 
+def _warm_up(window: MainWindow) -> None:
+    if shiboken6.isValid(window):  # not replaced by another database's window meanwhile
+        window.warm_up_tabs()
+
+
 class AppController(QObject):
     """Holds the open database and its window; swaps both when another database is chosen.
 
@@ -329,6 +335,8 @@ class AppController(QObject):
         if old_services is not None:
             old_services.close()
         self.services, self.window = services, window
+        # Once the first tab has its data, the other tabs' modules load in the background.
+        when_idle(partial(_warm_up, window))
         # Move everything built so far out of the collector's reach: a full collection set
         # off by a worker otherwise walks the whole window while holding the GIL (100+ ms
         # GUI stalls measured during PDF generation). ``run`` paused collection at start-up

@@ -25,7 +25,7 @@ T = TypeVar("T")
 PROGRESS_DELAY_MS = 300
 
 
-__all__ = ["Cancelled", "Progress", "Task", "run_in_background", "running_tasks"]
+__all__ = ["Cancelled", "Progress", "Task", "run_in_background", "running_tasks", "when_idle"]
 
 
 class Progress:
@@ -204,6 +204,8 @@ class Task(QObject, Generic[T]):
         _running.discard(self)
         self.finished.emit()
         self.deleteLater()
+        if not _running:
+            _call_idle_callbacks()
 
 
 def _info(exc: BaseException) -> tuple[type[BaseException], BaseException, Any]:
@@ -240,3 +242,22 @@ def run_in_background(
 def running_tasks() -> int:
     """How many tasks have not called back yet (the app waits for them before it exits)."""
     return len(_running)
+
+
+# Called, in order, the next time no task is running.
+_idle_callbacks: list[Callable[[], Any]] = []
+
+
+def when_idle(callback: Callable[[], Any]) -> None:
+    """Call ``callback`` on the GUI thread once no background task is running (soon, if none
+    is now): for work that should not compete with what the person is waiting for."""
+    _idle_callbacks.append(callback)
+    if not _running:
+        _call_idle_callbacks()
+
+
+def _call_idle_callbacks() -> None:
+    callbacks = list(_idle_callbacks)
+    _idle_callbacks.clear()
+    for callback in callbacks:
+        QTimer.singleShot(0, callback)

@@ -4,6 +4,8 @@ enabled by role, the audit log, help, saved layout, and the first-run welcome.""
 from __future__ import annotations
 
 import logging
+import sys
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -130,6 +132,32 @@ def test_a_tab_is_built_the_first_time_it_is_selected(make_window: WindowMaker) 
     window.tab_widget.setCurrentIndex(2)
     assert window.current_tab() is third  # built once
     assert third.refreshed == 1  # and not reloaded when nothing changed
+
+
+def test_tabs_not_shown_yet_have_their_modules_loaded_in_the_background(
+    make_window: WindowMaker, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    module = "smgov_test_lazy_tab_module"
+    (tmp_path / f"{module}.py").write_text(
+        "import threading\n"
+        "from desktop.views.tabs import PlaceholderTab\n"
+        "LOADED_ON = threading.current_thread()\n"
+        "class LaterTab(PlaceholderTab):\n"
+        "    title = 'Later'\n"
+        "    icon = 'comments'\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, module, raising=False)
+    later = LazyTab(module=module, class_name="LaterTab", title="Later", icon="comments")
+    window = make_window(factories=[SearchTab, later])
+    assert module not in sys.modules
+    window.warm_up_tabs()
+    wait_for_tasks(qtbot)
+    loaded = sys.modules[module]
+    assert loaded.LOADED_ON is not threading.main_thread()  # type: ignore[attr-defined]
+    assert window.pages[1].tab is None  # loaded, not built: that waits for the selection
+    window.tab_widget.setCurrentIndex(1)
+    assert type(window.current_tab()) is loaded.LaterTab  # type: ignore[attr-defined]
 
 
 def test_the_frame_before_a_database_is_open(qtbot: QtBot) -> None:

@@ -12,7 +12,13 @@ from pytestqt.qtbot import QtBot
 
 from desktop.errors import DomainError, StorageUnavailable
 from desktop.views.errors import describe_error
-from desktop.views.worker import PROGRESS_DELAY_MS, Progress, run_in_background, running_tasks
+from desktop.views.worker import (
+    PROGRESS_DELAY_MS,
+    Progress,
+    run_in_background,
+    running_tasks,
+    when_idle,
+)
 from tests.views.conftest import wait_for_tasks
 
 
@@ -147,6 +153,37 @@ def test_slow_work_shows_progress_and_cancel_stops_it_without_callbacks(
     assert boxes == []
     assert _progress_dialog(parent) is None
     release.set()
+
+
+def test_quiet_work_shows_no_progress_dialog_however_long_it_takes(
+    qtbot: QtBot, parent: QWidget
+) -> None:
+    release = threading.Event()
+    task = run_in_background(
+        parent, lambda _p: release.wait(5), on_success=lambda _r: None, quiet=True
+    )
+    qtbot.wait(PROGRESS_DELAY_MS + 200)
+    assert _progress_dialog(parent) is None
+    release.set()
+    qtbot.waitSignal(task.finished).wait()
+
+
+def test_idle_callbacks_wait_for_every_running_task(qtbot: QtBot, parent: QWidget) -> None:
+    order: list[str] = []
+    release = threading.Event()
+    run_in_background(parent, lambda _p: release.wait(5), on_success=lambda _r: order.append("a"))
+    run_in_background(parent, lambda _p: None, on_success=lambda _r: order.append("b"))
+    when_idle(lambda: order.append("idle 1"))
+    when_idle(lambda: order.append("idle 2"))
+    qtbot.waitUntil(lambda: order == ["b"])
+    qtbot.wait(50)
+    assert order == ["b"]  # one task still runs
+    release.set()
+    qtbot.waitUntil(lambda: len(order) == 4)
+    assert order == ["b", "a", "idle 1", "idle 2"]
+    when_idle(lambda: order.append("at once"))  # nothing runs: soon, from the event loop
+    assert order[-1] == "idle 2"
+    qtbot.waitUntil(lambda: order[-1] == "at once")
 
 
 def test_work_that_may_not_be_cancelled_has_no_cancel_button(qtbot: QtBot, parent: QWidget) -> None:
