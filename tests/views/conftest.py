@@ -8,6 +8,7 @@ except the offscreen platform's notice that it cannot pass size hints to a windo
 from __future__ import annotations
 
 import gc
+import sys
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -41,11 +42,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _collector_unfrozen() -> Iterator[None]:
-    """The app freezes the heap once its window is up (``AppController``); a test that starts
-    it must not leave the next test's objects beyond the collector's reach."""
+def _process_settings_restored() -> Iterator[None]:
+    """A test that starts the app (``AppController``) changes process-wide settings: the heap
+    frozen once the window is up, a shorter interpreter switch interval. The next test starts
+    from Python's own."""
+    interval = sys.getswitchinterval()
     yield
     gc.unfreeze()
+    sys.setswitchinterval(interval)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import shiboken6
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop.services.session import save_acting_login
@@ -38,7 +38,8 @@ def controller(qtbot: QtBot) -> Iterator[AppController]:
     made = AppController()
     yield made
     wait_for_tasks(qtbot)
-    if made.window is not None:
+    # pytest-qt closes and deletes the windows a test added before fixtures are torn down.
+    if made.window is not None and shiboken6.isValid(made.window):
         made.window.close()
     made.shutdown()
 
@@ -104,6 +105,19 @@ def test_an_empty_database_asks_the_welcome_dialog_and_quitting_there_ends_the_a
     assert window.status_bar.database.text().endswith("new.sqlite3")
     assert not window.isVisible()
     assert (tmp_path / "new.sqlite3").is_file()  # created and migrated on the way
+
+
+def test_a_login_not_registered_in_the_database_is_told_whom_to_ask(
+    controller: AppController, cast: Cast, qtbot: QtBot, boxes: list[QMessageBox]
+) -> None:
+    save_acting_login("stranger")
+    window = _start(controller, qtbot, str(cast.db.url.database))
+    qtbot.waitUntil(lambda: controller.exit_code is not None)
+    assert controller.exit_code == 1
+    assert [b.windowTitle() for b in boxes] == ["Not registered"]
+    assert "'stranger' is not registered" in boxes[0].text()
+    assert boxes[0].parent() is window
+    assert window.tabs == []  # nothing of the database was shown
 
 
 def test_a_database_that_cannot_be_opened_offers_the_local_file(

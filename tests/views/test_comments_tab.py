@@ -33,6 +33,7 @@ from desktop.views.comments.respond_dialog import RespondDialog
 from desktop.views.worker import running_tasks
 from tests.conftest import FIXED_NOW
 from tests.factories import ROLE_CAST, Cast
+from tests.views.conftest import wait_for_tasks
 
 HANDLERS = [
     who for who, roles in ROLE_CAST.items() if set(roles) & ALLOWED[Permission.HANDLE_COMMENTS]
@@ -481,6 +482,8 @@ def test_keyboard_shortcuts_open_the_dialogs(
     log(cast, accounts[0], "When does the clinic open?")
     tab = open_tab(cast, qtbot, "officer")
     qtbot.waitUntil(lambda: tab.respond_button.isEnabled(), timeout=3_000)
+    # Nothing left loading: a slow load's progress dialog would take the window's focus.
+    wait_for_tasks(qtbot)
     tab.activateWindow()
     qtbot.waitActive(tab)
     qtbot.keyClick(tab.table, key, Qt.KeyboardModifier.ControlModifier)
