@@ -57,7 +57,7 @@ GUI_SWITCH_INTERVAL_S = 0.001
 
 
 def configure_logging(level: int = logging.INFO) -> Path:
-    """A rotating log file in the user's log folder; returns its path."""
+    """A rotating log file in the user's log folder, from ``level`` up; returns its path."""
     path = app_paths().log_file
     path.parent.mkdir(parents=True, exist_ok=True)
     root = logging.getLogger()
@@ -70,8 +70,14 @@ def configure_logging(level: int = logging.INFO) -> Path:
     handler.setFormatter(
         logging.Formatter("%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s")
     )
+    shown = root.level or logging.WARNING
+    for other in root.handlers:
+        if other.level == logging.NOTSET:
+            # The console keeps showing what it showed (warnings; everything with --debug),
+            # not the file's details.
+            other.setLevel(shown)
     root.addHandler(handler)
-    root.setLevel(min(root.level or logging.WARNING, level))
+    root.setLevel(min(shown, level))
     return path
 
 

@@ -6,6 +6,8 @@ password each lead somewhere a person can act on.
 from __future__ import annotations
 
 import gc
+import io
+import logging
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +22,7 @@ from desktop.storage.app_settings import LocalSettings
 from desktop.storage.database import Database
 from desktop.storage.paths import app_paths
 from desktop.views import app as app_module
-from desktop.views.app import AppController
+from desktop.views.app import AppController, configure_logging
 from desktop.views.main_window import OPENING_TEXT, MainWindow
 from desktop.views.welcome import WelcomeDialog
 from tests.conftest import MemoryKeyring
@@ -204,3 +206,22 @@ def test_another_database_chosen_from_the_file_menu_replaces_the_window(
     assert second.app.target.label == f"local file {copy}"
     assert LocalSettings.load().database_url == str(copy)  # opened next time too
     assert [tab.title for tab in second.tabs] == ["Compliance"]
+
+
+def test_the_log_file_gets_the_details_and_the_console_only_warnings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    root = logging.getLogger()
+    console = logging.StreamHandler(io.StringIO())  # what `smgov` sets up before the GUI
+    monkeypatch.setattr(root, "handlers", [console])
+    monkeypatch.setattr(root, "level", logging.WARNING)
+    path = configure_logging()
+    file_handler = root.handlers[-1]
+    try:
+        logging.getLogger("desktop.views.app").info("Opened the database")
+        logging.getLogger("desktop.views.app").warning("Keyring unreadable")
+        file_handler.flush()
+        assert "INFO MainThread desktop.views.app: Opened the database" in path.read_text()
+        assert console.stream.getvalue() == "Keyring unreadable\n"
+    finally:
+        file_handler.close()
