@@ -55,6 +55,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
+def _shown(path: Path) -> str:
+    """A path inside the project relative to it, any other by its name."""
+    try:
+        return path.resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return path.name
+
+
 def run_figure(number: str, env: BenchEnv, home: str) -> tuple[list[Result], dict[str, Any]]:
     module, title = FIGURES[number]
     log(f"figure {number}: {title}")
@@ -194,8 +202,9 @@ def main(argv: list[str] | None = None) -> int:
         "finished_at": datetime.now(UTC).isoformat(),
         "repeats": env.repeats,
         "database": {
-            "source": args.db or "generated (benchmarks/data/large.sqlite3)",
-            "measured_copy": str(db),
+            # Names, not this machine's paths: the file is committed with the README's table.
+            "source": Path(args.db).name if args.db else "generated (large demo)",
+            "measured_copy": _shown(db),
             "bytes": db.stat().st_size,
             "comments": comments,
             "as_of": env.as_of,
