@@ -484,7 +484,9 @@ def test_keyboard_shortcuts_open_the_dialogs(
     qtbot.waitUntil(lambda: tab.respond_button.isEnabled(), timeout=3_000)
     # Nothing left loading: a slow load's progress dialog would take the window's focus.
     wait_for_tasks(qtbot)
+    # A button's shortcut works in the active window only. (waitActive is a context manager:
+    # called alone it waited for nothing.)
     tab.activateWindow()
-    qtbot.waitActive(tab)
+    qtbot.waitUntil(tab.isActiveWindow)
     qtbot.keyClick(tab.table, key, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: isinstance(tab.dialog, dialog_type), timeout=3_000)
