@@ -211,7 +211,10 @@ def open_in_background(
         except PermissionDenied as exc:
             return Opened(app, None, exc)
         for factory in warm:
-            factory.tab_class()
+            try:
+                factory.tab_class()
+            except Exception:
+                log.exception("Could not load the %s tab in advance", factory.title)
     except BaseException:
         app.close()
         raise
@@ -258,6 +261,15 @@ def unavailable_choice(exc: StorageUnavailable, parent: QWidget | None) -> str:
     if box.clickedButton() is retry:
         return "retry"
     return "local" if box.clickedButton() is local else "quit"
+
+
+def _collect_frozen() -> None:
+    """Once a replaced window is gone: its objects were frozen with the rest of the heap, so
+    thaw, collect its reference cycles, and freeze what is left (one full collection, at a
+    database switch)."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def _warm_up(window: MainWindow) -> None:
@@ -357,7 +369,9 @@ class AppController(QObject):
         if isinstance(exc, SmgovError):
             show_error(self.window, exc)
         else:
-            log.critical("Could not open the database", exc_info=(type(exc), exc, None))
+            log.critical(
+                "Could not open the database", exc_info=(type(exc), exc, exc.__traceback__)
+            )
             crash_box(exc, self.log_file).exec()
         self._quit(1)
 
@@ -380,9 +394,9 @@ class AppController(QObject):
             window.show()
             # The new window is up before the old one closes, or the app would quit.
             if old_window is not None:
+                old_window.destroyed.connect(_collect_frozen)
                 old_window.close()
                 old_window.deleteLater()
-            gc.collect()  # the old window's cycles, before the heap is frozen below
         if old_services is not None:
             old_services.close()
         self.services, self.window = services, window

@@ -22,8 +22,9 @@ from desktop.storage.app_settings import LocalSettings
 from desktop.storage.database import Database
 from desktop.storage.paths import app_paths
 from desktop.views import app as app_module
-from desktop.views.app import AppController, configure_logging
+from desktop.views.app import AppController, configure_logging, open_in_background
 from desktop.views.main_window import OPENING_TEXT, MainWindow
+from desktop.views.tabs import LazyTab
 from desktop.views.welcome import WelcomeDialog
 from tests.conftest import MemoryKeyring
 from tests.factories import Cast
@@ -206,6 +207,24 @@ def test_another_database_chosen_from_the_file_menu_replaces_the_window(
     assert second.app.target.label == f"local file {copy}"
     assert LocalSettings.load().database_url == str(copy)  # opened next time too
     assert [tab.title for tab in second.tabs] == ["Compliance"]
+    # The first window's objects were collected, the rest frozen again.
+    assert gc.isenabled()
+    assert gc.get_freeze_count() > 0
+
+
+def test_a_tab_module_that_fails_to_load_in_advance_does_not_stop_the_opening(
+    cast: Cast, caplog: pytest.LogCaptureFixture
+) -> None:
+    save_acting_login(cast.people["admin"].login)
+    broken = LazyTab(module="desktop.views.no_such_tab", class_name="X", title="X", icon="x")
+    with caplog.at_level(logging.ERROR):
+        opened = open_in_background(str(cast.db.url.database), None, [broken])
+    try:
+        assert opened.actor is not None
+        assert opened.actor.name == "Admin Person"
+    finally:
+        opened.services.close()
+    assert "Could not load the X tab in advance" in caplog.text
 
 
 def test_the_log_file_gets_the_details_and_the_console_only_warnings(
