@@ -30,16 +30,12 @@ if TYPE_CHECKING:
     from desktop.views.help_dialogs import PolicyDialog
     from desktop.views.settings_dialog import SettingsDialog
 
-# SettingsDialog's page names (its module is imported when the dialog opens).
-POLICY_PAGE = "hours"
-CALENDAR_PAGE = "calendar"
-
 
 class MenuWindow(QMainWindow):
     """The base of ``MainWindow``, which sets the attributes below before building the menus.
 
     ``database_requested`` carries the file or URL the person chose to open instead. Until a
-    database is open (``app`` is None) every action but Quit is disabled.
+    database is open (``app`` is None) the actions that need one are disabled.
     """
 
     database_requested = Signal(str)
@@ -231,10 +227,13 @@ class MenuWindow(QMainWindow):
 
     # -- dialogs (made by factory methods so the self-test opens the same ones) -----------
 
-    def make_settings_dialog(self, page: str = POLICY_PAGE) -> SettingsDialog:
+    def make_settings_dialog(self, page: str | None = None) -> SettingsDialog:
+        """On ``page`` (one of SettingsDialog's ``*_PAGE`` names), else its first page."""
         from desktop.views.settings_dialog import SettingsDialog
 
-        return SettingsDialog(self._open_app(), self.roles, self, page=page)
+        return SettingsDialog(
+            self._open_app(), self.roles, self, page=page or SettingsDialog.POLICY_PAGE
+        )
 
     def make_emergency_dialog(self) -> EmergencyDialog:
         from desktop.views.emergency_dialog import EmergencyDialog
@@ -258,13 +257,15 @@ class MenuWindow(QMainWindow):
 
     @Slot()
     def _on_settings(self) -> None:
-        self.open_settings(POLICY_PAGE)
+        self.open_settings(None)
 
     @Slot()
     def _on_holidays(self) -> None:
-        self.open_settings(CALENDAR_PAGE)
+        from desktop.views.settings_dialog import SettingsDialog
 
-    def open_settings(self, page: str) -> None:
+        self.open_settings(SettingsDialog.CALENDAR_PAGE)
+
+    def open_settings(self, page: str | None) -> None:
         dialog = self.make_settings_dialog(page)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
