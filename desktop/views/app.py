@@ -1,5 +1,5 @@
-"""Start the desktop app: logging, look, crash dialog, opening the database, first run, and
-switching to another database from the File menu.
+"""Start the desktop app: logging, look, crash dialog, the window and its database (opened
+through ``desktop.views.opening``), and switching to another database from the File menu.
 
 Start-up shows the window's frame first (menus, tab titles, "Opening the database…"), built
 from PySide6 and a few light modules, so the window appears in about the time a bare Qt window
@@ -14,7 +14,6 @@ import gc
 import logging
 import sys
 import traceback
-from dataclasses import dataclass
 from functools import partial
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
@@ -24,14 +23,16 @@ from typing import TYPE_CHECKING
 import shiboken6
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Slot
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox
 
-from desktop.errors import PermissionDenied, SmgovError, StorageUnavailable
+from desktop.errors import SmgovError, StorageUnavailable
 from desktop.resources import resource_path
 from desktop.storage.paths import app_paths
+from desktop.views import opening
 from desktop.views.errors import show_error
 from desktop.views.icons import icon
 from desktop.views.main_window import APP_TITLE, MainWindow
+from desktop.views.opening import UNASKED, Opened, PasswordRequired, Unasked
 from desktop.views.tabs import LazyTab
 from desktop.views.ui_state import UiState
 from desktop.views.worker import Progress, run_in_background, when_idle
@@ -141,128 +142,6 @@ def install_excepthook(log_file: Path) -> None:
     sys.excepthook = _CrashHandler(log_file)
 
 
-# -- opening a database --------------------------------------------------------------------
-
-
-def ask_password(account: str, parent: QWidget | None = None) -> str | None:
-    text, ok = QInputDialog.getText(
-        parent,
-        "Database password",
-        f"Password for {account}\n(it is then kept in the Windows Credential Manager):",
-        QLineEdit.EchoMode.Password,
-    )
-    return text if ok and text else None
-
-
-class PasswordRequired(Exception):
-    """The keyring has no password for ``account``: ask the person on the GUI thread, then
-    open again with the answer."""
-
-    def __init__(self, account: str) -> None:
-        super().__init__(account)
-        self.account = account
-
-
-@dataclass(frozen=True)
-class _Unasked:
-    """No one has been asked for a password yet (asking happens on the GUI thread)."""
-
-
-UNASKED = _Unasked()
-
-
-@dataclass(frozen=True)
-class Opened:
-    """An open database and who acts on it; ``actor`` is None when the database is empty (the
-    welcome dialog comes next) or the login is not registered (``denied`` says so)."""
-
-    services: AppServices
-    actor: Actor | None
-    denied: PermissionDenied | None = None
-
-    @property
-    def empty(self) -> bool:
-        return self.actor is None and self.denied is None
-
-
-def open_in_background(
-    target: str | None,
-    password: str | _Unasked | None,
-    warm: list[LazyTab],
-    clock: Clock | None = None,
-) -> Opened:
-    """On the thread pool: import the services, open (and migrate) the database, find who
-    acts, and import the modules of the tabs about to be built; the GUI thread runs no query
-    before the window is filled in. ``PasswordRequired`` when the keyring has none and nobody
-    was asked yet."""
-    from desktop.services.session import open_app
-
-    def answer(account: str) -> str | None:
-        if isinstance(password, _Unasked):
-            raise PasswordRequired(account)
-        return password
-
-    app = open_app(target, ask_password=answer, clock=clock)
-    try:
-        if app.is_empty():
-            return Opened(app, None)
-        try:
-            actor = app.actor()
-        except PermissionDenied as exc:
-            return Opened(app, None, exc)
-        for factory in warm:
-            try:
-                factory.tab_class()
-            except Exception:
-                log.exception("Could not load the %s tab in advance", factory.title)
-    except BaseException:
-        app.close()
-        raise
-    return Opened(app, actor)
-
-
-def ensure_ready(app: AppServices, parent: QWidget | None = None) -> Actor | None:
-    """The person acting on ``app``: the welcome dialog first on an empty database."""
-    if app.is_empty():
-        return welcome(app, parent)
-    try:
-        return app.actor()
-    except PermissionDenied as exc:
-        not_registered(app, exc, parent)
-        return None
-
-
-def welcome(app: AppServices, parent: QWidget | None) -> Actor | None:
-    """The welcome dialog on an empty database: the person acting once it is filled in."""
-    from desktop.views.welcome import WelcomeDialog
-
-    if WelcomeDialog(app, parent).exec() != QDialog.DialogCode.Accepted:
-        return None
-    return app.actor()
-
-
-def not_registered(app: AppServices, exc: PermissionDenied, parent: QWidget | None) -> None:
-    box = QMessageBox(QMessageBox.Icon.Warning, "Not registered", exc.message, parent=parent)
-    box.setInformativeText(
-        f"Database: {app.target.label}. An administrator adds you under People; until "
-        "then the app cannot show this database."
-    )
-    box.exec()
-
-
-def unavailable_choice(exc: StorageUnavailable, parent: QWidget | None) -> str:
-    """ "retry", "local" (open the local file instead) or "quit"."""
-    box = QMessageBox(QMessageBox.Icon.Critical, "Database unavailable", exc.message, parent=parent)
-    box.setInformativeText("Retry, or work in the local database file on this computer instead.")
-    retry = box.addButton("Retry", QMessageBox.ButtonRole.AcceptRole)
-    local = box.addButton("Open the local file", QMessageBox.ButtonRole.ActionRole)
-    box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
-    box.exec()
-    if box.clickedButton() is retry:
-        return "retry"
-    return "local" if box.clickedButton() is local else "quit"
-
-
 def _collect_frozen() -> None:
     """Once a replaced window is gone: its objects were frozen with the rest of the heap, so
     thaw, collect its reference cycles, and freeze what is left (one full collection, at a
@@ -304,7 +183,7 @@ class AppController(QObject):
         return window
 
     def _open(
-        self, target: str | None, *, initial: bool, password: str | _Unasked | None = UNASKED
+        self, target: str | None, *, initial: bool, password: str | Unasked | None = UNASKED
     ) -> None:
         window = self.window
         assert window is not None
@@ -315,7 +194,7 @@ class AppController(QObject):
         clock = self.clock
 
         def work(_progress: Progress) -> Opened:
-            return open_in_background(target, password, warm, clock)
+            return opening.open_in_background(target, password, warm, clock)
 
         run_in_background(
             window,
@@ -332,11 +211,11 @@ class AppController(QObject):
         if actor is None:
             gc.enable()  # the person is asked first: maybe for a long time, maybe sample data
             if opened.denied is not None:
-                not_registered(services, opened.denied, self.window)
+                opening.not_registered(services, opened.denied, self.window)
             else:
                 if initial and self.window is not None:
                     self.window.show_waiting(services.target, "This database has no data yet.")
-                actor = welcome(services, self.window)
+                actor = opening.welcome(services, self.window)
         if actor is None:
             services.close()
             if initial:
@@ -351,7 +230,7 @@ class AppController(QObject):
     def _open_failed(self, target: str | None, initial: bool, exc: BaseException) -> None:
         if isinstance(exc, PasswordRequired):
             # Nothing typed: connect without a password (the server may not want one).
-            typed = ask_password(exc.account, self.window)
+            typed = opening.ask_password(exc.account, self.window)
             self._open(target, initial=initial, password=typed)
             return
         if not initial:
@@ -359,7 +238,7 @@ class AppController(QObject):
             return
         gc.enable()  # the window may now wait on the person for a long time
         if isinstance(exc, StorageUnavailable):
-            choice = unavailable_choice(exc, self.window)
+            choice = opening.unavailable_choice(exc, self.window)
             if choice == "quit":
                 self._quit(1)
             else:

@@ -21,9 +21,10 @@ from desktop.services.session import save_acting_login
 from desktop.storage.app_settings import LocalSettings
 from desktop.storage.database import Database
 from desktop.storage.paths import app_paths
-from desktop.views import app as app_module
-from desktop.views.app import AppController, configure_logging, open_in_background
+from desktop.views import opening
+from desktop.views.app import AppController, configure_logging
 from desktop.views.main_window import OPENING_TEXT, MainWindow
+from desktop.views.opening import open_in_background
 from desktop.views.tabs import LazyTab
 from desktop.views.welcome import WelcomeDialog
 from tests.conftest import MemoryKeyring
@@ -138,7 +139,7 @@ def test_a_database_that_cannot_be_opened_offers_the_local_file(
         welcomed.append(dialog.app.target.label)
         return int(QDialog.DialogCode.Rejected)
 
-    monkeypatch.setattr(app_module, "unavailable_choice", choose_local)
+    monkeypatch.setattr(opening, "unavailable_choice", choose_local)
     monkeypatch.setattr(WelcomeDialog, "exec", decline)
     folder = tmp_path / "a-folder"
     folder.mkdir()
@@ -152,7 +153,7 @@ def test_a_database_that_cannot_be_opened_offers_the_local_file(
 def test_quitting_when_the_database_cannot_be_opened_ends_with_failure(
     controller: AppController, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(app_module, "unavailable_choice", lambda _exc, _parent: "quit")
+    monkeypatch.setattr(opening, "unavailable_choice", lambda _exc, _parent: "quit")
     window = _start(controller, qtbot, str(tmp_path))
     qtbot.waitUntil(lambda: controller.exit_code is not None)
     assert controller.exit_code == 1
@@ -174,7 +175,7 @@ def test_a_server_password_is_asked_on_the_window_and_kept_in_the_keyring(
         asked.append((account, parent))
         return "typed-once"
 
-    monkeypatch.setattr(app_module, "ask_password", type_password)
+    monkeypatch.setattr(opening, "ask_password", type_password)
     monkeypatch.setattr(WelcomeDialog, "exec", lambda _d: int(QDialog.DialogCode.Rejected))
     window = _start(controller, qtbot, pg_url)
     qtbot.waitUntil(lambda: controller.exit_code is not None, timeout=20_000)

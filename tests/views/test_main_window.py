@@ -35,11 +35,12 @@ from desktop.services.context import ServiceContext
 from desktop.services.people import PeopleService, PersonInput
 from desktop.services.session import AppServices, SessionStatus
 from desktop.views import help_dialogs
-from desktop.views.app import _CrashHandler, ensure_ready
+from desktop.views.app import _CrashHandler
 from desktop.views.base_tab import BaseTab
 from desktop.views.cli_commands import register
 from desktop.views.emergency_dialog import EmergencyDialog
 from desktop.views.main_window import MainWindow
+from desktop.views.opening import ensure_ready
 from desktop.views.selftest import screenshots, self_test
 from desktop.views.tabs import TAB_FACTORIES, LazyTab, PlaceholderTab
 from desktop.views.ui_state import UiState
