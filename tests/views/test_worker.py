@@ -10,7 +10,8 @@ import pytest
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from desktop.errors import DomainError, StorageUnavailable
+from desktop.errors import Cancelled, DomainError, StorageUnavailable
+from desktop.reports.spec import ReportCancelled
 from desktop.views.errors import describe_error
 from desktop.views.worker import (
     PROGRESS_DELAY_MS,
@@ -153,6 +154,33 @@ def test_slow_work_shows_progress_and_cancel_stops_it_without_callbacks(
     assert boxes == []
     assert _progress_dialog(parent) is None
     release.set()
+
+
+@pytest.mark.parametrize(
+    "cancelled",
+    [
+        ReportCancelled("The report was cancelled."),
+        Cancelled("The recomputation of due times was cancelled."),
+    ],
+    ids=["a report", "a recomputation"],
+)
+def test_work_a_service_cancelled_calls_back_nothing_and_shows_nothing(
+    qtbot: QtBot, parent: QWidget, boxes: list[QMessageBox], cancelled: Exception
+) -> None:
+    called: list[str] = []
+
+    def work(_progress: Progress) -> None:
+        raise cancelled
+
+    task = run_in_background(
+        parent,
+        work,
+        on_success=lambda _r: called.append("success"),
+        on_failure=lambda _e: called.append("failure"),
+    )
+    qtbot.waitSignal(task.finished).wait()
+    assert called == []
+    assert boxes == []
 
 
 def test_quiet_work_shows_no_progress_dialog_however_long_it_takes(

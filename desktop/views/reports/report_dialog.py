@@ -30,11 +30,11 @@ from PySide6.QtWidgets import (
 
 from desktop.policy.periods import HalfYear
 from desktop.reports.service import generate_report
-from desktop.reports.spec import ReportCancelled, ReportKind, ReportResult, ReportSpec
+from desktop.reports.spec import ReportKind, ReportResult, ReportSpec
 from desktop.services.choices import Choice, ChoiceService
 from desktop.services.context import ServiceContext
 from desktop.views.errors import clear_inline, show_inline
-from desktop.views.worker import Cancelled, Progress, run_in_background
+from desktop.views.worker import Progress, run_in_background
 
 HALF_YEARS_OFFERED = 6
 ALL_MINISTRIES = "All ministries"
@@ -300,10 +300,8 @@ class ReportDialog(QDialog):
         spec, ctx = self.spec(), self.ctx
 
         def work(p: Progress) -> ReportResult:
-            try:
-                return generate_report(ctx, spec, path, progress=p.report, cancelled=p.is_cancelled)
-            except ReportCancelled:
-                raise Cancelled from None
+            # A cancelled report raises ReportCancelled, a Cancelled: no callback, no file.
+            return generate_report(ctx, spec, path, progress=p.report, cancelled=p.is_cancelled)
 
         self.generate_button.setEnabled(False)
         self.saved.hide()
