@@ -33,7 +33,6 @@ from desktop.views.errors import show_error
 from desktop.views.icons import icon
 from desktop.views.main_window import APP_TITLE, MainWindow
 from desktop.views.opening import UNASKED, Opened, PasswordRequired, Unasked
-from desktop.views.tabs import LazyTab
 from desktop.views.ui_state import UiState
 from desktop.views.worker import Progress, run_in_background, when_idle
 
@@ -188,8 +187,7 @@ class AppController(QObject):
         window = self.window
         assert window is not None
         index = max(window.tab_widget.currentIndex(), 0)
-        first = window.pages[index].factory if window.pages else None
-        warm = [first] if isinstance(first, LazyTab) else []
+        warm = [window.pages[index].factory] if window.pages else []
 
         clock = self.clock
 

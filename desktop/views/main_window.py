@@ -26,9 +26,9 @@ from desktop.views.emergency_banner import EmergencyBanner
 from desktop.views.icons import icon
 from desktop.views.main_menus import MenuWindow
 from desktop.views.status_bar import AppStatusBar
-from desktop.views.tabs import TAB_FACTORIES, LazyTab, TabFactory
+from desktop.views.tabs import TAB_FACTORIES, TabFactory, preload
 from desktop.views.ui_state import UiState
-from desktop.views.worker import Progress, Task, run_in_background
+from desktop.views.worker import Task, run_in_background
 
 if TYPE_CHECKING:
     from desktop.services.context import Actor
@@ -185,23 +185,11 @@ class MainWindow(MenuWindow):
     def warm_up_tabs(self) -> None:
         """Import the modules of the tabs not built yet, on the pool: selecting one later then
         only builds it (importing the Comments tab's modules takes ~100 ms)."""
-        pending = [
-            page.factory
-            for page in self.pages
-            if page.tab is None and isinstance(page.factory, LazyTab)
-        ]
-        if not pending:
-            return
-
-        def load(_progress: Progress) -> None:
-            for factory in pending:
-                factory.tab_class()
-
-        def failed(exc: BaseException) -> None:
-            # Selecting the tab imports it again and shows what is wrong then.
-            log.warning("Could not load a tab in advance: %s", exc)
-
-        run_in_background(self, load, on_success=lambda _r: None, on_failure=failed, quiet=True)
+        pending = [page.factory for page in self.pages if page.tab is None]
+        if pending:
+            run_in_background(
+                self, lambda _p: preload(pending), on_success=lambda _r: None, quiet=True
+            )
 
     def current_tab(self) -> BaseTab | None:
         index = self.tab_widget.currentIndex()

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from desktop.errors import PermissionDenied, StorageUnavailable
-from desktop.views.tabs import LazyTab
+from desktop.views.tabs import TabFactory, preload
 
 if TYPE_CHECKING:
     from desktop.services.context import Actor, Clock
@@ -65,7 +65,7 @@ class Opened:
 def open_in_background(
     target: str | None,
     password: str | Unasked | None,
-    warm: list[LazyTab],
+    warm: list[TabFactory],
     clock: Clock | None = None,
 ) -> Opened:
     """On the thread pool: import the services, open (and migrate) the database, find who
@@ -87,11 +87,7 @@ def open_in_background(
             actor = app.actor()
         except PermissionDenied as exc:
             return Opened(app, None, exc)
-        for factory in warm:
-            try:
-                factory.tab_class()
-            except Exception:
-                log.exception("Could not load the %s tab in advance", factory.title)
+        preload(warm)
     except BaseException:
         app.close()
         raise

@@ -8,6 +8,8 @@ types the tab opens. A tab module is imported only when its tab is built.
 from __future__ import annotations
 
 import importlib
+import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
@@ -19,6 +21,8 @@ from desktop.views.icons import icon
 
 if TYPE_CHECKING:
     from desktop.services.context import ServiceContext
+
+log = logging.getLogger(__name__)
 
 
 class TabFactory(Protocol):
@@ -54,6 +58,18 @@ class LazyTab:
 
     def __call__(self, ctx: ServiceContext) -> BaseTab:
         return self.tab_class()(ctx)
+
+
+def preload(factories: Iterable[TabFactory]) -> None:
+    """Import the modules of these tabs now (on the pool), so building one later only builds
+    it. A module that fails is logged: building its tab imports it again and says why."""
+    for factory in factories:
+        if not isinstance(factory, LazyTab):
+            continue
+        try:
+            factory.tab_class()
+        except Exception:
+            log.exception("Could not load the %s tab in advance", factory.title)
 
 
 class PlaceholderTab(BaseTab):
