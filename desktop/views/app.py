@@ -82,7 +82,7 @@ def configure_logging(level: int = logging.INFO) -> Path:
 
 
 def apply_style(qapp: QApplication) -> None:
-    """The light stylesheet from resources/style; a missing file leaves Qt's own look."""
+    """The light stylesheet from desktop/resources/style; a missing file leaves Qt's own look."""
     qapp.setStyle("Fusion")  # the same base on every platform, so the stylesheet looks alike
     font = QFont(qapp.font())
     font.setPointSize(10)

@@ -25,7 +25,7 @@ class BaseTab(QWidget):
     """
 
     title: ClassVar[str] = ""
-    icon: ClassVar[str] = ""  # a file name in resources/icons without ".svg"
+    icon: ClassVar[str] = ""  # a file name in desktop/resources/icons without ".svg"
     # Entity types (audit names: "account", "comment", "approval"...) ``show_record`` opens.
     handles: ClassVar[frozenset[str]] = frozenset()
 

@@ -1,4 +1,4 @@
-"""Help ▸ About and Help ▸ Social media policy (the text the app enforces, from resources/)."""
+"""Help ▸ About and Help ▸ Social media policy (the policy text shipped in desktop/resources)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The app's icons (hand-written SVG files in resources/icons), loaded once by name."""
+"""The app's icons (hand-written SVG files in desktop/resources/icons), loaded once by name."""
 
 from __future__ import annotations
 
@@ -11,6 +11,6 @@ from desktop.resources import resource_path
 
 @cache
 def icon(name: str) -> QIcon:
-    """``icon("add")`` → resources/icons/add.svg; an unknown name gives an empty icon."""
+    """``icon("add")`` → desktop/resources/icons/add.svg; an unknown name gives an empty icon."""
     path = resource_path("icons", f"{name}.svg")
     return QIcon(str(path)) if name and path.is_file() else QIcon()

@@ -1,4 +1,4 @@
-"""The reports' look: the font shipped in ``resources/fonts`` and the colours."""
+"""The reports' look: the font shipped in ``desktop/resources/fonts`` and the colours."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ SERIES_COLOURS = (NAVY, ORANGE, TEAL, colors.HexColor("#8E6BBF"), GREY, GREEN)
 
 
 def register_fonts() -> None:
-    """DejaVu Sans from ``resources/fonts``: it covers Latin, Vietnamese, Greek and Cyrillic
+    """DejaVu Sans from ``desktop/resources/fonts``: it covers Latin, Vietnamese, Greek and Cyrillic
     names, which the standard PDF fonts (Latin-1 only) would print as black boxes."""
     if FONT in pdfmetrics.getRegisteredFontNames():
         return
