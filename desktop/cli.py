@@ -127,17 +127,18 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from desktop.services.context import ServiceContext
     from desktop.services.transfer import TransferService
 
     db = open_target(args.db)
     try:
-        count = TransferService(ServiceContext.system(db)).import_file(
+        summary = TransferService(cli_context(db, args)).import_file(
             Path(args.file), allow_non_empty=args.merge
         )
     finally:
         db.dispose()
-    print(f"Imported {count} rows from {args.file}")
+    print(f"{summary.message} ({args.file})")
+    for change in summary.changes:
+        print(f"  {change}")
     return 0
 
 

@@ -34,8 +34,8 @@ def test_round_trip_gives_the_same_document(cast: Cast, tmp_path: Path) -> None:
     assert len(first["tables"]["accounts"]) == 1
 
     target = open_database(tmp_path / "target.sqlite3")
-    count = TransferService(ServiceContext.system(target)).import_file(tmp_path / "first.json")
-    assert count == sum(len(rows) for rows in first["tables"].values())
+    summary = TransferService(ServiceContext.system(target)).import_file(tmp_path / "first.json")
+    assert summary.rows == sum(len(rows) for rows in first["tables"].values())
     second = _export(target, tmp_path / "second.json")
     assert _strip_meta(second) == _strip_meta(first)
     from desktop.services import audit
