@@ -83,7 +83,8 @@ def test_a_file_cut_short_names_the_line_and_writes_nothing(
 
 
 def test_a_file_that_is_not_utf8_is_refused(tmp_path: Path, empty: Database) -> None:
-    (tmp_path / "latin1.json").write_bytes('{"format": "smgov-desk-export", "é": 1}'.encode("cp1252"))
+    text = '{"format": "smgov-desk-export", "é": 1}'
+    (tmp_path / "latin1.json").write_bytes(text.encode("cp1252"))
     with pytest.raises(ImportRefused, match="not UTF-8"):
         TransferService(ServiceContext.system(empty)).import_file(tmp_path / "latin1.json")
 
