@@ -41,12 +41,12 @@ class Columns:
     parsers: tuple[tuple[str, Parse, bool, bool], ...]  # key, parse, nullable, may be missing
 
 
-_COLUMNS: dict[str, Columns] = {}
+_COLUMNS: dict[Table, Columns] = {}
 
 
 def columns_of(table: Table) -> Columns:
-    found = _COLUMNS.get(table.name)
-    if found is None or found.keys != frozenset(table.c.keys()):
+    found = _COLUMNS.get(table)
+    if found is None:
         found = Columns(
             frozenset(table.c.keys()),
             tuple(
@@ -59,7 +59,7 @@ def columns_of(table: Table) -> Columns:
                 for c in table.columns
             ),
         )
-        _COLUMNS[table.name] = found
+        _COLUMNS[table] = found
     return found
 
 

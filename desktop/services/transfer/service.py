@@ -32,7 +32,7 @@ from desktop.services.transfer.export import FORMAT, FORMAT_VERSION, tables, wri
 from desktop.services.transfer.load import ImportSummary, Loader
 from desktop.services.transfer.reader import Header, Row, TableStart, read_export
 
-IMPORT_CACHE_KIB = 64 * 1024
+IMPORT_CACHE_KIB = 128 * 1024
 PROGRESS_EVERY = 5000
 
 Progress = Callable[[int, int], None]
