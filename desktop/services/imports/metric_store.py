@@ -112,7 +112,8 @@ def classify(
             out.unchanged += 1
             continue
         out.updated += 1
-        _drift(out, f"post {record.post_id}", changes, before.as_of)
+        since = before.as_of if before.as_of != as_of else None
+        _drift(out, f"post {record.post_id}", changes, since)
         if before.as_of == as_of:
             out.post_updates.append((before.id, record))
         else:

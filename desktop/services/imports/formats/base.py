@@ -29,7 +29,7 @@ Convert = Callable[[Any], Any]
 MEASURES = frozenset(POST_MEASURES) | {"posts", "unfollows"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity
 class Spec:
     key: str
     label: str
