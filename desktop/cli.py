@@ -239,10 +239,11 @@ def _extra_commands() -> list[
 ]:
     """Sub-commands defined next to what they run (checks, reports, headless GUI)."""
     from desktop.check_cli import register as register_check
+    from desktop.import_cli import register as register_imports
     from desktop.reports.cli import register as register_report
     from desktop.views.cli_commands import register as register_gui_tools
 
-    builtin = [register_check, register_report, register_gui_tools]
+    builtin = [register_check, register_report, register_gui_tools, register_imports]
     return builtin + [r for r in EXTRA_COMMANDS if r not in builtin]
 
 

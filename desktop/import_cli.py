@@ -1,0 +1,98 @@
+"""``smgov import-metrics``, ``import-comments`` and ``export-table``: the platforms' export
+files in, any table out, headless. Each acts as the person of its context."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from desktop.cli import _db_arg
+
+    p = sub.add_parser(
+        "import-metrics",
+        help="import engagement numbers from the platforms' export files",
+        description="Read Meta Business Suite, X, YouTube Studio and LinkedIn exports, show "
+        "what would change, and import them (each file once; the same file again changes "
+        "nothing). Rejected rows are listed as file:line N; nothing is written when any row "
+        "is rejected unless --skip-rejected.",
+    )
+    _db_arg(p)
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument(
+        "--account",
+        metavar="PLATFORM:HANDLE",
+        help="the account the numbers belong to, e.g. youtube:SaskHealth (default: the page "
+        "or handle the file names)",
+    )
+    p.add_argument(
+        "--zone",
+        metavar="Area/City",
+        help="time zone of times written without one (default: the configured zone, "
+        "America/Regina)",
+    )
+    p.add_argument("--dry-run", action="store_true", help="show the preview, write nothing")
+    p.add_argument(
+        "--skip-rejected", action="store_true", help="import the other rows of a file anyway"
+    )
+    p.set_defaults(func=cmd_import_metrics)
+
+
+def cmd_import_metrics(args: argparse.Namespace) -> int:
+    from desktop.cli import cli_context, open_target
+    from desktop.services.imports.matching import find_account, parse_account_arg
+    from desktop.services.imports.metrics_import import MetricImportService
+
+    db = open_target(args.db)
+    failed = 0
+    try:
+        ctx = cli_context(db, args)
+        account_id = None
+        if args.account:
+            platform, handle = parse_account_arg(args.account)
+            with ctx.read() as session:
+                account_id = find_account(session, platform, handle).id
+        service = MetricImportService(ctx)
+        for name in args.files:
+            preview = service.preview(Path(name), account_id, args.zone)
+            print_preview(preview)
+            if args.dry_run:
+                continue
+            if preview.errors and not args.skip_rejected:
+                failed += 1
+                print(
+                    f"  Not imported: {len(preview.errors):,} rows rejected (give "
+                    "--skip-rejected to import the others).",
+                    file=sys.stderr,
+                )
+                continue
+            result = service.commit(preview, account_id, skip_rejected=args.skip_rejected)
+            print(f"  {result.message}")
+    finally:
+        db.dispose()
+    return 1 if failed else 0
+
+
+def print_preview(preview: object) -> None:
+    from desktop.services.imports.metrics_import import MetricPreview
+
+    assert isinstance(preview, MetricPreview)
+    parsed = preview.parsed
+    print(f"{parsed.file_name}: {parsed.format_label} ({parsed.format_version})")
+    account = preview.account.label if preview.account else "no account matched (give --account)"
+    print(f"  Account: {account}; times without a zone read in {preview.zone}")
+    print(f"  {preview.counts_line()}")
+    if preview.earlier is not None:
+        print(f"  {preview.earlier.sentence(preview.zone)}")
+    for error in parsed.errors:
+        print(f"  rejected {error}")
+    for line in preview.drift:
+        print(f"  changed {line}")
+    for line in parsed.skipped:
+        print(f"  skipped {line}")
+    for warning in parsed.warnings:
+        print(f"  note: {warning}")
+    if parsed.unknown_columns:
+        print(f"  columns not known (ignored): {', '.join(parsed.unknown_columns[:20])}")
