@@ -106,7 +106,7 @@ def test_an_unknown_format_is_refused_naming_what_is_read(
 ) -> None:
     path = tmp_path / "budget.csv"
     path.write_text("Line item,Amount\nPrinting,120\n", encoding="utf-8")
-    with pytest.raises(DomainError, match="does not recognise this file.*YouTube Studio"):
+    with pytest.raises(DomainError, match=r"does not recognise this file.*YouTube Studio"):
         MetricImportService(cast.ctx("officer")).preview(path)
 
 
