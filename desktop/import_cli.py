@@ -39,6 +39,27 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.set_defaults(func=cmd_import_metrics)
 
+    p = sub.add_parser(
+        "import-comments",
+        help="log comments from the platforms' files (Graph API, YouTube, Takeout, template)",
+        description="Log citizens' comments from a Facebook Graph API comments JSON, a YouTube "
+        "commentThreads JSON or the app's CSV template, with due times from the service-level "
+        "clock; Google Takeout's comments.csv records the channel's own replies as responses. "
+        "A comment already in the log (same platform id) is not logged again.",
+    )
+    _db_arg(p)
+    p.add_argument("files", nargs="*", metavar="FILE")
+    p.add_argument("--account", metavar="PLATFORM:HANDLE", help="the account commented on")
+    p.add_argument("--zone", metavar="Area/City", help="zone of times written without one")
+    p.add_argument("--dry-run", action="store_true", help="show the preview, write nothing")
+    p.add_argument("--skip-rejected", action="store_true", help="import the other entries")
+    p.add_argument(
+        "--template",
+        metavar="FILE.csv",
+        help="write an example of the app's comment template to FILE.csv and exit",
+    )
+    p.set_defaults(func=cmd_import_comments)
+
 
 def cmd_import_metrics(args: argparse.Namespace) -> int:
     from desktop.cli import cli_context, open_target
@@ -96,3 +117,60 @@ def print_preview(preview: object) -> None:
         print(f"  note: {warning}")
     if parsed.unknown_columns:
         print(f"  columns not known (ignored): {', '.join(parsed.unknown_columns[:20])}")
+
+
+def cmd_import_comments(args: argparse.Namespace) -> int:
+    from desktop.cli import cli_context, open_target
+    from desktop.errors import DomainError
+    from desktop.services.imports.comment_formats import TEMPLATE_EXAMPLE
+    from desktop.services.imports.comments_import import CommentImportService
+    from desktop.services.imports.matching import find_account, parse_account_arg
+
+    if args.template:
+        Path(args.template).write_text(TEMPLATE_EXAMPLE, encoding="utf-8")
+        print(f"Wrote the comment template with two example rows to {args.template}")
+        return 0
+    if not args.files:
+        raise DomainError("Give the comment files to import (or --template FILE.csv).")
+    db = open_target(args.db)
+    failed = 0
+    try:
+        ctx = cli_context(db, args)
+        account_id = None
+        if args.account:
+            platform, handle = parse_account_arg(args.account)
+            with ctx.read() as session:
+                account_id = find_account(session, platform, handle).id
+        service = CommentImportService(ctx)
+        for name in args.files:
+            preview = service.preview(Path(name), account_id, args.zone)
+            parsed = preview.parsed
+            print(f"{parsed.file_name}: {parsed.format_label}")
+            print(f"  {preview.counts_line()}")
+            if preview.overdue:
+                print(f"  {preview.overdue:,} of the new comments are already past due")
+            if preview.in_emergency:
+                print(f"  {preview.in_emergency:,} fall in a declared emergency (24/7 clock)")
+            if preview.replies_unmatched:
+                print(
+                    f"  {preview.replies_unmatched:,} replies answer comments not in the log "
+                    "(import those comments first)"
+                )
+            if preview.earlier is not None:
+                print(f"  {preview.earlier.sentence(preview.zone)}")
+            for problem in preview.problems:
+                print(f"  {problem}")
+            for error in parsed.errors:
+                print(f"  rejected {error}")
+            for line in parsed.skipped:
+                print(f"  skipped {line}")
+            if args.dry_run:
+                continue
+            if parsed.errors and not args.skip_rejected:
+                failed += 1
+                print("  Not imported: give --skip-rejected to import the others.", file=sys.stderr)
+                continue
+            print(f"  {service.commit(preview, skip_rejected=args.skip_rejected).message}")
+    finally:
+        db.dispose()
+    return 1 if failed else 0
