@@ -23,8 +23,9 @@ from tests.factories import Cast, make_cast
 
 COLUMNS = [Column("Name"), Column("Count", "int"), Column("Day", "date"),
            Column("When", "datetime")]  # fmt: skip
+WHEN = datetime(2026, 11, 18, 15, tzinfo=UTC)
 ROWS = [
-    ["=HYPERLINK(\"http://evil\")", 1234, date(2026, 11, 18), datetime(2026, 11, 18, 15, tzinfo=UTC)],
+    ["=HYPERLINK(\"http://evil\")", 1234, date(2026, 11, 18), WHEN],
     ["+1 306 555 0100", None, None, None],
     ["@someone", 0, date(2026, 1, 2), None],
     ["plain", 7, None, None],
