@@ -16,6 +16,7 @@ MEASURE_LABELS: dict[str, str] = {
     "reach": "Reach",
     "views": "Views and impressions",
     "watch_seconds": "Watch time (seconds)",
+    "average_view_seconds": "Average view duration (kept with each post)",
     "posts": "Posts",
     "follows": "Followers gained (not engagement)",
     "unfollows": "Followers lost (not engagement)",

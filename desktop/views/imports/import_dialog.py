@@ -31,6 +31,7 @@ from desktop.services.context import ServiceContext
 from desktop.services.imports import is_comments_file
 from desktop.services.imports.comments_import import CommentImportService, CommentPreview
 from desktop.services.imports.metrics_import import MetricImportService, MetricPreview
+from desktop.services.imports.model import MEASURE_LABELS
 from desktop.views.worker import Progress, run_in_background
 
 FILE_FILTER = (
@@ -85,7 +86,7 @@ class ImportDialog(QDialog):
         self.counts.setObjectName("importCounts")
         self.counts.setWordWrap(True)
         form = QFormLayout()
-        form.addRow("&File", file_row)
+        form.addRow("File", file_row)
         form.addRow("Format", self.format)
         form.addRow("&Account", self.account)
         form.addRow("Time &zone", self.zone)
@@ -150,8 +151,9 @@ class ImportDialog(QDialog):
             self._refresh_preview()
 
     def _chosen_account(self) -> uuid.UUID | None:
+        # Item data holds the id as text: Qt compares text, not Python objects, in findData.
         data = self.account.currentData()
-        return data if isinstance(data, uuid.UUID) else None
+        return uuid.UUID(data) if isinstance(data, str) and data else None
 
     def _refresh_preview(self) -> None:
         path, account, zone, ctx = (
@@ -211,13 +213,13 @@ class ImportDialog(QDialog):
         if isinstance(preview, MetricPreview):
             self.account.addItem("Choose the account…", None)
             for choice in preview.candidates:
-                self.account.addItem(choice.label, choice.id)
+                self.account.addItem(choice.label, str(choice.id))
         else:
             self.account.addItem("As the file says (template) / choose…", None)
             for account_id, label in _all_accounts(self.ctx):
-                self.account.addItem(label, account_id)
+                self.account.addItem(label, str(account_id))
         chosen = preview.account.id if preview.account else None
-        index = self.account.findData(chosen) if chosen else 0
+        index = self.account.findData(str(chosen)) if chosen else 0
         self.account.setCurrentIndex(max(index, 0))
         self.account.blockSignals(False)
 
@@ -270,7 +272,8 @@ def _notes(preview: Preview) -> list[str]:
     if isinstance(preview, MetricPreview):
         metrics = preview.parsed
         if metrics.measures:
-            notes.append("Measures in the file: " + ", ".join(metrics.measures))
+            named = [MEASURE_LABELS.get(m, m) for m in metrics.measures]
+            notes.append("Measures in the file: " + "; ".join(named))
         if preview.months:
             notes.append("Months updated: " + ", ".join(f"{m:%b %Y}" for m in preview.months))
         if metrics.unknown_columns:
