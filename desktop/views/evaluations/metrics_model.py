@@ -21,7 +21,10 @@ from desktop.services.metrics import MonthMetrics, month_end
     COL_REACH,
     COL_FOLLOWERS,
     COL_POSTS,
-) = range(9)
+    COL_REACTIONS,
+    COL_VIEWS,
+    COL_WATCH,
+) = range(12)
 HEADERS = (
     "Month",
     "Positive",
@@ -32,6 +35,9 @@ HEADERS = (
     "Reach",
     "Followers",
     "Posts",
+    "Reactions",
+    "Views",
+    "Watched (h)",
 )
 # The MonthMetrics field behind each numeric column.
 FIELDS: dict[int, str] = {
@@ -43,9 +49,12 @@ FIELDS: dict[int, str] = {
     COL_REACH: "reach",
     COL_FOLLOWERS: "followers",
     COL_POSTS: "posts",
+    COL_REACTIONS: "reactions",
+    COL_VIEWS: "views",
+    COL_WATCH: "watch_time_seconds",
 }
 HEADER_TIPS = {
-    COL_POSITIVE: "Positive responses (likes, reactions) in the month.",
+    COL_POSITIVE: "Positive responses in the month.",
     COL_NEGATIVE: "Negative responses in the month.",
     COL_SHARES: "Shares and retweets in the month.",
     COL_COMMENTS: "Comments on the account's posts in the month.",
@@ -54,6 +63,12 @@ HEADER_TIPS = {
     COL_FOLLOWERS: "Followers at the end of the month: a count, not engagement; the total row "
     "shows the latest month recorded.",
     COL_POSTS: "Posts published in the month.",
+    COL_REACTIONS: "Reactions and likes in the month, from the platform's export files "
+    "(File ▸ Import platform file).",
+    COL_VIEWS: "Views and impressions in the month, from the platform's export files: seen, "
+    "not engaged with.",
+    COL_WATCH: "Video watch time in the month, in hours, from the platform's export files (not "
+    "time on page).",
 }
 
 MonthRole = Qt.ItemDataRole.UserRole + 1  # the MonthMetrics; None on the total row
@@ -169,7 +184,7 @@ class MetricsTableModel(QAbstractTableModel):
         value = self.value(row, column)
         if value is None:
             return "—"
-        return hours_text(value) if column == COL_TIME else f"{value:,}"
+        return hours_text(value) if column in (COL_TIME, COL_WATCH) else f"{value:,}"
 
     def _missing(self, month: MonthMetrics) -> str:
         # The month in progress and later ones cannot have been recorded yet.
