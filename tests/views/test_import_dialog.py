@@ -146,3 +146,74 @@ def test_export_table_of_the_comment_log_runs_in_the_background(
     lines = target.read_text(encoding="utf-8-sig").splitlines()
     assert len(lines) == 4
     assert "Question 2" in lines[1]  # newest first, as the tab shows
+
+
+def test_a_comments_file_is_logged_on_the_chosen_account(
+    qtbot: QtBot, cast: Cast, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from desktop.models import Comment
+
+    page = cast.account("SaskHealth", Platform.FACEBOOK)
+    path = tmp_path / "comments.json"
+    path.write_text(json.dumps({"data": [
+        {"id": "1_2", "message": "Is the clinic open?", "created_time": "2026-11-17T15:00:00+0000",
+         "from": {"name": "Jane Citizen", "id": "901"}},
+    ]}), encoding="utf-8")  # fmt: skip
+    dialog = _dialog(qtbot, cast)
+    _choose(qtbot, dialog, path, monkeypatch)
+    assert dialog.format.text() == "Facebook Graph API: comments (JSON)"
+    assert not dialog.import_button.isEnabled()  # the file does not say which page
+    dialog.account.setCurrentIndex(dialog.account.findData(str(page.id)))
+    dialog.account.activated.emit(dialog.account.currentIndex())
+    wait_for_tasks(qtbot)
+    assert "1 new, 0 updated, 0 unchanged" in dialog.counts.text()
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    wait_for_tasks(qtbot)
+    assert "1 comment logged" in dialog.result_message
+    with cast.db.read() as s:
+        assert s.scalars(select(Comment)).one().external_id == "1_2"
+
+
+@pytest.mark.parametrize("index", range(6))
+def test_every_tab_exports_its_table(
+    make_window: Callable[..., MainWindow], cast: Cast, qtbot: QtBot, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch, index: int,
+) -> None:  # fmt: skip
+    cast.account("EveryTab", Platform.FACEBOOK)
+    window = make_window("admin")
+    window.tab_widget.setCurrentIndex(index)
+    wait_for_tasks(qtbot)
+    target = tmp_path / "table.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    window.action_export_table.trigger()
+    wait_for_tasks(qtbot)
+    book = CalamineWorkbook.from_path(str(target))
+    header = book.get_sheet_by_index(0).to_python()[0]
+    assert header
+    assert all(isinstance(h, str) and h for h in header)
+
+
+def test_a_model_becomes_typed_columns_with_its_row_names(qtbot: QtBot) -> None:
+    from datetime import date
+
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+
+    from desktop.views.imports.table_walk import model_table
+
+    model = QStandardItemModel(0, 3)
+    model.setHorizontalHeaderLabels(["Count", "Due", "Note"])
+    for n, (count, due, note) in enumerate([("1,234", "18 Nov 2026", "=SUM(A1)"),
+                                            ("5", "—", "ok")]):  # fmt: skip
+        model.appendRow([QStandardItem(count), QStandardItem(due), QStandardItem(note)])
+        model.setVerticalHeaderItem(n, QStandardItem(f"Person {n}"))
+    table = model_table("Matrix", model)
+    assert [(c.title, c.kind) for c in table.columns] == [
+        ("Name", "text"), ("Count", "int"), ("Due", "date"), ("Note", "text"),
+    ]  # fmt: skip
+    assert list(table.rows) == [
+        ["Person 0", 1234, date(2026, 11, 18), "=SUM(A1)"],
+        ["Person 1", 5, None, "ok"],
+    ]

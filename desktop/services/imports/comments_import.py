@@ -31,7 +31,12 @@ from desktop.services.imports.comment_formats import (
     ReplyRecord,
     parse_comment_source,
 )
-from desktop.services.imports.matching import AccountChoice, find_account, parse_account_arg
+from desktop.services.imports.matching import (
+    AccountChoice,
+    all_choices,
+    find_account,
+    parse_account_arg,
+)
 from desktop.services.imports.sources import source_from_bytes
 from desktop.services.metrics import require_reader
 
@@ -53,6 +58,7 @@ class CommentPreview:
     replies_unmatched: int = 0
     earlier: EarlierImport | None = None
     problems: list[str] = field(default_factory=list)
+    candidates: list[AccountChoice] = field(default_factory=list)  # every account, to choose
 
     @property
     def rejected(self) -> int:
@@ -100,6 +106,7 @@ class CommentImportService:
                 parsed, source.sha256, chosen_zone, account,
                 earlier=earlier_import(session, source.sha256),
             )  # fmt: skip
+            preview.candidates = all_choices(session)
             _classify(session, preview, self.ctx)
             return preview
 
@@ -205,11 +212,15 @@ class CommentImportService:
             },
         )
         message = (
-            f"Imported {parsed.file_name}: {new:,} comments logged (unassigned), "
-            f"{responses:,} responses recorded, {preview.unchanged:,} already in the log, "
+            f"Imported {parsed.file_name}: {_n(new, 'comment')} logged (unassigned), "
+            f"{_n(responses, 'response')} recorded, {preview.unchanged:,} already in the log, "
             f"{len(parsed.errors):,} rejected."
         )
         return CommentImportResult(batch.id, new, responses, message)
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
 
 
 def _account_choice(session: Session, account_id: uuid.UUID | None) -> AccountChoice | None:

@@ -43,6 +43,15 @@ def choices(session: Session, platform: Platform) -> list[AccountChoice]:
     return [AccountChoice(*row) for row in rows]
 
 
+def all_choices(session: Session) -> list[AccountChoice]:
+    rows = session.execute(
+        select(Account.id, Account.platform, Account.handle, Account.display_name).order_by(
+            Account.platform, Account.handle
+        )
+    ).all()
+    return [AccountChoice(*row) for row in rows]
+
+
 def match_hint(candidates: list[AccountChoice], hint: str) -> AccountChoice | None:
     """The one account whose handle or display name is the hint, letters and digits only."""
     key = _squash(hint)

@@ -216,8 +216,8 @@ class ImportDialog(QDialog):
                 self.account.addItem(choice.label, str(choice.id))
         else:
             self.account.addItem("As the file says (template) / choose…", None)
-            for account_id, label in _all_accounts(self.ctx):
-                self.account.addItem(label, str(account_id))
+            for choice in preview.candidates:
+                self.account.addItem(choice.label, str(choice.id))
         chosen = preview.account.id if preview.account else None
         index = self.account.findData(str(chosen)) if chosen else 0
         self.account.setCurrentIndex(max(index, 0))
@@ -285,12 +285,6 @@ def _notes(preview: Preview) -> list[str]:
         if preview.replies_unmatched:
             notes.append(f"{preview.replies_unmatched:,} replies answer comments not in the log.")
     return notes
-
-
-def _all_accounts(ctx: ServiceContext) -> list[tuple[uuid.UUID, str]]:
-    from desktop.services.choices import ChoiceService
-
-    return [(c.id, c.label) for c in ChoiceService(ctx).accounts(live_only=False)]
 
 
 def _html(text: str) -> str:

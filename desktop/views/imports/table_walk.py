@@ -25,7 +25,8 @@ def _leaf_rows(model: QAbstractItemModel, parent: _Index) -> list[_Index]:
     rows: list[_Index] = []
     for r in range(model.rowCount(parent)):
         index = model.index(r, 0, parent)
-        if model.hasChildren(index):
+        # rowCount, not hasChildren (private on Qt's table models): a table row has none.
+        if model.rowCount(index) > 0:
             rows.extend(_leaf_rows(model, index))
         else:
             rows.append(index)
@@ -64,15 +65,24 @@ def model_table(
         str(model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole) or "")
         for c in columns
     ]
+    leaves = _leaf_rows(model, QModelIndex())
+    # A matrix names its rows in the vertical header (the people of the permission matrix).
+    row_names = [
+        model.headerData(i.row(), Qt.Orientation.Vertical, Qt.ItemDataRole.DisplayRole)
+        for i in leaves
+    ]
+    named_rows = any(isinstance(n, str) and n.strip() for n in row_names)
+    if named_rows:
+        titles.insert(0, "Name")
     text_rows = []
-    for first in _leaf_rows(model, QModelIndex()):
-        row = []
+    for first, row_name in zip(leaves, row_names, strict=True):
+        row = [str(row_name or "")] if named_rows else []
         for c in columns:
             value = model.index(first.row(), c, first.parent()).data(Qt.ItemDataRole.DisplayRole)
             row.append("" if value is None else str(value))
         text_rows.append(row)
     kinds: list[Kind] = []
-    for i in range(len(columns)):
+    for i in range(len(titles)):
         seen = {_typed(r[i])[0] for r in text_rows if _typed(r[i])[1] is not None}
         kinds.append(seen.pop() if len(seen) == 1 else "text")
     rows = [
