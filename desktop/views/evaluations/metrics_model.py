@@ -71,6 +71,8 @@ HEADER_TIPS = {
     "time on page).",
 }
 
+PLATFORM_COLUMNS = (COL_REACTIONS, COL_VIEWS, COL_WATCH)
+
 MonthRole = Qt.ItemDataRole.UserRole + 1  # the MonthMetrics; None on the total row
 ValueRole = Qt.ItemDataRole.UserRole + 2  # the number in a cell (None when not recorded)
 
@@ -95,11 +97,16 @@ class MetricsTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.months: list[MonthMetrics] = []
         self.today: date | None = None  # months not over by then are "not yet", not "not recorded"
+        # The platform measures come from imported files: their columns only when there are any.
+        self.platform_columns = False
 
     def set_months(self, months: Sequence[MonthMetrics], today: date | None = None) -> None:
         self.beginResetModel()
         self.months = list(months)
         self.today = today
+        self.platform_columns = any(
+            getattr(m, FIELDS[c]) for m in self.months for c in PLATFORM_COLUMNS
+        )
         self.endResetModel()
 
     @property
@@ -131,7 +138,9 @@ class MetricsTableModel(QAbstractTableModel):
         return len(self.months) + 1
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
+        if parent.isValid():
+            return 0
+        return len(HEADERS) if self.platform_columns else len(HEADERS) - len(PLATFORM_COLUMNS)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
