@@ -137,3 +137,37 @@ def test_progress_is_reported_in_kib_of_the_file(
         path, progress=lambda done, total: seen.append((done, total))
     )
     assert seen[-1] == (path.stat().st_size // 1024, path.stat().st_size // 1024)
+
+
+def test_verify_runs_every_check_and_writes_nothing(cast: Cast, tmp_path: Path) -> None:
+    path, doc = _document(cast, tmp_path)
+    service = TransferService(ServiceContext(cast.db, "auditor"))
+    assert service.verify_file(path) == sum(len(rows) for rows in doc["tables"].values())
+    doc["tables"]["audit_events"][0]["actor_login"] = "mallory"
+    (tmp_path / "edited.json").write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(ImportRefused, match="does not match its hash") as err:
+        service.verify_file(tmp_path / "edited.json")
+    assert err.value.path == "$.tables.audit_events[0]"
+
+
+def test_an_extra_check_has_the_last_word_before_the_commit(
+    cast: Cast, tmp_path: Path, empty: Database
+) -> None:
+    """The place where a whole-file check (record digests, a signed chain head) plugs in."""
+    from desktop.services.transfer import standard_checks
+
+    path, _doc = _document(cast, tmp_path)
+
+    class Refuses:
+        def row(self, *_args: object) -> None:
+            pass
+
+        def finish(self) -> None:
+            raise ImportRefused("$", "the file's digests do not match.")
+
+    service = TransferService(
+        ServiceContext.system(empty), checks=lambda: [*standard_checks(), Refuses()]
+    )
+    with pytest.raises(ImportRefused, match="digests"):
+        service.import_file(path)
+    assert all(_count(empty, t) == 0 for t in Base.metadata.sorted_tables)

@@ -99,6 +99,29 @@ class TransferService:
 
             return self._import(fh, path.name, allow_non_empty, progress, cancelled, read_so_far)
 
+    def verify_file(self, path: Path, cancelled: IsCancelled | None = None) -> int:
+        """Run every check of an import over the file and write nothing; the rows it holds.
+
+        For a check that must pass before anything is written at all (not only before the
+        commit): verify first, then import.
+        """
+        with self.ctx.read() as session:
+            require(resolve_actor(session, self.ctx.login).roles, Permission.EXPORT)
+        summary = ImportSummary()
+        pipeline = _Pipeline(None, summary, self._checks())
+        try:
+            with path.open(encoding="utf-8-sig") as fh, _cycle_collection_paused():
+                for n, event in enumerate(read_export(fh), 1):
+                    pipeline.take(event)
+                    if n % PROGRESS_EVERY == 0 and cancelled and cancelled():
+                        raise Cancelled
+                pipeline.finish()
+        except FileNotFoundError as exc:
+            raise DomainError(f"The file {path} does not exist.") from exc
+        except UnicodeDecodeError as exc:
+            raise ImportRefused("$", "the file is not UTF-8 text.") from exc
+        return summary.rows
+
     def import_stream(
         self,
         fh: TextIO,
@@ -162,10 +185,13 @@ class _Pipeline:
     """One import's state: the header checked before the first table, each row parsed,
     checked and handed to the loader."""
 
-    def __init__(self, session: Session, summary: ImportSummary, checks: Sequence[RowCheck]):
+    def __init__(
+        self, session: Session | None, summary: ImportSummary, checks: Sequence[RowCheck]
+    ) -> None:
         self.summary = summary
         self.checks = checks
-        self.loader = Loader(session, summary)
+        # No session: a verification that reads the whole file and writes nothing.
+        self.loader = Loader(session, summary) if session is not None else None
         self.known = {t.name: (i, t) for i, t in enumerate(tables())}
         self.head: dict[str, Any] = {}
         self.head_checked = False
@@ -180,7 +206,8 @@ class _Pipeline:
             row = parse_row(self.table, event.raw, self.path, event.index)
             for check in self.checks:
                 check.row(self.table, self.path, event.index, row)
-            self.loader.add(self.table, row)
+            if self.loader is not None:
+                self.loader.add(self.table, row)
             self.summary.rows += 1
         elif isinstance(event, TableStart):
             self._start_table(event.name)
@@ -226,7 +253,8 @@ class _Pipeline:
             self._check_head()
             if "tables" not in self.head:
                 raise ImportRefused("$.tables", "must be an object of table name → list of rows.")
-        self.loader.flush()
+        if self.loader is not None:
+            self.loader.flush()
         for check in self.checks:
             check.finish()
 
