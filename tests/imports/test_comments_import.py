@@ -205,3 +205,18 @@ def test_cli_template_and_import(
     assert "2 comments logged (unassigned)" in out
     with sqlite_db.read() as s:
         assert s.scalar(select(func.count()).select_from(Comment)) == 2
+
+
+def test_template_kind_and_future_times_are_rejected_rows(cast: Cast, tmp_path: Path) -> None:
+    cast.account("SaskHealth", Platform.FACEBOOK)
+    rows = (
+        "account,comment_id,received_at,author_name,author_handle,text,url,kind\n"
+        "facebook:SaskHealth,1,2026-11-16T10:00-06:00,A,a,Hello,,rant\n"
+        "facebook:SaskHealth,2,2027-01-01T10:00-06:00,B,b,From the future,,question\n"
+    )
+    preview = CommentImportService(cast.ctx("officer")).preview(_write(tmp_path, "t.csv", rows))
+    assert [str(e) for e in preview.parsed.errors] == [
+        "t.csv:line 2: kind 'rant' is not one of question, comment, complaint, compliment, media",
+        "t.csv:line 3: received in the future (2027-01-01T16:00+00:00)",
+    ]
+    assert preview.new == 0

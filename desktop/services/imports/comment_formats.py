@@ -26,6 +26,8 @@ TEMPLATE_EXAMPLE = (
     "x:SKGov,1867000000000000042,2026-11-16 16:40,Prairie Reporter,prairiereporter,"
     '"Is Highway 1 closed east of Regina?",,media\n'
 )
+KINDS = ("question", "comment", "complaint", "compliment", "media")
+NO_TEXT = "(no text: a sticker, photo or link only)"
 _TAKEOUT = {
     "comment id": "comment_id",
     "comment create timestamp": "created",
@@ -139,7 +141,7 @@ def _graph_comment(out: CommentFile, where: Location, item: Any) -> None:
                 where,
                 external_id=str(item["id"]).strip(),
                 received_at=_instant(item.get("created_time")),
-                text=str(item.get("message") or ""),
+                text=str(item.get("message") or "").strip() or NO_TEXT,
                 author_name=str(who.get("name") or ""),
                 author_handle=str(who.get("id") or ""),
                 url=str(item.get("permalink_url") or ""),
@@ -168,7 +170,7 @@ def _youtube_comment(
     try:
         s = comment["snippet"]
         author_channel = str((s.get("authorChannelId") or {}).get("value") or "")
-        text = str(s.get("textOriginal") or s.get("textDisplay") or "")
+        text = str(s.get("textOriginal") or s.get("textDisplay") or "").strip() or NO_TEXT
         at = _instant(s.get("publishedAt"))
         cid = str(comment["id"]).strip()
         if channel and author_channel == channel and s.get("parentId"):
@@ -216,6 +218,9 @@ def _template(sheet: Sheet, headers: list[str], zone: str) -> CommentFile:
             text = row.get("text", "").strip()
             if not text:
                 raise ValueError("text is empty")
+            kind = row.get("kind", "").strip().lower()
+            if kind and kind not in KINDS:
+                raise ValueError(f"kind {kind!r} is not one of {', '.join(KINDS)}")
             out.comments.append(
                 CommentRecord(
                     where,
@@ -225,7 +230,7 @@ def _template(sheet: Sheet, headers: list[str], zone: str) -> CommentFile:
                     author_name=row.get("author_name", "").strip(),
                     author_handle=row.get("author_handle", "").strip().lstrip("@"),
                     url=row.get("url", "").strip(),
-                    kind=row.get("kind", "").strip().lower(),
+                    kind=kind,
                     account=row.get("account", "").strip(),
                 )
             )

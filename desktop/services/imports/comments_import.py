@@ -37,6 +37,7 @@ from desktop.services.imports.matching import (
     find_account,
     parse_account_arg,
 )
+from desktop.services.imports.model import RowError
 from desktop.services.imports.sources import source_from_bytes
 from desktop.services.metrics import require_reader
 
@@ -287,10 +288,15 @@ def _classify(session: Session, preview: CommentPreview, ctx: ServiceContext) ->
         known = _known_ids(session, parsed.comments, accounts)
         policy = sla_policy(session)
         now = ctx.now()
-        for record in parsed.comments:
+        for record in list(parsed.comments):
             account = accounts[record.account or ""]
             if (account.id, record.external_id) in known:
                 preview.unchanged += 1
+                continue
+            if record.received_at > now:
+                parsed.comments.remove(record)
+                when = record.received_at.isoformat(timespec="minutes")
+                parsed.errors.append(RowError(record.where, f"received in the future ({when})"))
                 continue
             emergency = emergency_covering(
                 session, account.id, account.ministry_id, record.received_at
