@@ -20,7 +20,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "is rejected unless --skip-rejected.",
     )
     _db_arg(p)
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="export files as downloaded (.csv, .xlsx, .xls, .zip)",
+    )
     p.add_argument(
         "--account",
         metavar="PLATFORM:HANDLE",
@@ -48,7 +53,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "A comment already in the log (same platform id) is not logged again.",
     )
     _db_arg(p)
-    p.add_argument("files", nargs="*", metavar="FILE")
+    p.add_argument(
+        "files", nargs="*", metavar="FILE", help="comment files (.json, .csv) as downloaded"
+    )
     p.add_argument("--account", metavar="PLATFORM:HANDLE", help="the account commented on")
     p.add_argument("--zone", metavar="Area/City", help="zone of times written without one")
     p.add_argument("--dry-run", action="store_true", help="show the preview, write nothing")
