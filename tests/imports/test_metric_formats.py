@@ -243,3 +243,12 @@ def test_one_audit_event_per_batch_with_who_file_hash_format_counts(
 
 
 Make = Callable[[], bytes]
+
+
+def test_instagram_daily_file_lands_on_the_instagram_account(
+    cast: Cast, accounts: dict[str, object], tmp_path: Path
+) -> None:
+    preview = _import(cast, tmp_path, "Reach.csv", fx.facebook_daily("Instagram reach", ("7",)),
+                      accounts["instagram"])  # fmt: skip
+    assert preview.parsed.platform is Platform.INSTAGRAM
+    assert _months(cast.db, accounts["instagram"], 2025, 2)[date(2025, 9, 1)].reach == 7

@@ -3,6 +3,7 @@ signature of each known format, then read into a ParsedFile."""
 
 from __future__ import annotations
 
+from desktop.enums import Platform
 from desktop.errors import DomainError
 from desktop.services.imports import values as v
 from desktop.services.imports.formats import ALL, meta
@@ -51,7 +52,11 @@ def parse_source(source: Source, zone: str) -> ParsedFile:
     for sheet, (spec, header_at) in matched:
         override = None
         if spec is meta.PAGE_DAILY:
-            override = {"value": _page_daily_measure(sheet, header_at)}
+            title, measure = _page_daily_measure(sheet, header_at)
+            override = {"value": measure}
+            if title.startswith("instagram"):  # Instagram's per-metric files have this shape too
+                out.platform = Platform.INSTAGRAM
+                out.format_label = "Meta Business Suite: Instagram daily series"
         read_table(spec, sheet, header_at, out, zone, override)
     for sheet, hit in found:
         if hit is None:
@@ -62,7 +67,8 @@ def parse_source(source: Source, zone: str) -> ParsedFile:
     return out
 
 
-def _page_daily_measure(sheet: Sheet, header_at: int) -> str:
+def _page_daily_measure(sheet: Sheet, header_at: int) -> tuple[str, str]:
+    """The title line's key and the measure it names."""
     title = ""
     for _line, cells in sheet.rows[:header_at]:
         text = " ".join(str(c).strip() for c in cells if c is not None and str(c).strip())
@@ -71,7 +77,7 @@ def _page_daily_measure(sheet: Sheet, header_at: int) -> str:
     key = v.header_key(title)
     measure = meta.PAGE_DAILY_TITLES.get(key)
     if measure is not None:
-        return measure
+        return key, measure
     if any(v.header_key(n) == key for n in meta.PAGE_DAILY_NOT_IMPORTED):
         raise DomainError(
             f"{sheet.file} holds “{title}”, which is not an engagement measure the app counts "
