@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import zipfile
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -91,15 +92,18 @@ def test_the_comment_log_exports_with_its_filter_and_order(cast: Cast, tmp_path:
     assert rows[1][0] == datetime(2026, 11, 16, 9, 0)
 
 
-def test_cli_export_table(sqlite_db: Database, tmp_path: Path) -> None:
+def test_cli_export_table(
+    sqlite_db: Database, tmp_path: Path, signed_in: Callable[[str], None]
+) -> None:
+    signed_in("officer")
     cast = make_cast(sqlite_db, lambda: datetime(2026, 11, 18, 15, tzinfo=UTC))
     _comments(cast)
     out = tmp_path / "new.csv"
-    args = ["export-table", "comments", "--db", str(sqlite_db.url.database), "--as", "officer"]
+    args = ["export-table", "comments", "--db", str(sqlite_db.url.database)]
     assert cli.main([*args, "--status", "acknowledged", "-o", str(out)]) == 0
     rows = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))
     assert len(rows) == 3
     assert cli.main(["export-table", "accounts", "--db", str(sqlite_db.url.database),
-                     "--as", "officer", "-o", str(tmp_path / "a.xlsx")]) == 0  # fmt: skip
+                     "-o", str(tmp_path / "a.xlsx")]) == 0  # fmt: skip
     sheet = CalamineWorkbook.from_path(str(tmp_path / "a.xlsx")).get_sheet_by_name("Accounts")
     assert sheet.to_python()[1][1] == "@ExportHealth"

@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 @dataclass
 class LocalSettings:
     database_url: str = ""  # "" = the default SQLite file in the data folder
-    acting_login: str = ""  # "" = the operating system login
+    # No "acting as" here: who acts comes from the database's session (desktop.services.acting).
     ui_state: dict[str, str] = field(default_factory=dict)
 
     @classmethod

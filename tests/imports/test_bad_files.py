@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -145,8 +146,12 @@ def test_an_officer_of_another_ministry_may_not_import(
 
 
 def test_cli_dry_run_then_import_then_again(
-    sqlite_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    sqlite_db: Database,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    signed_in: Callable[[str], None],
 ) -> None:
+    signed_in("officer")
     from datetime import UTC, datetime
 
     from tests.factories import make_cast
@@ -155,7 +160,7 @@ def test_cli_dry_run_then_import_then_again(
     cast.account("SaskHealthTV", Platform.YOUTUBE)
     path = tmp_path / "Table data.csv"
     path.write_text(fx.youtube_table(), encoding="utf-8")
-    base = ["import-metrics", "--db", str(sqlite_db.url.database), "--as", "officer"]
+    base = ["import-metrics", "--db", str(sqlite_db.url.database)]
     base += ["--account", "youtube:SaskHealthTV"]
     assert cli.main([*base, "--dry-run", str(path)]) == 0
     out = capsys.readouterr().out

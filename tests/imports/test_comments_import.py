@@ -4,6 +4,7 @@ service-level due times; Takeout replies become responses; nothing is logged twi
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -190,8 +191,12 @@ def test_template_rows_name_their_accounts_and_bad_rows_are_rejected(
 
 
 def test_cli_template_and_import(
-    sqlite_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    sqlite_db: Database,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    signed_in: Callable[[str], None],
 ) -> None:
+    signed_in("officer")
     from tests.factories import make_cast
 
     cast = make_cast(sqlite_db, lambda: datetime(2026, 11, 18, 15, 0, tzinfo=UTC))
@@ -199,7 +204,7 @@ def test_cli_template_and_import(
     cast.account("SKGov", Platform.X)
     template = tmp_path / "template.csv"
     assert cli.main(["import-comments", "--template", str(template)]) == 0
-    base = ["import-comments", "--db", str(sqlite_db.url.database), "--as", "officer"]
+    base = ["import-comments", "--db", str(sqlite_db.url.database)]
     assert cli.main([*base, str(template)]) == 0
     out = capsys.readouterr().out
     assert "2 comments logged (unassigned)" in out

@@ -4,6 +4,7 @@ ones reported, irreconcilable ones refused in one sentence with nothing written.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -89,8 +90,8 @@ def test_merge_adds_new_records_and_reports_the_changed_ones(cast: Cast, tmp_pat
 
     # The newer file into a copy of the older state: the edit and the comment arrive.
     target = open_database(tmp_path / "target.sqlite3")
-    TransferService(ServiceContext.system(target)).import_file(tmp_path / "old.json")
-    newer = TransferService(ServiceContext.system(target)).import_file(
+    TransferService(ServiceContext(target, "admin")).import_file(tmp_path / "old.json")
+    newer = TransferService(ServiceContext(target, "admin")).import_file(
         tmp_path / "new.json", allow_non_empty=True
     )
     assert newer.inserted == 1
@@ -132,12 +133,16 @@ def test_a_new_record_taking_an_existing_login_is_refused(cast: Cast, tmp_path: 
 
 
 def test_cli_merge_prints_one_line_and_names_no_citizen(
-    sqlite_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    sqlite_db: Database,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    signed_in: Callable[[str], None],
 ) -> None:
+    signed_in("admin")
     cast = make_cast(sqlite_db, lambda: datetime(2026, 11, 18, 15, 0, tzinfo=UTC))
     _with_comments(cast)
     doc = _export(cast.db, tmp_path / "own.json")
-    db_arg = ["--db", str(cast.db.url.database), "--as", "admin"]
+    db_arg = ["--db", str(cast.db.url.database)]
     assert cli.main(["import", *db_arg, "--merge", str(tmp_path / "own.json")]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Merged ")

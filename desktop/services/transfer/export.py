@@ -18,7 +18,7 @@ from desktop.models import AuditEvent, Base
 from desktop.services.serialize import to_jsonable
 
 FORMAT = "smgov-desk-export"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: two audit chains and record digests
 BATCH = 5000
 METADATA_KEYS = ("exported_at", "exported_by", "source")
 
@@ -27,8 +27,15 @@ IsCancelled = Callable[[], bool]
 
 
 def tables() -> list[Table]:
-    """Every table in dependency order: a table after the tables it refers to."""
-    return list(Base.metadata.sorted_tables)
+    """Every table that travels, in dependency order (a table after those it refers to).
+
+    The audit log travels; its bookkeeping (kept digests, this database's own facts) does not.
+    """
+    return [
+        t
+        for t in Base.metadata.sorted_tables
+        if t.info.get("record_digest", True) or t.name == AuditEvent.__tablename__
+    ]
 
 
 def _order_by(table: Table) -> list[Any]:

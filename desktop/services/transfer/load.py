@@ -104,13 +104,24 @@ class ImportSummary:
         }
 
 
-class Loader:
-    """Takes parsed rows table by table in file order and writes them in batches."""
+Touch = Callable[[Table, list[tuple[Any, ...]]], None]
 
-    def __init__(self, session: Session, summary: ImportSummary, batch: int = BATCH) -> None:
+
+class Loader:
+    """Takes parsed rows table by table in file order and writes them in batches; ``touch``
+    is told the keys of the rows a merge wrote (the audit event vouches for them)."""
+
+    def __init__(
+        self,
+        session: Session,
+        summary: ImportSummary,
+        batch: int = BATCH,
+        touch: Touch | None = None,
+    ) -> None:
         self.session = session
         self.summary = summary
         self.batch = batch
+        self.touch = touch
         self._table: Table | None = None
         self._pending: list[dict[str, Any]] = []
 
@@ -140,6 +151,7 @@ class Loader:
     def _merge(self, table: Table, rows: list[dict[str, Any]]) -> None:
         here = _existing(self.session, table, rows)
         new: list[dict[str, Any]] = []
+        written: list[dict[str, Any]] = []
         versioned = "version" in table.c
         for row in rows:
             current = here.get(_key(table, row))
@@ -154,6 +166,7 @@ class Loader:
                 )
                 self._changed(table, row, f"updated to the file's version {row['version']}")
                 self.summary.updated += 1
+                written.append(row)
             elif versioned and row["version"] < current["version"]:
                 self._changed(table, row, f"kept this database's version {current['version']}")
                 self.summary.kept += 1
@@ -172,6 +185,9 @@ class Loader:
             _check_unique(self.session, table, new)
             self.session.execute(insert(table), new)
             self.summary.inserted += len(new)
+        if self.touch is not None and (new or written):
+            names = [c.key for c in table.primary_key.columns]
+            self.touch(table, [tuple(r[k] for k in names) for r in (*new, *written)])
 
     def _changed(self, table: Table, row: dict[str, Any], what: str) -> None:
         if len(self.summary.changes) < CHANGES_LISTED:

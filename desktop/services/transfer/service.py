@@ -23,14 +23,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from desktop.errors import Cancelled, DomainError
+from desktop.services import audit
 from desktop.services.authz import Permission, require
-from desktop.services.context import ServiceContext, Work, resolve_actor
+from desktop.services.context import ServiceContext, resolve_actor
+from desktop.services.import_check import restore_allowed
 from desktop.services.transfer import checks as checks_module
 from desktop.services.transfer.checks import RowCheck
 from desktop.services.transfer.columns import ImportRefused, parse_row
 from desktop.services.transfer.export import FORMAT, FORMAT_VERSION, tables, write_document
-from desktop.services.transfer.load import ImportSummary, Loader
+from desktop.services.transfer.load import ImportSummary, Loader, Touch
 from desktop.services.transfer.reader import Header, Row, TableStart, read_export
+from desktop.storage.auditlog.baseline import vouch_tables
+from desktop.storage.auditlog.digests import record_tables
 
 IMPORT_CACHE_KIB = 128 * 1024
 PROGRESS_EVERY = 5000
@@ -150,23 +154,13 @@ class TransferService:
         cancelled: IsCancelled | None,
         position: Callable[[], tuple[int, int]] | None,
     ) -> ImportSummary:
+        with self.ctx.read() as session:
+            merge = _has_data(session, allow_non_empty)
         try:
-            with _cycle_collection_paused(), self.ctx.write() as work, _page_cache(work.session):
-                require(work.actor.roles, Permission.SETTINGS)
-                summary = ImportSummary(merge=_has_data(work.session, allow_non_empty))
-                pipeline = _Pipeline(work.session, summary, self._checks())
-                for n, event in enumerate(read_export(fh), 1):
-                    pipeline.take(event)
-                    if n % PROGRESS_EVERY == 0:
-                        if cancelled and cancelled():
-                            raise Cancelled
-                        if progress:
-                            progress(*(position() if position else (summary.rows, 0)))
-                pipeline.finish()
-                _record(work, summary, name)
-                if progress and position:
-                    progress(*position())
-                return summary
+            with _cycle_collection_paused():
+                if merge:
+                    return self._merge(fh, name, progress, cancelled, position)
+                return self._restore(fh, progress, cancelled, position)
         except UnicodeDecodeError as exc:
             raise ImportRefused(
                 "$", f"the file is not UTF-8 text (byte {exc.start} of a chunk cannot be read)."
@@ -180,18 +174,122 @@ class TransferService:
                 + "; nothing was imported."
             ) from None
 
+    def _merge(
+        self,
+        fh: TextIO,
+        name: str,
+        progress: Progress | None,
+        cancelled: IsCancelled | None,
+        position: Callable[[], tuple[int, int]] | None,
+    ) -> ImportSummary:
+        """Into a database with data, as the importing person with their own rights."""
+        with self.ctx.write() as work, _page_cache(work.session):
+            # A merge adds people, roles and settings: an administrator's decision.
+            require(work.actor.roles, Permission.IMPORT)
+            summary = ImportSummary(merge=True)
+            pipeline = _Pipeline(work.session, summary, self._checks(), touch=work.touch)
+            _run(pipeline, fh, summary, progress, cancelled, position)
+            work.audit("data.import_merge", "database", "-", after=summary.audit_record(name))
+            return summary
+
+    def _restore(
+        self,
+        fh: TextIO,
+        progress: Progress | None,
+        cancelled: IsCancelled | None,
+        position: Callable[[], tuple[int, int]] | None,
+    ) -> ImportSummary:
+        """Into an empty database: the file's log verbatim, then one event by the importing
+        person, who must be an active administrator in the file (or it is demo data)."""
+        login = self.ctx.login
+        rights = _RestoreRights(login)
+        with self.ctx.db.write() as session, _page_cache(session):
+            summary = ImportSummary()
+            pipeline = _Pipeline(session, summary, [*self._checks(), rights])
+            _run(pipeline, fh, summary, progress, cancelled, position)
+            vouch_tables(session, record_tables())
+            person = rights.person()
+            audit.append(
+                session,
+                at=self.ctx.now(),
+                actor_id=person.get("id") if person else None,
+                actor_login=login,
+                action="data.restore",
+                entity_type="database",
+                entity_id="-",
+                after={"rows": summary.rows},
+            )
+            return summary
+
+
+def _run(
+    pipeline: _Pipeline,
+    fh: TextIO,
+    summary: ImportSummary,
+    progress: Progress | None,
+    cancelled: IsCancelled | None,
+    position: Callable[[], tuple[int, int]] | None,
+) -> None:
+    for n, event in enumerate(read_export(fh), 1):
+        pipeline.take(event)
+        if n % PROGRESS_EVERY == 0:
+            if cancelled and cancelled():
+                raise Cancelled
+            if progress:
+                progress(*(position() if position else (summary.rows, 0)))
+    pipeline.finish()
+    if progress and position:
+        progress(*position())
+
+
+class _RestoreRights:
+    """Who may restore a file into an empty database (``import_check.restore_allowed``),
+    decided as soon as the file's people, roles and settings have been read."""
+
+    TABLES = ("people", "person_roles", "settings")
+
+    def __init__(self, login: str) -> None:
+        self.login = login
+        self.rows: dict[str, list[dict[str, Any]]] = {name: [] for name in self.TABLES}
+        self._last = max(i for i, t in enumerate(tables()) if t.name in self.TABLES)
+        self._order = {t.name: i for i, t in enumerate(tables())}
+        self._decided = False
+        self._person: Any = None
+
+    def row(self, table: Table, path: str, index: int, row: dict[str, Any]) -> None:
+        if table.name in self.rows:
+            self.rows[table.name].append(row)
+        elif not self._decided and self._order.get(table.name, 0) > self._last:
+            self._decide()
+
+    def finish(self) -> None:
+        if not self._decided:
+            self._decide()
+
+    def person(self) -> Any:
+        self.finish()
+        return self._person
+
+    def _decide(self) -> None:
+        self._person = restore_allowed(self.rows, self.login)
+        self._decided = True
+
 
 class _Pipeline:
     """One import's state: the header checked before the first table, each row parsed,
     checked and handed to the loader."""
 
     def __init__(
-        self, session: Session | None, summary: ImportSummary, checks: Sequence[RowCheck]
+        self,
+        session: Session | None,
+        summary: ImportSummary,
+        checks: Sequence[RowCheck],
+        touch: Touch | None = None,
     ) -> None:
         self.summary = summary
         self.checks = checks
         # No session: a verification that reads the whole file and writes nothing.
-        self.loader = Loader(session, summary) if session is not None else None
+        self.loader = Loader(session, summary, touch=touch) if session is not None else None
         self.known = {t.name: (i, t) for i, t in enumerate(tables())}
         self.head: dict[str, Any] = {}
         self.head_checked = False
@@ -268,13 +366,6 @@ def _has_data(session: Session, allow_non_empty: bool) -> bool:
             "allow merging explicitly (smgov import --merge)."
         )
     return bool(existing)
-
-
-def _record(work: Work, summary: ImportSummary, name: str) -> None:
-    if summary.merge:
-        work.audit("data.import_merge", "database", "-", after=summary.audit_record(name))
-    else:
-        work.restored_audit_log()
 
 
 @contextmanager

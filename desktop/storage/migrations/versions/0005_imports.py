@@ -1,7 +1,7 @@
 """imports: batches, post and daily metrics, platform measures on snapshots, external ids
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0003
 Create Date: 2026-12-06 03:00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from desktop.models.base import UTCDateTime
 
 revision = "0005"
-down_revision = "0002"
+down_revision = "0003"  # the lead re-chains revisions when merging
 branch_labels = None
 depends_on = None
 
