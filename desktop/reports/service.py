@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -82,11 +82,16 @@ class ReportService:
             today = local_day(as_of, settings.timezone)
             scope = _scope(session, spec)
             period = resolve_period(
-                spec.period, spec.start, spec.end, required=spec.kind.needs_period, as_of_day=today
+                spec.period,
+                spec.start,
+                spec.end,
+                required=spec.kind.needs_period,
+                as_of_day=today,
+                default_current_half=spec.kind.defaults_to_current_half,
             )
             if spec.kind is ReportKind.EVALUATION and (period is None or period.half_year is None):
                 raise DomainError(
-                    "The account evaluation covers one half-year; give a period such as "
+                    "The account evaluation covers one half-year; give the period, e.g. "
                     f"{today.year}H1.",
                     "period",
                 )
@@ -102,7 +107,7 @@ class ReportService:
         header = ReportHeader(
             title=spec.kind.label,
             scope=scope.label,
-            period=period.label if period else None,
+            period=_period_text(period, today),
             as_of=as_of,
             generated_at=self.ctx.now(),
             source=self.ctx.db.label,
@@ -142,10 +147,17 @@ def generate_report(
     return ReportService(ctx).generate(spec, path, progress, cancelled)
 
 
+def _period_text(period: ReportPeriod | None, today: date) -> str | None:
+    """'2026H2', or '2026H2 (to 2026-11-18)' while the period is still running."""
+    if period is None:
+        return None
+    return period.label if period.end <= today else f"{period.label} (to {today.isoformat()})"
+
+
 def _scope(session: Session, spec: ReportSpec) -> Scope:
     if spec.kind.needs_account and not spec.account:
         raise DomainError(
-            "The account evaluation is about one account: choose the account.", "account"
+            "The account evaluation is about one account; give its handle or id.", "account"
         )
     if spec.kind.needs_account and spec.ministry:
         raise DomainError(
@@ -161,7 +173,10 @@ def _target(path: Path) -> Path:
             f"The report is a PDF: give a file name ending in .pdf ({path.name}).", "path"
         )
     if not path.parent.is_dir():
-        raise DomainError(f"The folder {path.parent} does not exist; choose another place.", "path")
+        raise DomainError(
+            f"The folder {path.parent} does not exist; give a file in a folder that does.",
+            "path",
+        )
     if path.is_dir():
         raise DomainError(f"{path} is a folder; give a file name.", "path")
     return path.absolute()

@@ -88,7 +88,7 @@ def test_cancel_while_pages_are_laid_out(world: World, out: Path) -> None:
 @pytest.mark.parametrize(
     ("spec", "message"),
     [
-        (ReportSpec(ReportKind.EVALUATION, period=PERIOD), "choose the account"),
+        (ReportSpec(ReportKind.EVALUATION, period=PERIOD), "about one account; give its handle"),
         (
             ReportSpec(ReportKind.EVALUATION, account="SKHealth", ministry="HEA", period=PERIOD),
             "leave the ministry out",
@@ -100,9 +100,9 @@ def test_cancel_while_pages_are_laid_out(world: World, out: Path) -> None:
                 start=date(2026, 7, 1),
                 end=date(2026, 9, 30),
             ),
-            "covers one half-year; give a period such as 2026H1",
+            "covers one half-year; give the period, e.g. 2026H1",
         ),
-        (ReportSpec(ReportKind.SLA), "This report covers a period"),
+        (ReportSpec(ReportKind.EVALUATION, account="SKHealth"), "This report covers a period"),
         (ReportSpec(ReportKind.PORTFOLIO, ministry="NOPE", period=PERIOD), "no ministry"),
         (ReportSpec(ReportKind.APPROVALS, account="nobody", period=PERIOD), "no account"),
     ],
