@@ -19,6 +19,7 @@ from desktop.policy.findings import Finding
 from desktop.policy.settings import PolicySettings
 from desktop.policy.sla import BusinessCalendar
 from desktop.reports.data.approvals_data import approvals_data
+from desktop.reports.data.comment_stats import official_handles
 from desktop.reports.data.common import (
     ReportPeriod,
     Scope,
@@ -31,6 +32,7 @@ from desktop.reports.data.findings_data import in_scope, run_checks, scope_subje
 from desktop.reports.data.permissions_data import permissions_data
 from desktop.reports.data.portfolio_data import portfolio_data
 from desktop.reports.data.sla_data import sla_data
+from desktop.reports.masking import mask_findings
 from desktop.reports.render.base import BaseReportRenderer, ReportHeader
 from desktop.reports.spec import ReportCancelled, ReportKind, ReportResult, ReportSpec
 from desktop.services.authz import Permission, require
@@ -41,9 +43,8 @@ Progress = Callable[[int, int, str], None]
 IsCancelled = Callable[[], bool]
 MakeRenderer = Callable[[ReportHeader, "tuple[Finding, ...] | None"], BaseReportRenderer]
 
-# Reports that list compliance findings, and how many the portfolio shows.
+# Reports that list compliance findings.
 WITH_FINDINGS = frozenset({ReportKind.EVALUATION, ReportKind.PORTFOLIO})
-TOP_FINDINGS = 25
 _STEPS = 5
 
 
@@ -96,6 +97,7 @@ class ReportService:
                     "period",
                 )
             subjects = scope_subjects(session, scope) if spec.kind in WITH_FINDINGS else None
+            official = official_handles(session)
             step(1, "Reading the data")
             make = _prepare(session, spec, scope, period, as_of, settings, calendar, cancelled)
         findings: tuple[Finding, ...] | None = None
@@ -103,6 +105,8 @@ class ReportService:
             step(2, "Running the compliance checks")
             found = run_checks(self.ctx, as_of)
             findings = None if found is None else in_scope(found, subjects)
+            if findings is not None and not spec.include_personal_info:
+                findings = mask_findings(findings, official)
         step(3, "Laying out the pages")
         header = ReportHeader(
             title=spec.kind.label,
@@ -113,7 +117,7 @@ class ReportService:
             source=self.ctx.db.label,
             author=actor.name,
             timezone=settings.timezone,
-            personal_info=spec.include_personal_info,
+            personal_info=spec.include_personal_info if spec.kind.has_comments else None,
         )
         renderer = make(header, findings)
         partial = target.with_name(f".{target.name}.part")
@@ -218,7 +222,7 @@ def _prepare(
         return lambda header, findings: EvaluationRenderer(header, e, findings, personal)
     if kind is ReportKind.PORTFOLIO:
         f = portfolio_data(session, scope, period, as_of=as_of, settings=settings)
-        return lambda header, findings: PortfolioRenderer(header, f, findings, TOP_FINDINGS)
+        return lambda header, findings: PortfolioRenderer(header, f, findings)
     if kind is ReportKind.SLA:
         s = sla_data(
             session,

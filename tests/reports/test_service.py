@@ -151,7 +151,10 @@ def test_findings_come_from_the_compliance_checks(
     monkeypatch.setattr(findings_data, "run_checks", lambda ctx, as_of: (other, mine))
     monkeypatch.setattr("desktop.reports.service.run_checks", findings_data.run_checks)
     text = pdf_text(generate_report(world.ctx(), EVALUATION, out / "e.pdf").path)
-    assert "GOALS_EXPIRED The goals expired on 2026-06-30. Renew the goals." in text
+    assert (
+        "Goals older than 12 months and not renewed GOALS_EXPIRED The goals expired on "
+        "2026-06-30. What to do: Renew the goals."
+    ) in text
     assert "X_POSTING_TOOL" not in text  # about another account
 
 
