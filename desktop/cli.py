@@ -58,11 +58,20 @@ def open_target(db: str | None, *, interactive: bool | None = None, create: bool
     Only ``init`` and ``demo`` pass ``create=True``: any other command given a mistyped path
     or an empty database says so, rather than report on a database it has just made.
     """
+    from sqlalchemy.exc import ArgumentError
+
     from desktop.storage.database import NoDatabase, open_database, to_url
     from desktop.storage.paths import app_paths
     from desktop.storage.secrets import PasswordStore, keyring_account
 
-    url = to_url(resolve_target(db))
+    target = resolve_target(db)
+    try:
+        url = to_url(target)
+    except (ArgumentError, ValueError):
+        raise SmgovError(
+            f"{target!r} is not a database URL; give a SQLite file path or a URL such as "
+            "postgresql://user@host/database."
+        ) from None
     password = None
     if url.get_backend_name() == "postgresql" and url.password is None and url.username:
         ask = None

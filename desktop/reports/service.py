@@ -161,7 +161,7 @@ def _period_text(period: ReportPeriod | None, today: date) -> str | None:
 def _scope(session: Session, spec: ReportSpec) -> Scope:
     if spec.kind.needs_account and not spec.account:
         raise DomainError(
-            "The account evaluation is about one account; give its handle or id.", "account"
+            "The account evaluation is about one account: name the account.", "account"
         )
     if spec.kind.needs_account and spec.ministry:
         raise DomainError(

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -38,27 +38,15 @@ class NoDatabase(StorageUnavailable):
 
 
 def to_url(target: str | Path) -> URL:
-    """A SQLAlchemy URL from a URL string or a SQLite file path; refuses other databases."""
+    """A SQLAlchemy URL from a URL string or a SQLite file path (ArgumentError or ValueError
+    for text that is not a URL; ``open_database`` refuses databases other than ours)."""
     text = str(target)
-    if "://" not in text:
-        return URL.create("sqlite+pysqlite", database=str(Path(text).expanduser().absolute()))
-    try:
+    if "://" in text:
         url = make_url(text)
-    except (ArgumentError, ValueError):
-        raise StorageUnavailable(
-            f"{text!r} is not a database URL; give a SQLite file path or a URL such as "
-            "postgresql://user@host/database."
-        ) from None
-    if url.get_backend_name() == "postgres":
-        url = url.set(drivername="postgresql")
-    if url.get_backend_name() not in SUPPORTED_BACKENDS:
-        raise StorageUnavailable(
-            f"{url.get_backend_name()} databases are not supported; give a SQLite file path or "
-            "a URL such as postgresql://user@host/database."
-        )
-    if url.drivername == "postgresql":
-        url = url.set(drivername="postgresql+psycopg")
-    return url
+        if url.drivername in ("postgresql", "postgres"):
+            url = url.set(drivername="postgresql+psycopg")
+        return url
+    return URL.create("sqlite+pysqlite", database=str(Path(text).expanduser().absolute()))
 
 
 def describe(url: URL) -> str:
@@ -191,6 +179,11 @@ def open_database(
     from desktop.storage.migrate import current_revision, upgrade_to_head
 
     url = target if isinstance(target, URL) else to_url(target)
+    if url.get_backend_name() not in SUPPORTED_BACKENDS:
+        raise StorageUnavailable(
+            f"{url.get_backend_name()} databases are not supported; give a SQLite file path or "
+            "a URL such as postgresql://user@host/database."
+        )
     if url.get_backend_name() == "sqlite" and url.database:
         path = Path(url.database)
         if path.is_dir():

@@ -142,7 +142,8 @@ def leaks(path: Path, who: Citizens) -> list[str]:
 def test_the_demo_has_citizens_to_mask(citizens: Citizens, reports: dict[str, Path]) -> None:
     assert len(citizens.handles) > 500
     assert len(citizens.names) > 300
-    assert citizens.emails and citizens.phones
+    assert citizens.emails
+    assert citizens.phones
     assert len([r for r in reports if r.startswith("evaluation-")]) >= 5
 
 
@@ -229,10 +230,12 @@ def test_the_sla_totals_agree_with_the_headline(reports: dict[str, Path]) -> Non
     text = " ".join(page_texts(reports["sla"]))
     headline = re.search(r"([\d,]+) Comments received", text)
     total = re.search(r"All ministries ([\d,]+) ([\d,]+)", text)
-    assert headline is not None and total is not None
+    assert headline is not None
+    assert total is not None
     assert total.group(1) == headline.group(1)
     emergencies = re.search(r"([\d,]+) During emergencies", text)
-    assert emergencies is not None and total.group(2) == emergencies.group(1)
+    assert emergencies is not None
+    assert total.group(2) == emergencies.group(1)
 
 
 def test_chinese_is_printed_in_the_fallback_font(reports: dict[str, Path]) -> None:

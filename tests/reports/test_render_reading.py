@@ -21,9 +21,7 @@ def evaluation(world: World, tmp_path: Path) -> str:
     return pdf_text(generate_report(world.ctx("dci"), spec, tmp_path / "e.pdf").path)
 
 
-def test_a_goal_is_compared_over_the_days_both_periods_share(
-    world: World, tmp_path: Path
-) -> None:
+def test_a_goal_is_compared_over_the_days_both_periods_share(world: World, tmp_path: Path) -> None:
     """The 12-month goal of 1,000 shares set against July to October (123 days with metrics,
     November not recorded yet): its target for those days is 337, not 1,000."""
     text = evaluation(world, tmp_path)
@@ -123,7 +121,8 @@ def test_the_pdf_names_its_title_language_and_sections(world: World, tmp_path: P
     assert root["/Lang"] == "en-CA"
     assert root["/ViewerPreferences"]["/DisplayDocTitle"].value is True
     assert root["/PageMode"] == "/UseOutlines"
-    assert reader.metadata is not None and reader.metadata.title == "Service-level compliance"
+    assert reader.metadata is not None
+    assert reader.metadata.title == "Service-level compliance"
     titles = [item.title for item in reader.outline if not isinstance(item, list)]
     assert titles[:4] == ["Service-level compliance", "By ministry", "Time taken", "By account"]
     # A table row reads across, cell after cell, in the order of its header.

@@ -88,7 +88,7 @@ def test_cancel_while_pages_are_laid_out(world: World, out: Path) -> None:
 @pytest.mark.parametrize(
     ("spec", "message"),
     [
-        (ReportSpec(ReportKind.EVALUATION, period=PERIOD), "about one account; give its handle"),
+        (ReportSpec(ReportKind.EVALUATION, period=PERIOD), "about one account: name the account"),
         (
             ReportSpec(ReportKind.EVALUATION, account="SKHealth", ministry="HEA", period=PERIOD),
             "leave the ministry out",

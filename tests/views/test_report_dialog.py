@@ -125,9 +125,7 @@ def test_an_evaluation_without_an_account_is_shown_at_the_field(
     dialog = make_dialog(qtbot, cast, kind="evaluation")
     dialog.generate_button.click()
     wait_for_tasks(qtbot)
-    assert dialog.error.text() == (
-        "The account evaluation is about one account: choose the account."
-    )
+    assert dialog.error.text() == ("The account evaluation is about one account: name the account.")
     assert dialog.account_combo.property("invalid") is True
     assert opened == []
     assert not (tmp_path / "e.pdf").exists()
