@@ -27,10 +27,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop.errors import SmgovError, StorageUnavailable
 from desktop.resources import resource_path
-from desktop.views.fonts import add_cjk_fallback
 from desktop.storage.paths import app_paths
 from desktop.views import opening
 from desktop.views.errors import show_error
+from desktop.views.fonts import add_cjk_fallback
 from desktop.views.icons import icon
 from desktop.views.main_window import APP_TITLE, MainWindow
 from desktop.views.opening import UNASKED, Opened, PasswordRequired, Unasked

@@ -30,12 +30,14 @@ from desktop.enums import AppRole, CommentStatus, EmergencyKind
 from desktop.errors import StorageUnavailable
 from desktop.models import Comment
 from desktop.models.base import new_id
+from desktop.services.accounts import AccountService
 from desktop.services.authz import ALLOWED, Permission
 from desktop.services.context import ServiceContext
 from desktop.services.people import PeopleService, PersonInput
 from desktop.services.session import AppServices, SessionStatus
 from desktop.views import help_dialogs
 from desktop.views.app import _CrashHandler
+from desktop.views.audit_log_model import COL_RECORD, COL_WHAT, COL_WHO
 from desktop.views.base_tab import BaseTab
 from desktop.views.cli_commands import register
 from desktop.views.emergency_dialog import EmergencyDialog
@@ -365,15 +367,61 @@ def test_audit_log_lists_changes_and_verifies_the_chain(
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitUntil(lambda: dialog.model.rowCount() > 0)
-    # The cast: 2 ministries, 11 people; newest first.
+    # The cast: 2 ministries, 11 people; newest first, in words.
     assert dialog.model.rowCount() == 13
-    assert dialog.model.rows[0].action == "person.add"
-    assert dialog.model.rows[-1].action == "ministry.add"
+    assert dialog.model.rows[0].what == "Added the person"
+    assert dialog.model.rows[-1].what == "Added the ministry"
+    assert dialog.model.rows[-1].record == "Ministry of Health"
+    assert dialog.count.text() == "13 entries, newest first"
     qtbot.mouseClick(dialog.verify_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.verify_result.text().startswith("Audit log intact"))
     assert dialog.verify_result.text() == "Audit log intact: 13 events, hash chain verified."
     assert dialog.verify_result.property("severity") == "ok"
     assert not dialog.older_button.isEnabled()  # fewer than a page
+
+
+def test_audit_log_filters_and_opens_the_record(
+    cast: Cast, make_window: WindowMaker, qtbot: QtBot
+) -> None:
+    account = cast.account("SKHealth")
+    AccountService(cast.ctx("officer")).record_password_change(
+        account.id, cast.clock() - timedelta(days=2)
+    )
+    window = make_window("officer")
+    dialog = window.make_audit_dialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 15)
+    qtbot.waitUntil(lambda: dialog.filters.person.count() > 1)
+    # By person: the officer's one change, in words, with the officer's name and role.
+    dialog.filters.person.setCurrentIndex(dialog.filters.person.findData("officer"))
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 1)
+    index = dialog.model.index(0, COL_WHO)
+    assert index.data() == "Officer Person (Officer)"
+    assert index.data(Qt.ItemDataRole.ToolTipRole) == "Officer Person (Communications officer)"
+    assert dialog.model.index(0, COL_WHAT).data() == "Recorded a password change"
+    assert dialog.model.index(0, COL_RECORD).data() == "Facebook @SKHealth"
+    assert dialog.count.text() == "1 entry matching the filters, newest first"
+    # By record name and by kind: nothing of the account was done by a ministry.
+    dialog.filters.clear()
+    dialog.filters.record.setText("skhealth")
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 2)
+    dialog.filters.kind.setCurrentIndex(dialog.filters.kind.findData("ministry"))
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 0)
+    assert dialog.count.text() == "No entries matching the filters."
+    # Open the record: the Accounts tab shows the account.
+    dialog.filters.kind.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 2)
+    dialog.table.selectRow(0)
+    assert dialog.open_button.isEnabled()
+    qtbot.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    qtbot.waitUntil(
+        lambda: window.tab_widget.tabText(window.tab_widget.currentIndex()) == "Accounts"
+    )
+    tab = window.current_tab()
+    qtbot.waitUntil(lambda: tab.selected_row() is not None)  # type: ignore[union-attr]
+    assert tab.selected_row().id == account.id  # type: ignore[union-attr]
 
 
 def test_help_shows_the_policy_text_and_says_so_when_it_is_missing(
