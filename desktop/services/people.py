@@ -13,9 +13,10 @@ from desktop.enums import AppRole, MinistryKind, PersonKind
 from desktop.errors import ConflictError, DomainError, PermissionDenied
 from desktop.models import KeyContact, Ministry, Person, PersonRole
 from desktop.models.base import new_id
+from desktop.policy.settings import email_domain_allowed
 from desktop.services import validation as v
 from desktop.services.authz import Permission
-from desktop.services.context import SYSTEM_ACTOR, ServiceContext, Work
+from desktop.services.context import SYSTEM_ACTOR, ServiceContext, Work, load_settings
 from desktop.services.serialize import diff, snapshot
 
 
@@ -53,11 +54,20 @@ class PeopleService:
                 raise PermissionDenied(
                     "This database already has people; ask an administrator to add you."
                 )
+            domains = load_settings(session).allowed_email_domains
+        # The administrator is staff: a government address, as the accounts' (DESIGN §3).
+        address = v.email(email, "E-mail", field="email")
+        if not email_domain_allowed(address, domains):
+            raise DomainError(
+                f"{address} is not a government address: the administrator signs in with an "
+                f"address on {', '.join(domains)} (personal e-mail may not be used).",
+                "email",
+            )
         with self.ctx.db.write() as session:
             work = Work(session, SYSTEM_ACTOR, self.ctx.now())
             person = self._new_person(
                 work.session,
-                PersonInput(login, name, email, roles=(AppRole.ADMIN,), title="Administrator"),
+                PersonInput(login, name, address, roles=(AppRole.ADMIN,), title="Administrator"),
             )
             work.audit(
                 "person.bootstrap_admin", "person", person.id, after=_person_snapshot(person)

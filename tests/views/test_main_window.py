@@ -457,6 +457,40 @@ def test_help_shows_the_policy_text_and_says_so_when_it_is_missing(
     assert dialog.not_found.text() == "Not found"
 
 
+def test_the_policy_reads_with_its_titles_lists_and_links(
+    make_window: WindowMaker, qtbot: QtBot
+) -> None:
+    window = make_window()
+    dialog = window.make_policy_dialog()
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    document = dialog.text.document()
+    headings, items, links = [], 0, 0
+    block = document.begin()
+    while block.isValid():
+        if block.blockFormat().headingLevel():
+            headings.append(block.text())
+        if block.textList() is not None:
+            items += 1
+        it = block.begin()
+        while not it.atEnd():
+            links += bool(it.fragment().charFormat().isAnchor())
+            it += 1
+        block = block.next()
+    assert headings[:4] == [
+        "What is Social Media?",
+        "Social Media Policy",
+        "Applicability",
+        "Policy Requirements",
+    ]
+    assert "Measurable Goals and Objectives" in headings
+    assert "Guidelines for Answering Comments" in headings
+    assert items > 30  # the bullets and numbered steps are lists, not lines starting with "-"
+    assert links >= 2
+    # The sentence the source broke over a page is one paragraph again.
+    assert "Account security is handled via Facebook's page roles" in dialog.text.toPlainText()
+
+
 def test_about_names_the_database_the_person_and_the_log_file(make_window: WindowMaker) -> None:
     window = make_window("officer")
     box = window.make_about_box()
@@ -553,6 +587,13 @@ def test_first_run_starts_empty_with_the_os_login_as_administrator(
     qtbot.mouseClick(dialog.empty_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.error.isVisible())
     assert dialog.error.text().startswith("E-mail 'not an address' is not a valid e-mail address")
+    assert dialog.email.property("invalid") is True
+    assert empty_app.is_empty()
+    # A personal address is refused, as the account dialog refuses it.
+    dialog.email.setText("jane.doe@gmail.com")
+    qtbot.mouseClick(dialog.empty_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.error.text().startswith("jane.doe@gmail.com is not a gov"))
+    assert "personal e-mail may not be used" in dialog.error.text()
     assert dialog.email.property("invalid") is True
     assert empty_app.is_empty()
     dialog.email.setText("jane.doe@gov.sk.ca")
