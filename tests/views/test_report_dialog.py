@@ -103,6 +103,20 @@ def test_the_account_picker_is_enabled_only_for_the_evaluation(qtbot: QtBot, cas
         assert dialog.ministry_combo.isEnabled() is (kind is not ReportKind.EVALUATION), kind
 
 
+def test_personal_information_is_offered_only_where_there_is_some(
+    qtbot: QtBot, cast: Cast
+) -> None:
+    dialog = make_dialog(qtbot, cast)
+    for kind in ReportKind:
+        choose(dialog, kind)
+        assert dialog.personal_info.isEnabled() is kind.has_comments
+    choose(dialog, ReportKind.SLA)
+    dialog.personal_info.setChecked(True)
+    choose(dialog, ReportKind.PERMISSIONS)
+    assert not dialog.personal_info.isChecked()
+    assert "nothing to mask" in dialog.personal_info.toolTip()
+
+
 def test_the_evaluation_opens_with_the_account_and_period_it_was_given(
     qtbot: QtBot, cast: Cast
 ) -> None:
