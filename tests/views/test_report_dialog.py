@@ -103,9 +103,7 @@ def test_the_account_picker_is_enabled_only_for_the_evaluation(qtbot: QtBot, cas
         assert dialog.ministry_combo.isEnabled() is (kind is not ReportKind.EVALUATION), kind
 
 
-def test_personal_information_is_offered_only_where_there_is_some(
-    qtbot: QtBot, cast: Cast
-) -> None:
+def test_personal_information_is_offered_only_where_there_is_some(qtbot: QtBot, cast: Cast) -> None:
     dialog = make_dialog(qtbot, cast)
     for kind in ReportKind:
         choose(dialog, kind)

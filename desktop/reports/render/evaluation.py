@@ -14,18 +14,17 @@ from desktop.reports.data.evaluation_data import EvaluationReportData, MonthRow
 from desktop.reports.render import formatting as fmt
 from desktop.reports.render.base import BaseReportRenderer, ReportHeader
 from desktop.reports.render.blocks import (
-    Cell,
     keep,
     key_figures,
     note,
     overdue_table,
     para,
-    rich,
     table,
 )
 from desktop.reports.render.charts import bar_chart, hbar_chart, line_chart
 from desktop.reports.render.findings import findings_table
-from desktop.reports.render.theme import FONT, NAVY, RULE, esc
+from desktop.reports.render.goals_table import goals_section
+from desktop.reports.render.theme import FONT, NAVY, RULE
 
 RECOMMENDATION_TEXT = {
     Recommendation.CONTINUE: "Continue the account with its current strategy",
@@ -88,81 +87,9 @@ class EvaluationRenderer(BaseReportRenderer):
         ]
 
     def _goals(self) -> list[Flowable]:
-        d, s, w = self.data, self.styles, self.width
-        out = [*self.heading("Goals against actuals")]
-        if not d.goals:
-            return [
-                *out,
-                note(
-                    "No goals overlap this period. The policy asks for measurable goals "
-                    "and objectives, renewed every 12 months.",
-                    s,
-                ),
-            ]
-        rows: list[list[Cell]] = []
-        for g in d.goals:
-            p = g.pace
-            goal = rich(
-                f"{esc(g.title)}<br/>"
-                f'<font color="#6B7280">{esc(fmt.metric_label(g.metric))} \u00b7 '
-                f"{esc(fmt.words(g.status).lower())}</font>",
-                s["Cell"],
-            )
-            whole = f"{fmt.day(g.goal_start)} to {fmt.day(g.goal_end)}"
-            if not p.compared:
-                why = (
-                    "not compared: it starts after this report's data"
-                    if g.goal_start > min(d.period.end, d.today)
-                    else "not compared: no metrics recorded for its days here"
-                )
-                rows.append(
-                    [
-                        goal,
-                        whole,
-                        fmt.metric_amount(g.metric, g.baseline),
-                        fmt.metric_amount(g.metric, g.target, target=True),
-                        why,
-                        fmt.DASH,
-                        fmt.DASH,
-                        fmt.DASH,
-                    ]
-                )
-                continue
-            rows.append(
-                [
-                    goal,
-                    whole,
-                    fmt.metric_amount(g.metric, g.baseline),
-                    fmt.metric_amount(g.metric, g.target, target=True),
-                    f"{fmt.day(p.first)} to {fmt.day(p.last)} ({fmt.plural(p.days, 'day')})",
-                    fmt.metric_amount(g.metric, p.target, target=True),
-                    fmt.metric_amount(g.metric, p.actual),
-                    fmt.pct(p.percent),
-                ]
-            )
-        head = [
-            "Goal",
-            "Goal period",
-            "Baseline (goal period)",
-            "Target (goal period)",
-            "Compared over",
-            "Target for those days",
-            "Actual on those days",
-            "Of target",
-        ]
-        widths = [0.2, 0.12, 0.1, 0.1, 0.15, 0.11, 0.11, 0.11]
         return [
-            *out,
-            table(head, rows, [x * w for x in widths], s, right={2, 3, 5, 6, 7}),
-            note(
-                "Compared like with like. A goal's baseline and target are for its whole "
-                "period; each goal is compared over the days it shares with this report's "
-                f"period ({d.period.label}) that have metrics recorded. Its target is pro-rated "
-                "to those days, and each month's recorded figures count for the share of its "
-                "days that fall in them. Time on page is in hours; targets are rounded up to "
-                "whole numbers.",
-                s,
-            ),
+            *self.heading("Goals against actuals"),
+            *goals_section(self.data, self.width, self.styles),
         ]
 
     def _engagement(self) -> list[Flowable]:
