@@ -95,7 +95,7 @@ def print_table(findings: list[Finding], when: str, out: TextIO, width: int | No
             print(_wrap(f.message, columns, "    "), file=out)
             print(_wrap(f"What to do: {f.remedy}", columns, "    ", "      "), file=out)
         print(file=out)
-    print(_wrap(f"{summary.line} ({when}).", columns, ""), file=out)
+    print(f"{summary.line} ({when}).", file=out)  # one line: what a script greps for
 
 
 MIN_WIDTH = 40

@@ -111,7 +111,9 @@ def test_text_output_wraps_at_the_terminal_width_and_keeps_every_word(
     findings = json.loads(capsys.readouterr().out)
     assert smgov(violations, "--as-of", AS_OF) == 1
     out = capsys.readouterr().out
-    assert max(len(line) for line in out.splitlines()) < columns
+    *findings_text, summary = out.splitlines()
+    assert max(len(line) for line in findings_text) < columns
+    assert summary.startswith("3 findings: 2 critical")  # the summary stays one line
     words = " ".join(out.split())
     for f in findings:
         assert " ".join(f["message"].split()) in words

@@ -20,6 +20,7 @@ import pytest
 from PySide6.QtWidgets import QTableView
 from pytestqt.qtbot import QtBot
 
+from desktop.services.session import AppServices
 from desktop.views.accounts.accounts_tab import AccountsTab
 from desktop.views.comments.comment_log_model import COL_EXCERPT
 from desktop.views.comments.comments_tab import CommentsTab
@@ -56,7 +57,7 @@ def fully_visible(bar: AppStatusBar, name: str) -> bool:
 
 @pytest.fixture
 def inbox(
-    cast: Cast, make_window: Callable[..., MainWindow], qtbot: QtBot
+    cast: Cast, make_app: Callable[[str], AppServices], qtbot: QtBot
 ) -> Callable[[int, int], MainWindow]:
     """The main window at a size, on the Comments tab, during an emergency, with comments."""
     add_emergency(cast, "Wildfire near La Ronge, with evacuations north of Prince Albert")
@@ -64,13 +65,17 @@ def inbox(
         add_comment(cast, acknowledge_in=timedelta(minutes=minutes))
 
     def make(width: int, height: int) -> MainWindow:
-        window = make_window("officer")
+        app = make_app("officer")
+        window = MainWindow(app, app.actor(), ui_state=UiState.in_memory())
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitUntil(lambda: window.status is not None, timeout=30_000)  # a busy machine
         window.resize(width, height)
         # A database in a deep folder: its label must give way to the counts.
         window.status_bar.database.setText("Local file: " + "/very/long/path" * 12 + "/x.sqlite3")
         window.tab_widget.setCurrentIndex(_index(window, "Comments"))
         qtbot.waitUntil(lambda: isinstance(window.current_tab(), CommentsTab))
-        wait_for_tasks(qtbot)
+        wait_for_tasks(qtbot, timeout=30_000)
         qtbot.wait(50)  # the first sharing of the height runs after the layout
         return window
 
@@ -156,7 +161,7 @@ def test_the_accounts_fit_the_screen(
     window = inbox(width, height)
     window.tab_widget.setCurrentIndex(_index(window, "Accounts"))
     qtbot.waitUntil(lambda: isinstance(window.current_tab(), AccountsTab))
-    wait_for_tasks(qtbot)
+    wait_for_tasks(qtbot, timeout=30_000)
     qtbot.wait(50)
     tab = window.current_tab()
     assert isinstance(tab, AccountsTab)
