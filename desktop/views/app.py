@@ -30,6 +30,7 @@ from desktop.resources import resource_path
 from desktop.storage.paths import app_paths
 from desktop.views import opening
 from desktop.views.errors import show_error
+from desktop.views.fonts import add_cjk_fallback
 from desktop.views.icons import icon
 from desktop.views.main_window import APP_TITLE, MainWindow
 from desktop.views.opening import UNASKED, Opened, PasswordRequired, Unasked
@@ -87,6 +88,7 @@ def apply_style(qapp: QApplication) -> None:
     font = QFont(qapp.font())
     font.setPointSize(10)
     qapp.setFont(font)
+    add_cjk_fallback(qapp)
     path = resource_path("style", "app.qss")
     try:
         text = path.read_text(encoding="utf-8")

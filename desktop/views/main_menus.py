@@ -243,7 +243,11 @@ class MenuWindow(QMainWindow):
     def make_audit_dialog(self) -> AuditLogDialog:
         from desktop.views.audit_log_dialog import AuditLogDialog
 
-        return AuditLogDialog(self._open_ctx(), self)
+        dialog = AuditLogDialog(self._open_ctx(), self)
+        show_record = getattr(self, "show_record", None)  # the window's tabs open the record
+        if show_record is not None:
+            dialog.open_record.connect(show_record)
+        return dialog
 
     def make_about_box(self) -> QMessageBox:
         from desktop.views.help_dialogs import about_box
