@@ -38,4 +38,5 @@ class VersionAction(argparse.Action):
         values: object,
         option_string: str | None = None,
     ) -> None:
-        parser.exit(message=f"{DISTRIBUTION} {app_version()}\n")
+        print(f"{DISTRIBUTION} {app_version()}")  # on stdout, as argparse's own version action
+        parser.exit()

@@ -192,7 +192,10 @@ def _open_and_cancel(qapp: Any, name: str, make: Callable[[], Any], watch: _Watc
 
 
 def self_test() -> int:
-    """Show the window on demo data, visit every tab, open and cancel each main dialog."""
+    """Show the window on demo data, visit every tab, open and cancel each main dialog, and
+    check the runtime files (stylesheet, icons, report fonts, policy text) it loaded."""
+    from desktop.views.selftest_resources import ResourceProblem, check_resources
+
     watch = _Watch()
     try:
         with _sandbox() as home, _demo_window(home, watch) as (qapp, window):
@@ -207,11 +210,14 @@ def self_test() -> int:
             }
             for name, make in dialogs.items():
                 _open_and_cancel(qapp, name, make, watch)
+            resources = check_resources(qapp)
     except Exception as exc:  # noqa: BLE001 - the self-test reports any failure and exits 1
-        detail = str(exc) if isinstance(exc, SelfTestFailure) else traceback.format_exc()
+        known = isinstance(exc, SelfTestFailure | ResourceProblem)
+        detail = str(exc) if known else traceback.format_exc()
         print(f"self-test FAILED: {detail}", file=sys.stderr)
         return 1
     print(f"self-test passed: {len(titles)} tabs ({', '.join(titles)}), {len(dialogs)} dialogs.")
+    print(resources)
     return 0
 
 
