@@ -93,8 +93,14 @@ def test_msi_puts_a_start_menu_shortcut_to_the_windowed_app(built: Built) -> Non
     assert shortcut["Name"] == "Social Media Governance Desk"
     assert shortcut["Target"] == "[INSTALLDIR]smgov-desk.exe"
     assert shortcut["WkDir"] == "INSTALLDIR"
-    # The registry value IT's detection rule reads (HKLM = root 2).
     registry = {row["Name"]: row for row in table(built.msi, "Registry")}
+    components = {row["Component"]: row for row in table(built.msi, "Component")}
+    # Windows Installer counts the Start menu as a user profile folder: the shortcut's component
+    # must be kept by a value under HKCU (root 1), or WiX's light refuses it (ICE38, ICE43).
+    keypath = components[shortcut["Component_"]]["KeyPath"]
+    (kept_by,) = [row for row in registry.values() if row["Registry"] == keypath]
+    assert kept_by["Root"] == "1"
+    # The value IT's detection rule reads, machine-wide (HKLM = root 2).
     assert registry["Version"]["Root"] == "2"
     assert registry["Version"]["Key"] == r"Software\GovSK\smgov-desk"
     assert registry["Version"]["Value"] == VERSION
