@@ -22,6 +22,7 @@
         smgov-desk-X.Y.Z-setup.exe    per-user installer, no administrator rights
         smgov-desk-X.Y.Z.msi          machine-wide MSI for SCCM, Intune or Group Policy
         SHA256SUMS.txt                checksums of the two installers
+        release-info.txt              the MSI's ProductCode, install and detection lines
 
 .PARAMETER Sign
     Sign smgov-desk.exe, smgov.exe, the setup, its uninstaller and the MSI.
@@ -217,11 +218,34 @@ try {
     Invoke-Tool $Iscc ($IsccArguments + @((Join-Path $Installer "smgov-desk.iss"))) -Secret:$Sign
     $Setup = Join-Path $Dist "smgov-desk-$Version-setup.exe"
 
-    # -- checksums -----------------------------------------------------------------------------
+    # -- checksums and what IT's deployment tools ask for ----------------------------------------
     $sums = foreach ($file in @($Setup, $Msi)) {
         "{0}  {1}" -f (Get-FileHash -Algorithm SHA256 -LiteralPath $file).Hash.ToLower(), (Split-Path -Leaf $file)
     }
     Set-Content -Path (Join-Path $Dist "SHA256SUMS.txt") -Value $sums -Encoding ascii
+    $msiApi = New-Object -ComObject WindowsInstaller.Installer
+    $database = $msiApi.GetType().InvokeMember("OpenDatabase", "InvokeMethod", $null, $msiApi, @($Msi, 0))
+    $properties = @{}
+    foreach ($name in @("ProductCode", "UpgradeCode", "ProductVersion")) {
+        $view = $database.GetType().InvokeMember("OpenView", "InvokeMethod", $null, $database,
+            @("SELECT ``Value`` FROM ``Property`` WHERE ``Property`` = '$name'"))
+        $view.GetType().InvokeMember("Execute", "InvokeMethod", $null, $view, $null)
+        $record = $view.GetType().InvokeMember("Fetch", "InvokeMethod", $null, $view, $null)
+        $properties[$name] = $record.GetType().InvokeMember("StringData", "GetProperty", $null, $record, 1)
+        $view.GetType().InvokeMember("Close", "InvokeMethod", $null, $view, $null)
+    }
+    [void][Runtime.InteropServices.Marshal]::ReleaseComObject($database)
+    $info = @(
+        "smgov-desk $Version",
+        "MSI ProductCode: $($properties.ProductCode)",
+        "MSI UpgradeCode: $($properties.UpgradeCode)",
+        "Install: msiexec /i $(Split-Path -Leaf $Msi) /qn /norestart",
+        "Uninstall: msiexec /x $($properties.ProductCode) /qn /norestart",
+        "Detection: HKLM\SOFTWARE\GovSK\smgov-desk, Version = $Version",
+        "SHA-256:"
+    ) + $sums
+    Set-Content -Path (Join-Path $Dist "release-info.txt") -Value $info -Encoding ascii
+    $info | ForEach-Object { Write-Host $_ }
     $size = (Get-ChildItem -Recurse -File $Bundle | Measure-Object -Property Length -Sum).Sum / 1MB
     Write-Host ("Done: {0} ({1:N0} MB installed), {2}, {3}" -f $Bundle, $size, $Setup, $Msi)
 } finally {
