@@ -661,7 +661,9 @@ def _doc_rows() -> dict[str, list[str]]:
 
 
 def test_every_check_has_a_row_quoting_the_policy_verbatim() -> None:
-    policy = (ROOT / "resources" / "policy" / "social-media-policy.txt").read_text("utf-8")
+    policy = (ROOT / "desktop" / "resources" / "policy" / "social-media-policy.txt").read_text(
+        "utf-8"
+    )
     rows = _doc_rows()
     assert sorted(rows) == sorted(CHECKS)
     for code, spec in CHECKS.items():
