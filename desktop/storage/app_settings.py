@@ -28,8 +28,6 @@ from desktop.storage.paths import app_paths
 log = logging.getLogger(__name__)
 
 LOCKED_KEY = "locked"
-# What IT may set or lock: the window layout stays each person's own.
-MACHINE_KEYS = ("database_url", "acting_login")
 
 
 @dataclass(frozen=True)
@@ -113,6 +111,8 @@ class LocalSettings:
 
 
 _USER_KEYS = tuple(f.name for f in fields(LocalSettings) if f.name != "machine")
+# What IT may set or lock: every setting of the workstation but the window layout.
+MACHINE_KEYS = tuple(k for k in _USER_KEYS if k != "ui_state")
 
 
 def _read_object(path: Path) -> dict[str, Any] | None:

@@ -80,13 +80,15 @@ def test_saving_keeps_only_the_persons_own_values() -> None:
 
 
 def test_a_locked_value_in_the_persons_file_is_ignored_and_not_written_back() -> None:
-    machine_file({"acting_login": "", "locked": ["acting_login"]})
-    user_file({"acting_login": "director.dci", "ui_state": {"k": "v"}})
+    machine_file({"database_url": "/srv/branch.sqlite3", "locked": ["database_url"]})
+    user_file({"database_url": "/home/pat/own.sqlite3", "ui_state": {"k": "v"}})
     settings = LocalSettings.load()
-    assert settings.acting_login == ""
+    assert settings.database_url == "/srv/branch.sqlite3"
     assert settings.ui_state == {"k": "v"}
     settings.save()
-    assert "acting_login" not in json.loads(app_paths().settings_file.read_text("utf-8"))
+    saved = json.loads(app_paths().settings_file.read_text("utf-8"))
+    assert "database_url" not in saved
+    assert saved["ui_state"] == {"k": "v"}
 
 
 def test_the_app_opens_the_database_it_points_at(tmp_path: Path) -> None:
