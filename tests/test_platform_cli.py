@@ -99,3 +99,20 @@ def test_a_display_that_does_not_answer_gives_one_line_too(tmp_path: Path) -> No
     assert result.returncode == 1, result.stderr
     assert result.stderr.count("\n") == 1, result.stderr
     assert result.stderr.startswith("smgov: the window cannot be shown: ")
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="an X11 display is a Linux matter")
+def test_without_a_console_the_reason_goes_to_the_log_file(tmp_path: Path) -> None:
+    # The windowed Windows build has no sys.stderr: the one line must still reach someone.
+    code = "import sys; sys.stderr = None; from desktop.cli import main; sys.exit(main([]))"
+    env = dict(os.environ, SMGOV_HOME=str(tmp_path / "home"), DISPLAY=":97")
+    env.pop("QT_QPA_PLATFORM", None)
+    env.pop("WAYLAND_DISPLAY", None)
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120,
+        check=False, cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 1
+    log = (tmp_path / "home" / "logs" / "smgov.log").read_text(encoding="utf-8")
+    assert "CRITICAL" in log
+    assert "the window cannot be shown" in log
