@@ -50,15 +50,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from desktop.cli import open_target, parse_as_of
+    from desktop.cli import cli_context, open_target, parse_as_of
     from desktop.policy.findings import summarize
     from desktop.services.compliance import ComplianceService
-    from desktop.services.context import ServiceContext
 
     db = open_target(args.db)
     try:
-        # Read-only: the system may run it (scheduled tasks); --as checks that person's rights.
-        ctx = ServiceContext(db, args.as_login) if args.as_login else ServiceContext.system(db)
+        # As the signed-in person (a scheduled task runs under an account registered, e.g.,
+        # as auditor); --as only on demo data.
+        ctx = cli_context(db, args)
         as_of = parse_as_of(args.as_of) or ctx.now()
         service = ComplianceService(ctx)
         findings = service.run(as_of, args.code)

@@ -76,15 +76,12 @@ def open_target(db: str | None, *, interactive: bool | None = None):  # type: ig
 
 
 def cli_context(db: Any, args: argparse.Namespace) -> Any:
-    """Who a headless command acts as: ``--as LOGIN`` when given, else the system.
+    """Who a headless command acts as: the person signed in to the database (the
+    operating-system account for a file, the PostgreSQL login for a server); ``--as LOGIN``
+    only on demo data."""
+    from desktop.services.acting import acting_context
 
-    Whoever can open the database file or URL can read it anyway; the GUI always acts as the
-    person signed in to the workstation.
-    """
-    from desktop.services.context import ServiceContext
-
-    login = getattr(args, "as_login", None)
-    return ServiceContext(db, login) if login else ServiceContext.system(db)
+    return acting_context(db, getattr(args, "as_login", None))
 
 
 # -- commands --------------------------------------------------------------------------------
@@ -133,12 +130,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from desktop.services.context import ServiceContext
     from desktop.services.transfer import TransferService
 
     db = open_target(args.db)
     try:
-        count = TransferService(ServiceContext.system(db)).import_file(
+        count = TransferService(cli_context(db, args)).import_file(
             Path(args.file), allow_non_empty=args.merge
         )
     finally:
@@ -188,7 +184,8 @@ def _db_arg(p: argparse.ArgumentParser, *, top_level: bool = False) -> None:
         dest="as_login",
         metavar="LOGIN",
         default=default,
-        help="act as this login (default: your operating system login)",
+        help="on demo data only: act as this person of the demo (default: you, as signed in "
+        "to the database)",
     )
 
 

@@ -127,6 +127,14 @@ def bulk_comment_log(
         session.execute(
             insert(PersonRole), [{"person_id": p, "role": AppRole.OFFICER} for p in people]
         )
+        # An administrator and an auditor, who hold no comments.
+        for login, role in (("bulkadmin", AppRole.ADMIN), ("bulkaudit", AppRole.AUDITOR)):
+            pid = uuid.UUID(int=rng.getrandbits(128))
+            session.execute(
+                insert(Person),
+                [{"id": pid, "login": login, "name": login.title(), "email": f"{login}@gov.sk.ca"}],
+            )
+            session.execute(insert(PersonRole), [{"person_id": pid, "role": role}])
         session.execute(
             insert(Account),
             [

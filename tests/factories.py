@@ -41,7 +41,7 @@ class Cast:
             posting_tool=PostingTool.TWEETDECK if platform == Platform.X else PostingTool.NATIVE,
             **kw,  # type: ignore[arg-type]
         )
-        return AccountService(ServiceContext.system(self.db, clock=self.clock)).create(data)
+        return AccountService(self.ctx("admin")).create(data)
 
 
 ROLE_CAST: dict[str, tuple[AppRole, ...]] = {
@@ -60,14 +60,20 @@ ROLE_CAST: dict[str, tuple[AppRole, ...]] = {
 
 
 def make_cast(db: Database, clock: Callable[[], datetime]) -> Cast:
-    system = ServiceContext.system(db, clock=clock)
-    people_service = PeopleService(system)
+    """The cast, made as a branch would: the first administrator sets the database up and adds
+    everyone else."""
+    admin = ServiceContext(db, "admin", clock=clock)
+    people: dict[str, Person] = {
+        "admin": PeopleService(admin).bootstrap_admin("admin", "Admin Person", "admin@gov.sk.ca")
+    }
+    people_service = PeopleService(admin)
     health = people_service.add_ministry("HEA", "Ministry of Health")
     environment = people_service.add_ministry(
         "ENV", "Ministry of Environment", MinistryKind.MINISTRY
     )
-    people: dict[str, Person] = {}
     for key, roles in ROLE_CAST.items():
+        if key == "admin":
+            continue
         ministry = environment.id if key == "officer2" else health.id
         people[key] = people_service.add(
             PersonInput(

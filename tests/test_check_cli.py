@@ -39,6 +39,11 @@ def cast(sqlite_db: Database, clock: Callable[[], datetime]) -> Cast:
     return make_cast(sqlite_db, clock)
 
 
+@pytest.fixture(autouse=True)
+def _auditor_signed_in(signed_in: Callable[[str], None]) -> None:
+    signed_in("auditor")  # as a scheduled task's account registered as auditor would be
+
+
 def smgov(cast: Cast, *args: str) -> int:
     return cli.main(["check", "--db", str(cast.db.url.database), *args])
 
@@ -133,11 +138,12 @@ def test_as_of_without_zone_is_read_in_regina(
 
 
 def test_acting_person_needs_read_rights(
-    violations: Cast, capsys: pytest.CaptureFixture[str]
+    violations: Cast, capsys: pytest.CaptureFixture[str], signed_in: Callable[[str], None]
 ) -> None:
-    assert smgov(violations, "--as", "auditor", "--as-of", AS_OF, "--json") == 1
+    assert smgov(violations, "--as-of", AS_OF, "--json") == 1
     assert len(json.loads(capsys.readouterr().out)) == 3
-    assert smgov(violations, "--as", "agency", "--as-of", AS_OF) == 1
+    signed_in("agency")
+    assert smgov(violations, "--as-of", AS_OF) == 1
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.startswith("smgov: Reading the whole register needs the role ")
@@ -155,3 +161,14 @@ def test_bad_arguments_say_what_is_wrong(
 ) -> None:
     assert smgov(cast, *args) == 1
     assert capsys.readouterr().err.startswith(error)
+
+
+def test_nobody_acts_as_someone_else_outside_demo_data(
+    cast: Cast, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert smgov(cast, "--as", "admin", "--as-of", AS_OF) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        "smgov: --as works only on demo data; this database acts as you, auditor (your "
+        "operating-system account).\n"
+    )

@@ -3,7 +3,7 @@
 from desktop.models.account import Account
 from desktop.models.account_role import AccountRole
 from desktop.models.approval import Approval, ApprovalStep
-from desktop.models.audit import AuditEvent
+from desktop.models.audit import AuditEvent, Checkpoint, DatabaseMeta, RecordDigest, SigningKey
 from desktop.models.base import Base, UTCDateTime, new_id, utcnow
 from desktop.models.calendar import Closure
 from desktop.models.campaign import Campaign
@@ -26,9 +26,11 @@ __all__ = [
     "Ban",
     "Base",
     "Campaign",
+    "Checkpoint",
     "Closure",
     "Comment",
     "Commenter",
+    "DatabaseMeta",
     "Emergency",
     "EmergencyAccount",
     "EmergencyMinistry",
@@ -40,8 +42,10 @@ __all__ = [
     "Ministry",
     "Person",
     "PersonRole",
+    "RecordDigest",
     "Response",
     "Setting",
+    "SigningKey",
     "Strike",
     "UTCDateTime",
     "new_id",

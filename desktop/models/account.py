@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desktop.enums import AccountStatus, Platform, PostingTool
@@ -15,7 +15,9 @@ from desktop.models.base import Base, UTCDateTime, UUIDPk, Versioned
 class Account(Versioned, Base):
     __tablename__ = "accounts"
     __table_args__ = (
-        UniqueConstraint("platform", "handle", name="uq_accounts_platform_handle"),
+        # Handles are case-insensitive on every platform: the database refuses "RaceX" beside
+        # "racex" even when two people propose them at the same moment.
+        Index("uq_accounts_platform_handle_ci", "platform", text("lower(handle)"), unique=True),
         Index("ix_accounts_ministry_status", "ministry_id", "status"),
     )
 

@@ -11,6 +11,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from desktop.enums import CloseReason, CommentKind, CommentStatus, RemovalCategory, ResponseMethod
 from desktop.models.base import Base, UTCDateTime, UUIDPk, Versioned
 
+# Recomputed in bulk by the app when the calendar, the clock settings or an emergency change
+# (desktop.services.recompute): outside the record digests (docs/trust-and-sync.md §4).
+DERIVED = {"record_digest": False}
+
 
 class Comment(Versioned, Base):
     __tablename__ = "comments"
@@ -45,10 +49,12 @@ class Comment(Versioned, Base):
     assignee_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id"))
     status: Mapped[CommentStatus] = mapped_column(default=CommentStatus.NEW)
     high_profile: Mapped[bool] = mapped_column(default=False)
-    emergency_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("emergencies.id"))
-    clock_start_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    acknowledge_due_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    answer_due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    emergency_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("emergencies.id"), info=DERIVED
+    )
+    clock_start_at: Mapped[datetime] = mapped_column(UTCDateTime, info=DERIVED)
+    acknowledge_due_at: Mapped[datetime] = mapped_column(UTCDateTime, info=DERIVED)
+    answer_due_at: Mapped[datetime] = mapped_column(UTCDateTime, info=DERIVED)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

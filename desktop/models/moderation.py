@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desktop.enums import BanKind, BanStatus, Platform, RemovalCategory
@@ -14,7 +14,11 @@ from desktop.models.base import Base, UTCDateTime, UUIDPk, Versioned
 
 class Commenter(Versioned, Base):
     __tablename__ = "commenters"
-    __table_args__ = (UniqueConstraint("platform", "handle", name="uq_commenters_platform_handle"),)
+    # One row per person per platform whatever the case of the handle, even when two officers
+    # log the same new commenter at the same moment (their strikes must not split).
+    __table_args__ = (
+        Index("uq_commenters_platform_handle_ci", "platform", text("lower(handle)"), unique=True),
+    )
 
     id: Mapped[UUIDPk]
     platform: Mapped[Platform]

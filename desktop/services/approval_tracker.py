@@ -20,6 +20,7 @@ from desktop.models import Account, Approval, ApprovalStep, Campaign, Ministry, 
 from desktop.policy import workflows as wf
 from desktop.policy.workflows import Action, ApprovalSnapshot, Step
 from desktop.services.context import ServiceContext
+from desktop.services.metrics import require_reader
 
 OPEN = (ApprovalState.DRAFT, ApprovalState.SUBMITTED, ApprovalState.CHANGES_REQUESTED)
 SIGNING = frozenset({Action.APPROVE, Action.REJECT, Action.REQUEST_CHANGES})
@@ -81,6 +82,7 @@ class ApprovalTracker:
         """
         where = [] if include_closed else [Approval.state.in_(OPEN)]
         with self.ctx.read() as session:
+            require_reader(self.ctx, session)
             person = None
             if waiting_for is not None:
                 person = session.scalar(select(Person).where(Person.login == waiting_for))
@@ -122,6 +124,7 @@ class ApprovalTracker:
 
     def detail(self, approval_id: uuid.UUID) -> ApprovalDetail:
         with self.ctx.read() as session:
+            require_reader(self.ctx, session)
             query = _head_query().add_columns(Approval.business_case)
             h = session.execute(query.where(Approval.id == approval_id)).one_or_none()
             if h is None:
@@ -154,6 +157,7 @@ class ApprovalTracker:
         """None if ``login`` may take ``action`` now, else the sentence saying why not."""
         act = Action(action)
         with self.ctx.read() as session:
+            require_reader(self.ctx, session)
             approval = session.get(Approval, approval_id)
             if approval is None:
                 return "This request no longer exists."

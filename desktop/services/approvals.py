@@ -372,4 +372,5 @@ def _move_goals(
             .values(**values)
             .execution_options(synchronize_session=False)
         )
+        work.touch(Goal, [(i,) for i in ids])
     return sorted(str(i) for i in ids)

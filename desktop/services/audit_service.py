@@ -63,7 +63,7 @@ class AuditService:
         with self.ctx.read() as session:
             return [
                 AuditRow(
-                    e.seq,
+                    e.seq or 0,
                     e.occurred_at,
                     e.actor_login,
                     e.action,

@@ -25,6 +25,7 @@ class Permission(StrEnum):
     COMPLETE_EVALUATION = "complete_evaluation"
     SETTINGS = "settings"  # settings, calendar, closures, thresholds
     MANAGE_PEOPLE = "manage_people"
+    IMPORT = "import"  # merge an export into a database that has data
 
 
 _READERS = frozenset(
@@ -41,6 +42,8 @@ ALLOWED: dict[Permission, frozenset[AppRole]] = {
     Permission.MANAGE_ACCOUNTS: frozenset({R.DSO, R.ADMIN}),
     Permission.EDIT_ACCOUNT: frozenset({R.OFFICER, R.COMMS_DIRECTOR, R.DSO, R.ADMIN}),
     Permission.SUBMIT_CAMPAIGN: frozenset({R.OFFICER, R.COMMS_DIRECTOR, R.DSO, R.ADMIN}),
+    # The Director DCI decides (DESIGN §3; nobody signs their own request), so the request is
+    # raised by the account's communication branch, by the DCI's team (DSO), or an admin.
     Permission.REQUEST_TERMINATION: frozenset({R.OFFICER, R.COMMS_DIRECTOR, R.DSO, R.ADMIN}),
     Permission.HANDLE_COMMENTS: frozenset(
         {R.OFFICER, R.COMMS_DIRECTOR, R.DCI_DIRECTOR, R.DSO, R.ADMIN}
@@ -54,6 +57,7 @@ ALLOWED: dict[Permission, frozenset[AppRole]] = {
     Permission.COMPLETE_EVALUATION: frozenset({R.DCI_DIRECTOR, R.ADMIN}),
     Permission.SETTINGS: frozenset({R.DSO, R.ADMIN}),
     Permission.MANAGE_PEOPLE: frozenset({R.DSO, R.ADMIN}),
+    Permission.IMPORT: frozenset({R.ADMIN}),
 }
 
 _ACTION_TEXT: dict[Permission, str] = {
@@ -70,11 +74,13 @@ _ACTION_TEXT: dict[Permission, str] = {
     Permission.COMPLETE_EVALUATION: "Completing an evaluation",
     Permission.SETTINGS: "Changing settings, the calendar and closures",
     Permission.MANAGE_PEOPLE: "Adding and changing people",
+    Permission.IMPORT: "Merging an export into this database",
 }
 
 # Officers may edit only the accounts of their own ministry.
 OWN_MINISTRY_ONLY: dict[Permission, frozenset[AppRole]] = {
     Permission.EDIT_ACCOUNT: frozenset({R.OFFICER}),
+    Permission.REQUEST_TERMINATION: frozenset({R.OFFICER}),
     Permission.DRAFT_RECORDS: frozenset({R.OFFICER}),
 }
 

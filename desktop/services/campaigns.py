@@ -9,14 +9,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from desktop.enums import ApprovalKind, ApprovalState
+from desktop.enums import AppRole, ApprovalKind, ApprovalState
 from desktop.errors import ConflictError, DomainError
-from desktop.models import AccountRole, Approval, Campaign, Ministry
+from desktop.models import AccountRole, Approval, Campaign, Ministry, Person
 from desktop.models.base import new_id
 from desktop.policy.settings import PolicySettings
 from desktop.services import validation as v
-from desktop.services.authz import Permission
-from desktop.services.context import ServiceContext, Work
+from desktop.services.authz import Permission, can, require
+from desktop.services.context import ServiceContext, Work, resolve_actor
 from desktop.services.serialize import diff, snapshot
 
 
@@ -125,6 +125,13 @@ class CampaignService:
         if ministry_id is not None:
             query = query.where(Campaign.ministry_id == ministry_id)
         with self.ctx.read() as session:
+            actor = resolve_actor(session, self.ctx.login)
+            if not can(actor.roles, Permission.READ_ALL):
+                # An agency sees its own campaigns (DESIGN §6); nobody else without READ_ALL.
+                if AppRole.AGENCY not in actor.roles:
+                    require(actor.roles, Permission.READ_ALL)
+                agency = session.scalar(select(Person.agency_name).where(Person.id == actor.id))
+                query = query.where(Campaign.agency_name != "", Campaign.agency_name == agency)
             return [
                 CampaignRow(
                     id=r[0],

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from desktop.enums import AccountStatus, AppRole
 from desktop.models import Account, Ministry, Person, PersonRole
 from desktop.services.context import ServiceContext
+from desktop.services.metrics import require_reader
 
 LIVE_STATUSES = (AccountStatus.APPROVED, AccountStatus.ACTIVE, AccountStatus.SUSPENDED)
 
@@ -35,6 +36,7 @@ class ChoiceService:
     def ministries(self) -> list[Choice]:
         stmt = select(Ministry).where(Ministry.active.is_(True)).order_by(Ministry.name)
         with self.ctx.read() as session:
+            require_reader(self.ctx, session)
             return [Choice(m.id, m.name, m.kind.value, m.code) for m in session.scalars(stmt)]
 
     def accounts(
@@ -50,6 +52,7 @@ class ChoiceService:
         if live_only:
             stmt = stmt.where(Account.status.in_(LIVE_STATUSES))
         with self.ctx.read() as session:
+            require_reader(self.ctx, session)
             return [
                 Choice(r.id, f"{r.platform.label} @{r.handle}", r.code, r.handle, r.ministry_id)
                 for r in session.execute(stmt)
@@ -69,6 +72,7 @@ class ChoiceService:
         if ministry_ids is not None:
             stmt = stmt.where(Person.ministry_id.in_(list(ministry_ids)))
         with self.ctx.read() as session:
+            require_reader(self.ctx, session)
             return [
                 Choice(
                     p.id,

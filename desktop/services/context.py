@@ -1,12 +1,16 @@
 """The acting person and the unit of work every service method runs in.
 
 A write is one transaction: resolve the actor, check the role, validate, change rows, append
-exactly one audit event, commit. ``Work`` enforces the "exactly one audit event" part.
+exactly one audit event, commit. ``Work`` enforces the "exactly one audit event" part, and the
+event lists the digest of every record the transaction wrote (docs/trust-and-sync.md §4).
+
+The acting person is the login of the open database's session (``Database.session_login``):
+the operating-system account for a local file, ``session_user`` on PostgreSQL. Nothing else
+chooses it, except tests and the person chosen on a demo database (``demo_login``).
 """
 
 from __future__ import annotations
 
-import getpass
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from desktop.enums import AppRole
@@ -25,17 +29,19 @@ from desktop.policy import settings as policy_settings
 from desktop.policy.settings import PolicySettings
 from desktop.services import audit
 from desktop.services.authz import Permission, require
+from desktop.storage.auditlog.tracking import RecordTracker
 from desktop.storage.database import Database
+from desktop.storage.identity import os_account
 
 M = TypeVar("M", bound=Base)
 
-SYSTEM_LOGIN = "system"
 Clock = Callable[[], datetime]
 
 
 def os_login() -> str:
+    """The operating-system account (the identity of a local file)."""
     try:
-        return getpass.getuser().lower()
+        return os_account()
     except (OSError, KeyError):
         return "unknown"
 
@@ -52,9 +58,6 @@ class Actor:
         return bool(self.roles & set(roles))
 
 
-SYSTEM_ACTOR = Actor(None, SYSTEM_LOGIN, "System", frozenset(AppRole), None)
-
-
 def load_settings(session: Session) -> PolicySettings:
     import json
 
@@ -65,8 +68,6 @@ def load_settings(session: Session) -> PolicySettings:
 
 
 def resolve_actor(session: Session, login: str) -> Actor:
-    if login == SYSTEM_LOGIN:
-        return SYSTEM_ACTOR
     person = session.scalar(select(Person).where(Person.login == login))
     if person is None or not person.active:
         raise PermissionDenied(
@@ -82,14 +83,11 @@ class ServiceContext:
     def __init__(
         self, db: Database, login: str | None = None, *, clock: Clock | None = None
     ) -> None:
+        """``login`` only in tests and for the person chosen on a demo database; otherwise
+        the session's own login."""
         self.db = db
-        self.login = login or os_login()
+        self.login = login or db.session_login()
         self._clock = clock or (lambda: datetime.now(UTC))
-
-    @classmethod
-    def system(cls, db: Database, *, clock: Clock | None = None) -> ServiceContext:
-        """For trusted headless entry points (init, demo, import): acts as the system."""
-        return cls(db, SYSTEM_LOGIN, clock=clock)
 
     def now(self) -> datetime:
         return self._clock()
@@ -97,6 +95,12 @@ class ServiceContext:
     def actor(self) -> Actor:
         with self.db.read() as session:
             return resolve_actor(session, self.login)
+
+    def require(self, permission: Permission) -> Actor:
+        """The acting person, if they may (PermissionDenied names the role needed)."""
+        actor = self.actor()
+        require(actor.roles, permission)
+        return actor
 
     def settings(self) -> PolicySettings:
         with self.db.read() as session:
@@ -111,11 +115,16 @@ class ServiceContext:
     def write(self) -> Iterator[Work]:
         with self.db.write() as session:
             work = Work(session, resolve_actor(session, self.login), self.now())
-            yield work
-            if work.audited != 1:
-                raise AssertionError(
-                    f"A service wrote {work.audited} audit events; every write needs exactly one."
-                )
+            try:
+                yield work
+                if work.audited != 1:
+                    raise AssertionError(
+                        f"A service wrote {work.audited} audit events; every write needs "
+                        "exactly one."
+                    )
+                work.finish()
+            finally:
+                work.close()
 
 
 class Work:
@@ -127,6 +136,9 @@ class Work:
         self.at = at
         self.audited = 0
         self._settings: PolicySettings | None = None
+        self._event: dict[str, Any] | None = None
+        self._records = RecordTracker(session)
+        session.info["smgov_work"] = True
 
     @property
     def settings(self) -> PolicySettings:
@@ -157,19 +169,38 @@ class Work:
         after: dict[str, Any] | None = None,
     ) -> None:
         self.session.flush()
+        # Appended when the work is done, with the digests of every record it wrote.
+        self._event = {
+            "action": action,
+            "entity_type": entity_type,
+            "entity_id": entity_id,
+            "before": before,
+            "after": after,
+        }
+        self.audited += 1
+
+    def touch(self, model: type[Base] | Table, keys: list[tuple[Any, ...]]) -> None:
+        """Rows a bulk statement wrote (by primary key): the audit event vouches for them."""
+        table = model if isinstance(model, Table) else model.__table__
+        assert isinstance(table, Table)
+        self._records.touch(table, keys)
+
+    def finish(self) -> None:
+        if self._event is None:
+            return
         audit.append(
             self.session,
             at=self.at,
             actor_id=self.actor.id,
             actor_login=self.actor.login,
-            action=action,
-            entity_type=entity_type,
-            entity_id=entity_id,
-            before=before,
-            after=after,
+            records=self._records.entries(),
+            **self._event,
         )
-        self.audited += 1
+
+    def close(self) -> None:
+        self._records.close()
 
     def restored_audit_log(self) -> None:
         """An import into an empty database brings its own log verbatim: no new event."""
         self.audited = 1
+        self._event = None

@@ -29,6 +29,7 @@ from desktop.models.base import new_id
 from desktop.services import validation as v
 from desktop.services.authz import ALLOWED, Permission, can
 from desktop.services.context import ServiceContext, Work
+from desktop.services.metrics import require_reader
 from desktop.services.recompute import covering_filter, recompute_due_times
 from desktop.services.serialize import snapshot
 
@@ -205,6 +206,7 @@ class EmergencyService:
     def updates(self, emergency_id: uuid.UUID) -> list[GroupUpdate]:
         """The group updates of one emergency, oldest first."""
         with self.ctx.read() as session:
+            require_reader(self.ctx, session)
             return list(
                 session.scalars(
                     select(GroupUpdate)
@@ -218,6 +220,7 @@ class EmergencyService:
         if as_of.tzinfo is None or as_of.utcoffset() is None:
             raise DomainError("The time to look at needs a time zone.", "as_of")
         with self.ctx.read() as session:
+            require_reader(self.ctx, session)
             rows = session.execute(
                 select(
                     Emergency.id,

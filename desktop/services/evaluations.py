@@ -12,13 +12,13 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
 
 from desktop.enums import AccountStatus, EvaluationStatus, Platform, Recommendation
-from desktop.errors import ConflictError, DomainError
+from desktop.errors import ConflictError, DomainError, PermissionDenied
 from desktop.models import Account, Evaluation, Ministry
 from desktop.models.base import new_id
 from desktop.policy.periods import HalfYear, next_evaluation_due
 from desktop.services import validation as v
-from desktop.services.authz import Permission
-from desktop.services.context import ServiceContext, load_settings
+from desktop.services.authz import Permission, can
+from desktop.services.context import ServiceContext, Work, load_settings
 from desktop.services.metrics import local_today, require_account_access, require_reader
 from desktop.services.serialize import diff, snapshot
 
@@ -80,7 +80,7 @@ class EvaluationService:
                 period_end=half.end,
                 status=EvaluationStatus.DRAFT,
                 summary=_summary(summary),
-                recommendation=_recommendation(recommendation),
+                recommendation=_may_recommend(work, _recommendation(recommendation)),
                 drafted_by_id=work.actor.id,
             )
             work.session.add(evaluation)
@@ -107,7 +107,7 @@ class EvaluationService:
             _check_open(evaluation, version)
             before = snapshot(evaluation)
             evaluation.summary = _summary(summary)
-            evaluation.recommendation = _recommendation(recommendation)
+            evaluation.recommendation = _may_recommend(work, _recommendation(recommendation))
             old, new = diff(before, snapshot(evaluation))
             work.audit("evaluation.edit", "evaluation", evaluation.id, old, new)
             return evaluation
@@ -263,3 +263,17 @@ def _check_open(evaluation: Evaluation, version: int | None) -> None:
             f"The evaluation for {evaluation.period} was completed{on} and cannot be "
             "changed; record any new findings in the next half-year's evaluation."
         )
+
+
+def _may_recommend(work: Work, recommendation: Recommendation | None) -> Recommendation | None:
+    """Recommending termination is the Director DCI's (or an administrator's), even in a
+    draft (DESIGN §6: "complete an evaluation, recommend termination")."""
+    if recommendation == Recommendation.TERMINATE and not can(
+        work.actor.roles, Permission.COMPLETE_EVALUATION
+    ):
+        raise PermissionDenied(
+            "Recommending termination needs the role Director, Digital Channels and Insights "
+            "or Administrator; draft the evaluation with another recommendation and let them "
+            "decide."
+        )
+    return recommendation

@@ -12,10 +12,12 @@ from sqlalchemy.orm import Session
 from desktop.enums import AppRole, MinistryKind, PersonKind
 from desktop.errors import ConflictError, DomainError, PermissionDenied
 from desktop.models import KeyContact, Ministry, Person, PersonRole
+from desktop.models.audit import FIRST_ADMIN_ACTION
 from desktop.models.base import new_id
+from desktop.services import audit
 from desktop.services import validation as v
 from desktop.services.authz import Permission
-from desktop.services.context import SYSTEM_ACTOR, ServiceContext, Work
+from desktop.services.context import Actor, ServiceContext, Work
 from desktop.services.serialize import diff, snapshot
 
 
@@ -46,23 +48,43 @@ class PeopleService:
             return not session.scalar(select(func.count()).select_from(Person))
 
     def bootstrap_admin(self, login: str, name: str, email: str) -> Person:
-        """On an empty database the first user becomes administrator (DESIGN §6)."""
+        """On an empty database the first user becomes administrator (DESIGN §6): the person
+        signed in to it, in one guarded transaction (a unique index admits one set-up per
+        database, so two people racing for it cannot both win)."""
         login = v.text(login, "Login", field="login", max_len=80).lower()
-        with self.ctx.db.write() as session:
-            if session.scalar(select(func.count()).select_from(Person)):
-                raise PermissionDenied(
-                    "This database already has people; ask an administrator to add you."
-                )
-        with self.ctx.db.write() as session:
-            work = Work(session, SYSTEM_ACTOR, self.ctx.now())
-            person = self._new_person(
-                work.session,
-                PersonInput(login, name, email, roles=(AppRole.ADMIN,), title="Administrator"),
+        if login != self.ctx.login.lower():
+            raise PermissionDenied(
+                f"Only the person signed in ({self.ctx.login}) can become the first "
+                "administrator of this database."
             )
-            work.audit(
-                "person.bootstrap_admin", "person", person.id, after=_person_snapshot(person)
-            )
-            return person
+        taken = PermissionDenied(
+            "This database already has people; ask an administrator to add you."
+        )
+        try:
+            with self.ctx.db.write() as session:
+                audit.chain_head(session)  # serialises set-ups on PostgreSQL
+                if session.scalar(select(func.count()).select_from(Person)):
+                    raise taken
+                work = Work(session, Actor(None, login, name, frozenset(), None), self.ctx.now())
+                try:
+                    person = self._new_person(
+                        session,
+                        PersonInput(
+                            login, name, email, roles=(AppRole.ADMIN,), title="Administrator"
+                        ),
+                    )
+                    work.actor = Actor(
+                        person.id, person.login, person.name, frozenset({AppRole.ADMIN}), None
+                    )
+                    work.audit(
+                        FIRST_ADMIN_ACTION, "person", person.id, after=_person_snapshot(person)
+                    )
+                    work.finish()
+                finally:
+                    work.close()
+                return person
+        except ConflictError as exc:
+            raise taken from exc
 
     def add_ministry(
         self, code: str, name: str, kind: MinistryKind | str = MinistryKind.MINISTRY
@@ -124,6 +146,20 @@ class PeopleService:
         with self.ctx.write() as work:
             work.require(Permission.MANAGE_PEOPLE)
             person = work.get(Person, person_id, "Person")
+            if person.id == work.actor.id and wanted != set(person.roles):
+                if AppRole.ADMIN in person.roles and wanted == person.roles - {AppRole.ADMIN}:
+                    pass  # stepping down as administrator: allowed unless the last one (below)
+                else:
+                    raise PermissionDenied(
+                        "Nobody grants or removes their own roles; ask another administrator "
+                        "or the DSO."
+                    )
+            if (AppRole.ADMIN in wanted) != (AppRole.ADMIN in person.roles) and (
+                AppRole.ADMIN not in work.actor.roles
+            ):
+                raise PermissionDenied(
+                    "Granting or removing the Administrator role needs the role Administrator."
+                )
             if (
                 person.id == work.actor.id
                 and AppRole.ADMIN in person.roles

@@ -132,6 +132,9 @@ def recompute_due_times(
             clock_start_at=bindparam("k_start"),
             acknowledge_due_at=bindparam("k_ack"),
             answer_due_at=bindparam("k_answer"),
+            # Derived values, not an edit of the comment: its update time (and its record
+            # digest, docs/trust-and-sync.md §4) stay as they were.
+            updated_at=_c.updated_at,
         )
     )
     write_all = write_due.values(emergency_id=bindparam("k_emergency", type_=_RAW))

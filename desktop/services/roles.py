@@ -178,6 +178,7 @@ class RoleService:
                     )
                     .execution_options(synchronize_session=False)
                 )
+                work.touch(AccountRole, [(i,) for i in ids])
             work.audit(
                 "account_role.revoke_expired",
                 "account_role",

@@ -20,7 +20,9 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from desktop.enums import AppRole, CommentStatus
 from desktop.errors import DomainError, StorageUnavailable
 from desktop.models import Comment
-from desktop.services.context import Actor, Clock, ServiceContext, os_login
+from desktop.services.acting import DemoPerson, choose_demo_person, demo_people, demo_person
+from desktop.services.authz import Permission, can
+from desktop.services.context import Actor, Clock, ServiceContext
 from desktop.services.emergencies import ActiveEmergency, EmergencyService
 from desktop.services.people import PeopleService
 from desktop.storage.app_settings import LocalSettings, MachineSettings, without_password
@@ -153,13 +155,6 @@ def _is_default_file(target: str) -> bool:
     return str(to_url(target).database) == str(to_url(str(app_paths().default_database)).database)
 
 
-def save_acting_login(login: str) -> None:
-    """Act as this person on this workstation ("" = the operating system login)."""
-    settings = LocalSettings.load()
-    settings.acting_login = login
-    settings.save()
-
-
 def check_connection(target: str, password: str | None = None) -> str:
     """Connect without changing anything; the sentence says what answered."""
     info = describe_target(target)
@@ -226,8 +221,13 @@ class AppServices:
         """The acting person; PermissionDenied names the login when it is not registered."""
         return self.ctx.actor()
 
+    def demo_people(self) -> list[DemoPerson]:
+        """The people of demo data to choose whom to act as (empty on real data)."""
+        return demo_people(self.ctx.db)
+
     def act_as(self, login: str) -> None:
-        self.ctx.login = login.lower()
+        """On demo data only: act as one of its people (kept in that database)."""
+        self.ctx = choose_demo_person(self.ctx.db, login, clock=self.ctx._clock)
 
     def status(self) -> SessionStatus:
         actor = self.ctx.actor()
@@ -264,7 +264,10 @@ class AppServices:
             overdue=(late_ack or 0) + (late_answer or 0),
             due_soon_minutes=settings.due_soon_minutes,
             timezone=settings.timezone,
-            emergencies=tuple(EmergencyService(self.ctx).active(now)),
+            # The banner is part of the register: an agency's window has none.
+            emergencies=tuple(EmergencyService(self.ctx).active(now))
+            if can(actor.roles, Permission.READ_ALL)
+            else (),
         )
 
     def load_sample_data(
@@ -281,16 +284,15 @@ class AppServices:
 
 def open_app(
     target: str | None,
-    login: str | None = None,
     *,
     ask_password: AskPassword | None = None,
     clock: Clock | None = None,
 ) -> AppServices:
-    """Open (creating or upgrading) the database the app should use and act as ``login``.
+    """Open (creating or upgrading) the database the app should use, acting as the person
+    signed in to it (on demo data: the demo person chosen there last).
 
-    The login defaults to the one this workstation is set to act as, else the OS login. A
-    PostgreSQL password comes from the keyring, else from ``ask_password``; a password that was
-    asked for and worked is then kept in the keyring.
+    A PostgreSQL password comes from the keyring, else from ``ask_password``; a password that
+    was asked for and worked is then kept in the keyring.
     """
     resolved = resolve_target(target)
     info = describe_target(resolved)
@@ -308,6 +310,6 @@ def open_app(
     db = open_database(url, password=password, backup_dir=app_paths().backup_dir)
     if asked and password and info.keyring_account:
         PasswordStore().set(info.keyring_account, password)
-    acting = login or LocalSettings.load().acting_login or os_login()
-    log.info("Opened %s acting as %s", info.label, acting)
-    return AppServices(ServiceContext(db, acting, clock=clock), info)
+    ctx = ServiceContext(db, demo_person(db), clock=clock)
+    log.info("Opened %s acting as %s", info.label, ctx.login)
+    return AppServices(ctx, info)

@@ -25,6 +25,7 @@ from desktop.services import validation as v
 from desktop.services.authz import Permission, require
 from desktop.services.clock import CALENDAR_KEYS, policy_from
 from desktop.services.context import ServiceContext, load_settings, resolve_actor
+from desktop.services.metrics import require_reader
 from desktop.services.recompute import IsCancelled, Progress, recompute_due_times
 from desktop.services.serialize import snapshot
 
@@ -42,7 +43,10 @@ class SettingsService:
         self.ctx = ctx
 
     def get(self) -> PolicySettings:
-        return self.ctx.settings()
+        """The settings in force (reading them is reading the register)."""
+        with self.ctx.read() as session:
+            require_reader(self.ctx, session)
+            return load_settings(session)
 
     def update(
         self,
@@ -153,6 +157,7 @@ class SettingsService:
     def holidays(self, year: int) -> list[CalendarDay]:
         """The SK public holidays and the branch's closure days of ``year``, by date."""
         with self.ctx.read() as session:
+            require_reader(self.ctx, session)
             settings = load_settings(session)
             closures = session.execute(
                 select(Closure.day, Closure.reason)

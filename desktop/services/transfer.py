@@ -40,10 +40,13 @@ from desktop.models.base import UTCDateTime
 from desktop.services import audit
 from desktop.services.authz import Permission, require
 from desktop.services.context import ServiceContext, resolve_actor
+from desktop.services.import_check import TamperedFile, check_file, restore_allowed
 from desktop.services.serialize import to_jsonable
+from desktop.storage.auditlog.baseline import vouch_tables
+from desktop.storage.auditlog.digests import record_tables
 
 FORMAT = "smgov-desk-export"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: two audit chains and record digests
 BATCH = 5000
 IMPORT_CACHE_KIB = 256 * 1024
 METADATA_KEYS = ("exported_at", "exported_by", "source")
@@ -60,7 +63,12 @@ class ImportRefused(DomainError):
 
 
 def _tables() -> list[Table]:
-    return list(Base.metadata.sorted_tables)
+    # The log travels; its bookkeeping (kept digests, this database's own facts) does not.
+    return [
+        t
+        for t in Base.metadata.sorted_tables
+        if t.info.get("record_digest", True) or t.name == AuditEvent.__tablename__
+    ]
 
 
 def _order_by(table: Table) -> list[Any]:
@@ -150,35 +158,72 @@ class TransferService:
         allow_non_empty: bool,
         progress: Progress | None,
     ) -> int:
-        merge = False
-        with self.ctx.write() as work, _page_cache(work.session):
-            require(work.actor.roles, Permission.SETTINGS)
+        with self.ctx.read() as session:
             existing = sum(
-                work.session.scalar(select(func.count()).select_from(t)) or 0 for t in _tables()
+                session.scalar(select(func.count()).select_from(t)) or 0 for t in _tables()
             )
-            if existing:
-                if not allow_non_empty:
-                    raise DomainError(
-                        "This database already has data; import into an empty database, or "
-                        "allow merging explicitly (smgov import --merge)."
-                    )
-                merge = True
-            total = sum(len(rows) for rows in rows_by_table.values())
-            done = 0
+        if not existing:
+            return self._restore(rows_by_table, progress)
+        if not allow_non_empty:
+            raise DomainError(
+                "This database already has data; import into an empty database, or "
+                "allow merging explicitly (smgov import --merge)."
+            )
+        with self.ctx.write() as work, _page_cache(work.session):
+            # A merge adds people, roles and settings: the importing person's own rights.
+            require(work.actor.roles, Permission.IMPORT)
+            done = _insert(work.session, rows_by_table, progress, with_log=False)
             for table in _tables():
-                rows = rows_by_table.get(table.name, [])
-                if merge and table.name == AuditEvent.__tablename__:
-                    continue  # a merge appends its own event; the file's chain stays in the file
-                for start in range(0, len(rows), BATCH):
-                    work.session.execute(insert(table), rows[start : start + BATCH])
-                    done += len(rows[start : start + BATCH])
-                    if progress:
-                        progress(done, total)
-            if merge:
-                work.audit("data.import_merge", "database", "-", after={"rows": done})
-            else:
-                work.restored_audit_log()
+                keys = [
+                    tuple(r[c.name] for c in table.primary_key.columns)
+                    for r in rows_by_table.get(table.name, [])
+                ]
+                work.touch(table, keys)
+            work.audit("data.import_merge", "database", "-", after={"rows": done})
             return done
+
+    def _restore(
+        self, rows_by_table: dict[str, list[dict[str, Any]]], progress: Progress | None
+    ) -> int:
+        """Into an empty database: the file's log verbatim, then one event by the importing
+        person, who must be an administrator of that data (or it is demo data)."""
+        login = self.ctx.login
+        person = restore_allowed(rows_by_table, login)
+        with self.ctx.db.write() as session, _page_cache(session):
+            done = _insert(session, rows_by_table, progress, with_log=True)
+            vouch_tables(session, record_tables())
+            audit.append(
+                session,
+                at=self.ctx.now(),
+                actor_id=person.get("id") if person else None,
+                actor_login=login,
+                action="data.restore",
+                entity_type="database",
+                entity_id="-",
+                after={"rows": done},
+            )
+            return done
+
+
+def _insert(
+    session: Session,
+    rows_by_table: dict[str, list[dict[str, Any]]],
+    progress: Progress | None,
+    *,
+    with_log: bool,
+) -> int:
+    total = sum(len(rows) for rows in rows_by_table.values())
+    done = 0
+    for table in _tables():
+        rows = rows_by_table.get(table.name, [])
+        if not with_log and table.name == AuditEvent.__tablename__:
+            continue  # a merge appends its own event; the file's chain stays in the file
+        for start in range(0, len(rows), BATCH):
+            session.execute(insert(table), rows[start : start + BATCH])
+            done += len(rows[start : start + BATCH])
+            if progress:
+                progress(done, total)
+    return done
 
 
 @contextmanager
@@ -242,7 +287,10 @@ def validate_document(document: Any) -> dict[str, list[dict[str, Any]]]:
         _check_keys(table, rows, path, keys)
         _check_references(table, rows, path, keys)
         parsed[table.name] = rows
-    _check_audit_chain(parsed.get(AuditEvent.__tablename__, []))
+    try:
+        check_file(parsed)
+    except TamperedFile as exc:
+        raise ImportRefused(exc.path, exc.problem) from exc
     return parsed
 
 
@@ -410,29 +458,3 @@ def _check_references(
                     f"{path}[{i}].{col}",
                     f"refers to {target.name} {value}, which is not in the file.",
                 )
-
-
-def _check_audit_chain(rows: list[dict[str, Any]]) -> None:
-    prev = audit.GENESIS
-    for i, row in enumerate(sorted(rows, key=lambda r: r["seq"])):
-        path = f"$.tables.audit_events[{i}]"
-        if row["seq"] != i + 1 or row["prev_hash"] != prev:
-            raise ImportRefused(
-                path, "the audit log's hash chain is broken here (events missing or out of order)."
-            )
-        expected = audit.event_hash(
-            id=row["id"],
-            seq=row["seq"],
-            occurred_at=row["occurred_at"].astimezone(UTC),
-            actor_id=row.get("actor_id"),
-            actor_login=row["actor_login"],
-            action=row["action"],
-            entity_type=row["entity_type"],
-            entity_id=row["entity_id"],
-            before=row.get("before", ""),
-            after=row.get("after", ""),
-            prev_hash=row["prev_hash"],
-        )
-        if expected != row["hash"]:
-            raise ImportRefused(path, "this audit event does not match its hash (it was edited).")
-        prev = row["hash"]

@@ -69,7 +69,7 @@ class MachineSettings:
 @dataclass
 class LocalSettings:
     database_url: str = ""  # "" = the default SQLite file in the data folder
-    acting_login: str = ""  # "" = the operating system login
+    # No "acting as" here: who acts comes from the database's session (desktop.services.acting).
     ui_state: dict[str, str] = field(default_factory=dict)
     # Where the values came from: IT's file, read first.
     machine: MachineSettings = field(default_factory=MachineSettings, compare=False, repr=False)

@@ -16,11 +16,12 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from desktop.errors import ConflictError, StorageUnavailable
+from desktop.storage.identity import Identity, default_identity
 
 log = logging.getLogger(__name__)
 
@@ -78,11 +79,14 @@ def create_db_engine(url: URL, password: str | None = None) -> Engine:
 
 
 class Database:
-    """One open database: the engine and the two kinds of transaction the services use."""
+    """One open database: the engine, who its session belongs to, and the two kinds of
+    transaction the services use."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, identity: Identity | None = None) -> None:
         self.engine = engine
         self.url = engine.url
+        self.identity = identity or default_identity(engine.url.get_backend_name())
+        self._login: str | None = None
         self._write = sessionmaker(engine, expire_on_commit=False)
         self._read = sessionmaker(
             engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
@@ -95,6 +99,18 @@ class Database:
     @property
     def label(self) -> str:
         return describe(self.url)
+
+    def session_login(self) -> str:
+        """The login this database's session is signed in as (asked once)."""
+        if self._login is None:
+            with _storage_errors(self):
+                self._login = self.identity.login(self.engine)
+        return self._login
+
+    def set_identity(self, identity: Identity) -> None:
+        """A replica's owner, once the hub has confirmed the login."""
+        self.identity = identity
+        self._login = None
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -130,12 +146,49 @@ def _storage_errors(db: Database) -> Iterator[None]:
         raise StorageUnavailable(
             f"The database ({db.label}) cannot be reached: {_first_line(exc)}"
         ) from exc
+    except IntegrityError as exc:
+        raise ConflictError(_integrity_message(exc)) from exc
     except DBAPIError as exc:
         if exc.connection_invalidated:
             raise StorageUnavailable(
                 f"The connection to the database ({db.label}) was lost: {_first_line(exc)}"
             ) from exc
         raise
+
+
+# What a unique index or constraint means to a person, by its name.
+_UNIQUE_MEANS = {
+    "uq_accounts_platform_handle_ci": (
+        "An account with this handle already exists on this platform (handles are the same "
+        "whatever their capitals)."
+    ),
+    "uq_commenters_platform_handle_ci": "This commenter is already in the register.",
+    "uq_people_login": "Someone with this login already exists.",
+    "uq_audit_events_first_admin": "This database already has its first administrator.",
+    "uq_audit_events_seq": "Another change was saved at the same moment; save yours again.",
+    "uq_audit_events_origin_seq": (
+        "Another change was saved at the same moment; save yours again."
+    ),
+}
+_SQLITE_COLUMNS = {"people.login": "uq_people_login"}
+
+
+def _integrity_message(exc: IntegrityError) -> str:
+    name = getattr(getattr(exc.orig, "diag", None), "constraint_name", None) or ""
+    text = str(exc.orig)
+    if not name:
+        for key in _UNIQUE_MEANS:
+            if key in text:
+                name = key
+        for columns, key in _SQLITE_COLUMNS.items():
+            if columns in text:
+                name = key
+    if name in _UNIQUE_MEANS:
+        return _UNIQUE_MEANS[name]
+    return (
+        "The change conflicts with a record saved in the meantime "
+        f"({name or _first_line(exc)}); reload and try again."
+    )
 
 
 def _is_lock_timeout(exc: OperationalError) -> bool:

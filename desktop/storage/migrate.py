@@ -136,4 +136,20 @@ def upgrade(db: Database, revision: str, *, backup_dir: Path | None = None) -> b
         finally:
             if raw is not None:
                 raw.execute("PRAGMA foreign_keys = ON")
+    if revision == "head":
+        vouch_for_new_layouts(db, reason=f"upgrade from {current or 'an empty database'}")
     return True
+
+
+def vouch_for_new_layouts(db: Database, *, reason: str) -> None:
+    """Record digests for tables whose record layout this version of the app computes
+    differently (all of them the first time), as one system event: the upgrade is part of
+    the record, and later changes made outside the app are told apart from it."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy.orm import Session
+
+    from desktop.storage.auditlog.baseline import baseline
+
+    with db.engine.connect() as conn, Session(bind=conn) as session, session.begin():
+        baseline(session, datetime.now(UTC), reason=reason)

@@ -109,10 +109,11 @@ def _demo_database(path: Path) -> str:
     try:
         app.load_sample_data(as_of=AS_OF)
         admins = ChoiceService(app.ctx).people(roles=[AppRole.ADMIN])
+        if not admins:
+            raise SelfTestFailure("the demo data has no administrator to act as")
+        app.act_as(admins[0].key)  # kept in the demo database, which the window opens next
     finally:
         app.close()
-    if not admins:
-        raise SelfTestFailure("the demo data has no administrator to act as")
     return admins[0].key
 
 
@@ -123,7 +124,6 @@ def _demo_window(home: Path, watch: _Watch) -> Iterator[tuple[Any, Any]]:
     from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from desktop.services.session import save_acting_login
     from desktop.views.app import AppController, apply_style
 
     existing = QApplication.instance()
@@ -138,7 +138,7 @@ def _demo_window(home: Path, watch: _Watch) -> Iterator[tuple[Any, Any]]:
     window = None
     try:
         path = home / "selftest.sqlite3"
-        save_acting_login(_demo_database(path))
+        _demo_database(path)
         window = controller.start(str(path))
         window.resize(*SIZE)
         deadline = time.monotonic() + IDLE_TIMEOUT_S

@@ -18,9 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.choices import ChoiceService
 from desktop.services.people import PeopleService
-from desktop.services.session import AppServices, save_acting_login
+from desktop.services.session import AppServices
 from desktop.views.errors import clear_inline, show_inline
 from desktop.views.icons import icon
 from desktop.views.worker import Progress, run_in_background
@@ -167,28 +166,26 @@ class WelcomeDialog(QDialog):
 
 
 def choose_person(parent: QWidget | None, app: AppServices) -> str | None:
-    """After loading sample data, whom to act as: the OS login if it is a person there, else
-    one of the sample people (administrators first). The choice is remembered."""
-    people = ChoiceService(app.ctx).people()
-    logins = {p.key for p in people}
-    if app.ctx.login in logins:
+    """After loading sample data, whom to act as: the signed-in login if it is a person there,
+    else one of the sample people (administrators first). The choice is kept in the sample
+    database (demo data only), never in this workstation's settings."""
+    people = app.demo_people()
+    if app.ctx.login in {p.login for p in people}:
         return app.ctx.login
     if not people:
         return None
-    people.sort(key=lambda p: ("Administrator" not in p.detail, p.label))
-    labels = [f"{p.label} — {p.detail or 'no role'} ({p.key})" for p in people]
+    labels = [f"{p.name} — {p.roles} ({p.login})" for p in people]
     chosen, ok = QInputDialog.getItem(
         parent,
         "Act as",
         "Your login is not one of the sample people. Whom do you want to act as?\n"
-        "(The choice is kept for this workstation.)",
+        "(Only on sample data; the choice is kept in this sample database.)",
         labels,
         0,
         False,
     )
     if not ok or chosen not in labels:
         return None
-    login = people[labels.index(chosen)].key
-    save_acting_login(login)
+    login = people[labels.index(chosen)].login
     app.act_as(login)
     return login

@@ -141,7 +141,7 @@ def _comments(emergency_id: uuid.UUID) -> list[CommentSpec]:
 
 
 def build_world(cast: Cast) -> World:
-    db, system = cast.db, ServiceContext.system(cast.db, clock=cast.clock)
+    db, system = cast.db, cast.ctx("admin")
     facebook = cast.account("SKHealth", Platform.FACEBOOK, display_name="Saskatchewan Health")
     x = cast.account("SaskHealthX", Platform.X)
     environment = cast.account("SKEnvironment", Platform.FACEBOOK, ministry_id=cast.environment.id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,10 +26,15 @@ if not _registered():
 AS_OF = "2026-11-18T09:00-06:00"
 
 
+@pytest.fixture(autouse=True)
+def _dci_signed_in(signed_in: Callable[[str], None]) -> None:
+    signed_in("dci")
+
+
 def smgov(world: World, *args: str) -> int:
     url = world.cast.db.url
     target = str(url.database) if world.cast.db.is_sqlite else url.render_as_string(False)
-    return cli.main(["report", *args, "--db", target, "--as", "dci", "--as-of", AS_OF])
+    return cli.main(["report", *args, "--db", target, "--as-of", AS_OF])
 
 
 @pytest.mark.parametrize(

@@ -24,6 +24,7 @@ def test_every_change_is_a_chained_event(cast: Cast) -> None:
     assert [r.seq for r in rows] == sorted((r.seq for r in rows), reverse=True)
 
 
+@pytest.mark.tampers
 @pytest.mark.parametrize(
     ("column", "value"),
     [
@@ -48,6 +49,7 @@ def test_editing_any_stored_field_breaks_the_chain_at_that_event(
     assert "#5" in report.message
 
 
+@pytest.mark.tampers
 def test_deleting_an_event_is_detected(db: Database, cast: Cast) -> None:
     with db.engine.begin() as conn:
         conn.execute(text("DELETE FROM audit_events WHERE seq = 3"))
@@ -70,16 +72,18 @@ def test_cli_audit_verify_catches_a_row_edited_with_a_plain_sql_client(
     from desktop.storage.database import open_database
 
     db = open_database(path)
-    PeopleService(ServiceContext.system(db)).add_ministry("HEA", "Ministry of Health")
-    PeopleService(ServiceContext.system(db)).add_ministry("ENV", "Ministry of Environment")
+    me = ServiceContext(db)  # the operating-system account running the tests
+    PeopleService(me).bootstrap_admin(me.login, "Me Myself", "me@gov.sk.ca")
+    PeopleService(me).add_ministry("HEA", "Ministry of Health")
+    PeopleService(me).add_ministry("ENV", "Ministry of Environment")
     db.dispose()
-    assert main(["audit", "verify", "--db", str(path), "--as", "system"]) == 0
-    assert "intact: 2 events" in capsys.readouterr().out
+    assert main(["audit", "verify", "--db", str(path)]) == 0
+    assert "intact: 3 events" in capsys.readouterr().out
 
     conn = sqlite3.connect(path)
-    conn.execute("UPDATE audit_events SET after = replace(after, 'Health', 'Wealth') WHERE seq = 1")
+    conn.execute("UPDATE audit_events SET after = replace(after, 'Health', 'Wealth') WHERE seq = 2")
     conn.commit()
     conn.close()
-    assert main(["audit", "verify", "--db", str(path), "--as", "system"]) == 1
+    assert main(["audit", "verify", "--db", str(path)]) == 1
     err = capsys.readouterr().err
-    assert "broken at event #1" in err
+    assert "broken at event #2" in err

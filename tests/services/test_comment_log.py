@@ -380,14 +380,14 @@ def test_reading_writes_no_audit_event(db: Database, service: CommentLogService)
         assert s.scalar(select(func.count()).select_from(AuditEvent)) == 0
 
 
-@pytest.mark.parametrize("login", ["system", "bulk00"])
+@pytest.mark.parametrize("login", ["bulkaudit", "bulk00"])
 def test_readers_may_read(
     db: Database, clock: Callable[[], datetime], log: BulkLog, login: str
 ) -> None:
     service = CommentLogService(ServiceContext(db, login, clock=clock))
     assert service.count(CommentLogQuery(), cap=10) == 11
-    # The system is nobody's assignee.
-    if login == "system":
+    # The auditor is nobody's assignee.
+    if login == "bulkaudit":
         assert service.page(CommentLogQuery(assigned_to="me"), FIXED_NOW).rows == []
 
 
@@ -397,7 +397,7 @@ def test_an_agency_may_not_read_the_log(
     from desktop.enums import AppRole, PersonKind
     from desktop.services.people import PeopleService, PersonInput
 
-    PeopleService(ServiceContext.system(db, clock=clock)).add(
+    PeopleService(ServiceContext(db, "bulkadmin", clock=clock)).add(
         PersonInput(
             "adco",
             "Ad Co",

@@ -18,7 +18,6 @@ from desktop.errors import ConflictError, DomainError, NotFound, PermissionDenie
 from desktop.models import Account, AuditEvent, Comment, Commenter, Response
 from desktop.services.comment_replies import referral_sentence
 from desktop.services.comments import CommentService
-from desktop.services.context import ServiceContext
 from desktop.services.emergencies import EmergencyService
 from desktop.services.people import PeopleService
 from tests.factories import Cast
@@ -234,7 +233,7 @@ def test_web_link_phone_and_direct_message_validations(cast: Cast) -> None:
 
 
 def _minister_contacts(cast: Cast) -> None:
-    people = PeopleService(ServiceContext.system(cast.db, clock=cast.clock))
+    people = PeopleService(cast.ctx("admin"))
     people.add_contact(cast.health.id, "Health Info Line", topic="General", phone="306-787-0000")
     people.add_contact(
         cast.health.id,

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
-from sqlalchemy import MetaData, Table, func, insert, select
+from sqlalchemy import MetaData, Table, func, insert, select, text
 from sqlalchemy import types as sa_types
 
 from desktop.storage.backup import backup_sqlite
@@ -99,7 +99,7 @@ def _fill(db: Database) -> dict[str, int]:
                         row[column.name] = _value(column, i)
                 rows.append(row)
             conn.execute(insert(table), rows)
-            counts[table.name] = 3
+            counts[table.name] = conn.scalar(select(func.count()).select_from(table)) or 0
     return counts
 
 
@@ -120,7 +120,21 @@ def test_upgrade_from_every_revision_keeps_every_row(start: str, tmp_path: Path)
     before = _fill(db)
     migrated = upgrade(db, "head", backup_dir=tmp_path / "backups")
     assert current_revision(db) == head_revision()
-    assert _counts(db, list(before)) == before
+    after = _counts(db, list(before))
+    if start < "0003":
+        # Converting the log to two chains vouches for the records as they were: one event.
+        before["audit_events"] += 1
+        with db.engine.connect() as conn:
+            assert (
+                conn.scalar(
+                    text(
+                        "SELECT action FROM audit_events WHERE seq IS NULL OR "
+                        "origin_seq = (SELECT max(origin_seq) FROM audit_events)"
+                    )
+                )
+                == "audit.baseline"
+            )
+    assert after == before
     if start != head_revision():
         assert migrated
         assert list((tmp_path / "backups").iterdir()), "a backup is made before migrating"

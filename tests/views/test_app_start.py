@@ -9,7 +9,7 @@ import gc
 import io
 import logging
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,6 @@ import shiboken6
 from PySide6.QtWidgets import QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from desktop.services.session import save_acting_login
 from desktop.storage.app_settings import LocalSettings
 from desktop.storage.database import Database
 from desktop.storage.paths import app_paths
@@ -55,9 +54,9 @@ def _start(controller: AppController, qtbot: QtBot, target: str) -> MainWindow:
 
 
 def test_the_window_shows_at_once_then_fills_in_when_the_database_is_open(
-    controller: AppController, cast: Cast, qtbot: QtBot
+    controller: AppController, cast: Cast, qtbot: QtBot, signed_in: Callable[[str], None]
 ) -> None:
-    save_acting_login(cast.people["admin"].login)
+    signed_in(cast.people["admin"].login)
     window = _start(controller, qtbot, str(cast.db.url.database))
     # Before the event loop has run once: the frame, and nothing of the database yet.
     assert window.isVisible()
@@ -112,9 +111,13 @@ def test_an_empty_database_asks_the_welcome_dialog_and_quitting_there_ends_the_a
 
 
 def test_a_login_not_registered_in_the_database_is_told_whom_to_ask(
-    controller: AppController, cast: Cast, qtbot: QtBot, boxes: list[QMessageBox]
+    controller: AppController,
+    cast: Cast,
+    qtbot: QtBot,
+    boxes: list[QMessageBox],
+    signed_in: Callable[[str], None],
 ) -> None:
-    save_acting_login("stranger")
+    signed_in("stranger")
     window = _start(controller, qtbot, str(cast.db.url.database))
     qtbot.waitUntil(lambda: controller.exit_code is not None)
     assert controller.exit_code == 1
@@ -187,9 +190,13 @@ def test_a_server_password_is_asked_on_the_window_and_kept_in_the_keyring(
 
 
 def test_another_database_chosen_from_the_file_menu_replaces_the_window(
-    controller: AppController, cast: Cast, qtbot: QtBot, tmp_path: Path
+    controller: AppController,
+    cast: Cast,
+    qtbot: QtBot,
+    tmp_path: Path,
+    signed_in: Callable[[str], None],
 ) -> None:
-    save_acting_login(cast.people["admin"].login)
+    signed_in(cast.people["admin"].login)
     first = controller.start(str(cast.db.url.database))  # deleted once replaced
     qtbot.waitUntil(lambda: first.app is not None)
     wait_for_tasks(qtbot)
@@ -214,9 +221,9 @@ def test_another_database_chosen_from_the_file_menu_replaces_the_window(
 
 
 def test_a_tab_module_that_fails_to_load_in_advance_does_not_stop_the_opening(
-    cast: Cast, caplog: pytest.LogCaptureFixture
+    cast: Cast, caplog: pytest.LogCaptureFixture, signed_in: Callable[[str], None]
 ) -> None:
-    save_acting_login(cast.people["admin"].login)
+    signed_in(cast.people["admin"].login)
     broken = LazyTab(module="desktop.views.no_such_tab", class_name="X", title="X", icon="x")
     with caplog.at_level(logging.ERROR):
         opened = open_in_background(str(cast.db.url.database), None, [broken])

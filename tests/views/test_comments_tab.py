@@ -274,7 +274,7 @@ def test_the_countdown_timer_moves_without_a_refetch(
 def test_high_profile_reply_needs_the_referral(
     cast: Cast, qtbot: QtBot, accounts: tuple[Account, Account]
 ) -> None:
-    PeopleService(ServiceContext.system(cast.db, clock=cast.clock)).add_contact(
+    PeopleService(cast.ctx("admin")).add_contact(
         cast.health.id, "Minister's office", topic="Minister", phone="306-787-0000"
     )
     log(cast, accounts[0], "CBC News: can the minister comment?", kind=CommentKind.MEDIA)

@@ -20,15 +20,21 @@ from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from desktop.enums import AccountStatus, AppRole, Platform
+from desktop.models.audit import DatabaseMeta
 from desktop.models.base import Base
+from desktop.models.setting import Setting
 from desktop.services import audit
 from desktop.services.serialize import to_jsonable
+from desktop.storage.auditlog.baseline import record_layouts, vouch_tables
+from desktop.storage.auditlog.chain import ORIGIN_KEY, forget_origin
+from desktop.storage.auditlog.digests import record_tables
 
 Row = dict[str, Any]
 Progress = Callable[[str], None]
 
 BATCH = 20_000
-SYSTEM = "system"
+# Marks a database made by the demo generator: only there may a person choose whom to act as.
+DEMO_DATA_KEY = "demo_data"
 
 
 def new_id(rng: random.Random) -> uuid.UUID:
@@ -321,32 +327,62 @@ class Seeder:
             self.audit(r["created_at"], action, entity_type, r["id"], r)
 
     def write_audit(self) -> int:
-        """Append the queued events (oldest first), then one summary per bulk-seeded table."""
+        """Append the queued events (oldest first), then one "demo.seed" per table that
+        vouches for the digests of all its records (the log's sum equals the records')."""
         rng = self.rng("audit")
+        # The same demo comes out the same on any database: its own origin id too.
+        origin = self.session.get(DatabaseMeta, ORIGIN_KEY)
+        if origin is not None:
+            origin.value = str(new_id(rng))
+            self.session.flush()
+            forget_origin(self.session)
+        self.session.add(
+            Setting(
+                key=DEMO_DATA_KEY,
+                value="true",
+                updated_at=self.as_of,
+                created_at=self.as_of,
+                version=1,
+            )
+        )
+        self.session.flush()
         events = sorted(self._events, key=lambda e: (e.at, e.order))
-        for table in sorted(BULK_TABLES):
-            n = self.counts.get(table, 0)
-            if n:
-                after = {"rows": n, "size": self.size}
-                events.append(_Event(self.as_of, 0, None, "demo.seed", table, table, after))
         for e in events:
-            event = audit.append(
+            audit.append(
                 self.session,
                 at=e.at,
                 actor_id=e.actor.id if e.actor else None,
-                actor_login=e.actor.login if e.actor else SYSTEM,
+                actor_login=e.actor.login if e.actor else audit.SYSTEM_LOGIN,
                 action=e.action,
                 entity_type=e.entity_type,
                 entity_id=e.entity_id,
                 after=e.after,
+                # A reproducible demo needs seeded ids, not random ones.
+                event_id=new_id(rng),
             )
-            # append() draws a random id; a reproducible demo needs a seeded one. Re-hash
-            # before the next append flushes the event, so the chain holds.
-            event.id = new_id(rng)
-            event.hash = audit.hash_of(event)
+        entries = vouch_tables(self.session, record_tables())
+        record_layouts(self.session, record_tables())
+        for entry in entries:
+            table = entry[0]
+            after: dict[str, Any] = {"rows": self.counts.get(table, 0), "size": self.size}
+            if table not in BULK_TABLES:
+                after = {"size": self.size}
+            audit.append(
+                self.session,
+                at=self.as_of,
+                actor_id=None,
+                actor_login=audit.SYSTEM_LOGIN,
+                action="demo.seed",
+                entity_type=table,
+                entity_id=table,
+                after=after,
+                records=[entry],
+                event_id=new_id(rng),
+            )
         self.session.flush()
-        self.count("audit_events", len(events))
-        return len(events)
+        n = len(events) + len(entries)
+        self.count("audit_events", n)
+        return n
 
 
 def _table(model: type[Base]) -> Table:
