@@ -180,7 +180,8 @@ try {
             Invoke-Tool $Smgov @("self-test")
             $demo = Join-Path $check "demo.sqlite3"
             Invoke-Tool $Smgov @("--db", $demo, "demo", "--as-of", "2026-11-18T09:00-06:00")
-            Invoke-Tool $Smgov @("--db", $demo, "report", "portfolio", "--period", "2026H1",
+            # The builder is not in the demo data: act as its administrator (login "admin").
+            Invoke-Tool $Smgov @("--db", $demo, "--as", "admin", "report", "portfolio", "--period", "2026H1",
                 "--as-of", "2026-11-18T09:00-06:00", "-o", (Join-Path $check "portfolio.pdf"))
         } finally {
             $env:SMGOV_HOME = $savedHome

@@ -4,6 +4,7 @@ would run it from a folder outside the checkout."""
 from __future__ import annotations
 
 import re
+import sqlite3
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -46,9 +47,15 @@ def assert_report_with_shipped_fonts(smgov: Path, workdir: Path) -> Path:
     env = clean_env(workdir / "home")
     database = workdir / "demo.sqlite3"
     run([smgov, "--db", database, "demo", "--as-of", AS_OF], cwd=workdir, env=env)
+    # Whoever runs the test is not in the demo data: act as one of its administrators.
+    with sqlite3.connect(database) as conn:
+        (admin,) = conn.execute(
+            "SELECT p.login FROM people p JOIN person_roles r ON r.person_id = p.id "
+            "WHERE r.role = 'admin' ORDER BY p.login LIMIT 1"
+        ).fetchone()
     pdf = workdir / "portfolio.pdf"
     args = ["report", "portfolio", "--period", "2026H1", "--as-of", AS_OF, "-o", pdf]
-    result = run([smgov, "--db", database, *args], cwd=workdir, env=env)
+    result = run([smgov, "--db", database, "--as", admin, *args], cwd=workdir, env=env)
     assert pdf.is_file(), result.stdout
     reader = PdfReader(pdf)
     assert len(reader.pages) >= 2
