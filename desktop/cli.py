@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from desktop.errors import SmgovError
+from desktop.version import VersionAction
 
 log = logging.getLogger("desktop")
 
@@ -124,6 +125,11 @@ def cli_context(db: Any, args: argparse.Namespace) -> Any:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
+    from desktop.display import display_problem
+
+    problem = display_problem(os.environ, sys.platform)
+    if problem:  # before Qt, which would abort the process
+        raise SmgovError(problem)
     from desktop.views.app import run
 
     return run(args.db)
@@ -270,6 +276,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="smgov", description="Social Media Governance Desk (no command: start the app)"
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
+    parser.add_argument("--version", action=VersionAction)
     _db_arg(parser, top_level=True)
     parser.set_defaults(func=cmd_gui)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

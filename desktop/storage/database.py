@@ -216,6 +216,16 @@ def _first_line(exc: DBAPIError) -> str:
     return str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc).__name__
 
 
+def ensure_local_file(path: Path) -> None:
+    """StorageUnavailable when a SQLite file would be on a network drive or share, where SQLite
+    files get corrupted; the message names the shared-database mode (PostgreSQL)."""
+    from desktop.storage.network_paths import network_location, network_refusal
+
+    location = network_location(path)
+    if location is not None:
+        raise StorageUnavailable(network_refusal(location))
+
+
 def open_database(
     target: str | Path | URL,
     *,
@@ -237,8 +247,9 @@ def open_database(
             f"{url.get_backend_name()} databases are not supported; give a SQLite file path or "
             "a URL such as postgresql://user@host/database."
         )
-    if url.get_backend_name() == "sqlite" and url.database:
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
         path = Path(url.database)
+        ensure_local_file(path)
         if path.is_dir():
             raise StorageUnavailable(f"{path} is a folder, not a database file.")
         if not create and not path.is_file():

@@ -34,6 +34,7 @@ from desktop.views.fonts import add_cjk_fallback
 from desktop.views.icons import icon
 from desktop.views.main_window import APP_TITLE, MainWindow
 from desktop.views.opening import UNASKED, Opened, PasswordRequired, Unasked
+from desktop.views.qt_start import start_application
 from desktop.views.ui_state import UiState
 from desktop.views.worker import Progress, run_in_background, when_idle
 
@@ -304,7 +305,7 @@ def run(db_target: str | None) -> int:
     gc.disable()  # until the window is filled in (AppController._show)
     log_file = configure_logging()
     existing = QApplication.instance()
-    qapp = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
+    qapp = existing if isinstance(existing, QApplication) else start_application(sys.argv)
     qapp.setApplicationName("smgov-desk")
     qapp.setApplicationDisplayName(APP_TITLE)
     qapp.setOrganizationName(ORGANIZATION)

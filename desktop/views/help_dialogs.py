@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import logging
-from importlib import metadata
 from pathlib import Path
 
 from PySide6.QtCore import Slot
@@ -24,16 +23,10 @@ from PySide6.QtWidgets import (
 from desktop.resources import resource_path
 from desktop.services.session import AppServices
 from desktop.storage.paths import app_paths
+from desktop.version import app_version
 from desktop.views.icons import icon
 
 log = logging.getLogger(__name__)
-
-
-def app_version() -> str:
-    try:
-        return metadata.version("smgov-desk")
-    except metadata.PackageNotFoundError:
-        return "development"
 
 
 def about_box(parent: QWidget | None, app: AppServices) -> QMessageBox:

@@ -196,6 +196,13 @@ class MenuWindow(QMainWindow):
         for action in self._database_actions():
             action.setEnabled(True)
             action.setToolTip(action.text().replace("&", "").rstrip("…"))
+        from desktop.services.session import database_lock
+
+        locked = database_lock()  # IT fixed the database of this computer
+        if locked:
+            for action in (self.action_open_local, self.action_connect_shared):
+                action.setEnabled(False)
+                action.setToolTip(locked)
         self._permit(self.action_export, Permission.EXPORT)
         self._permit(self.action_import, Permission.SETTINGS)
         self._permit(self.action_audit_log, Permission.EXPORT)
