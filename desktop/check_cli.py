@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
+import textwrap
 from typing import TYPE_CHECKING, TextIO
 from zoneinfo import ZoneInfo
 
@@ -15,8 +17,6 @@ from desktop.enums import Severity
 
 if TYPE_CHECKING:  # the parser is built on every start of ``smgov``, the app's too
     from desktop.policy.findings import Finding
-
-_SUBJECT_WIDTH = 36
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -74,30 +74,43 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if summarize(findings).has_critical else 0
 
 
-def print_table(findings: list[Finding], when: str, out: TextIO) -> None:
-    """Findings grouped by severity, one line each (code, subject, message), then the counts."""
+def print_table(findings: list[Finding], when: str, out: TextIO, width: int | None = None) -> None:
+    """Findings grouped by severity: the code and the record, then what is wrong and what to
+    do, wrapped at ``width`` (default: the terminal's); then the counts."""
     from desktop.policy.findings import SEVERITY_ORDER, summarize
 
     summary = summarize(findings)
     if not findings:
         print(f"No findings: every check passed ({when}).", file=out)
         return
-    code_width = max(len(f.code) for f in findings)
+    columns = width or shutil.get_terminal_size(fallback=(100, 24)).columns
+    columns = max(MIN_WIDTH, columns - 1)  # a full-width line wraps early in some consoles
     for severity in SEVERITY_ORDER:
         group = [f for f in findings if f.severity is severity]
         if not group:
             continue
         print(f"{_heading(severity)} ({len(group)})", file=out)
         for f in group:
-            subject = _clip(f.subject_label, _SUBJECT_WIDTH)
-            print(f"  {f.code:<{code_width}}  {subject:<{_SUBJECT_WIDTH}}  {f.message}", file=out)
+            print(_wrap(f"{f.code}  {f.subject_label}", columns, "  ", "      "), file=out)
+            print(_wrap(f.message, columns, "    "), file=out)
+            print(_wrap(f"What to do: {f.remedy}", columns, "    ", "      "), file=out)
         print(file=out)
-    print(f"{summary.line} ({when}).", file=out)
+    print(f"{summary.line} ({when}).", file=out)  # one line: what a script greps for
+
+
+MIN_WIDTH = 40
 
 
 def _heading(severity: Severity) -> str:
     return severity.value.upper()
 
 
-def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "\u2026"
+def _wrap(text: str, width: int, indent: str, subsequent: str | None = None) -> str:
+    return textwrap.fill(
+        text,
+        width=width,
+        initial_indent=indent,
+        subsequent_indent=indent if subsequent is None else subsequent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )

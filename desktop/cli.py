@@ -9,12 +9,14 @@ import argparse
 import logging
 import os
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from desktop.errors import SmgovError
+from desktop.version import VersionAction
 
 log = logging.getLogger("desktop")
 
@@ -51,13 +53,26 @@ def resolve_target(db: str | None) -> str:
     return configured or str(app_paths().default_database)
 
 
-def open_target(db: str | None, *, interactive: bool | None = None):  # type: ignore[no-untyped-def]
-    """Open the database named on the command line (or the default), password from keyring."""
-    from desktop.storage.database import open_database, to_url
+def open_target(db: str | None, *, interactive: bool | None = None, create: bool = False):  # type: ignore[no-untyped-def]
+    """Open the database named on the command line (or the default), password from keyring.
+
+    Only ``init`` and ``demo`` pass ``create=True``: any other command given a mistyped path
+    or an empty database says so, rather than report on a database it has just made.
+    """
+    from sqlalchemy.exc import ArgumentError
+
+    from desktop.storage.database import NoDatabase, open_database, to_url
     from desktop.storage.paths import app_paths
     from desktop.storage.secrets import PasswordStore, keyring_account
 
-    url = to_url(resolve_target(db))
+    target = resolve_target(db)
+    try:
+        url = to_url(target)
+    except (ArgumentError, ValueError):
+        raise SmgovError(
+            f"{target!r} is not a database URL; give a SQLite file path or a URL such as "
+            "postgresql://user@host/database."
+        ) from None
     password = None
     if url.get_backend_name() == "postgresql" and url.password is None and url.username:
         ask = None
@@ -71,7 +86,30 @@ def open_target(db: str | None, *, interactive: bool | None = None):  # type: ig
             url.username, url.host or "localhost", url.port, url.database or ""
         )
         password = PasswordStore(ask).get(account)
-    return open_database(url, password=password, backup_dir=app_paths().backup_dir)
+    try:
+        return open_database(
+            url, password=password, backup_dir=app_paths().backup_dir, create=create
+        )
+    except NoDatabase as exc:
+        raise SmgovError(f"No database at {exc.label}; run smgov init to create one.") from exc
+
+
+def output_path(text: str, option: str) -> Path:
+    """The file an option names for writing, refused up front when its folder is missing or
+    not writable (before any database work, and before a partial file could be left)."""
+    path = Path(text).expanduser()
+    folder = path.parent
+    if path.is_dir():
+        raise SmgovError(f"{option}: {path} is a folder; give a file name.")
+    if not folder.is_dir():
+        raise SmgovError(f"{option}: the folder {folder} does not exist.")
+    try:  # a real file: access() says yes to root, and to folders that refuse files (/proc)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise SmgovError(f"{option}: cannot write in the folder {folder} ({reason}).") from None
+    return path
 
 
 def cli_context(db: Any, args: argparse.Namespace) -> Any:
@@ -87,13 +125,18 @@ def cli_context(db: Any, args: argparse.Namespace) -> Any:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
+    from desktop.display import display_problem
+
+    problem = display_problem(os.environ, sys.platform)
+    if problem:  # before Qt, which would abort the process
+        raise SmgovError(problem)
     from desktop.views.app import run
 
     return run(args.db)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    db = open_target(args.db)
+    db = open_target(args.db, create=True)
     print(f"Database ready: {db.label}")
     db.dispose()
     return 0
@@ -114,9 +157,10 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from desktop.services.transfer import TransferService
 
+    output = output_path(args.output, "-o")
     db = open_target(args.db)
     try:
-        count = TransferService(cli_context(db, args)).export_file(Path(args.output))
+        count = TransferService(cli_context(db, args)).export_file(output)
     finally:
         db.dispose()
     print(f"Exported {count} rows to {args.output}")
@@ -145,7 +189,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from desktop.services.demo import generate_demo
 
     as_of = parse_as_of(args.as_of) or datetime.now(UTC)
-    db = open_target(args.db)
+    db = open_target(args.db, create=True)
     started = time.perf_counter()
     try:
         summary = generate_demo(db, size=args.size, as_of=as_of, progress=_print_progress)
@@ -163,6 +207,50 @@ def _print_progress(message: str) -> None:
 
 Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 EXTRA_COMMANDS: list[Register] = []
+
+
+class UsageError(SmgovError):
+    """The command line itself is wrong (unknown option, missing argument, bad choice)."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that reports a wrong command line as one line and exit status 1 (the README's
+    promise for every error), naming the help to read instead of printing the usage block.
+    Sub-command parsers are made of this class too (``add_subparsers`` uses ``type(self)``).
+    """
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
+
+
+# What a service calls a field, as the option a person types (DomainError.field).
+FIELD_OPTIONS = {
+    "account": "--account",
+    "ministry": "--ministry",
+    "period": "--period",
+    "as_of": "--as-of",
+    "path": "-o",
+    "output": "-o",
+    "codes": "--code",
+}
+
+
+def error_line(exc: SmgovError) -> str:
+    """The one line printed for an error: a field error names the option to change."""
+    from desktop.errors import DomainError
+
+    text = " ".join(str(exc).split())
+    field = exc.field if isinstance(exc, DomainError) else None
+    option = FIELD_OPTIONS.get(field or "")
+    if option and not text.startswith(option):
+        return f"{option}: {text}"
+    return text
+
+
+def os_error_line(exc: OSError) -> str:
+    """'Permission denied: /root/x.json' rather than a Python error's repr."""
+    what = exc.strerror or type(exc).__name__
+    return f"{what}: {exc.filename}" if exc.filename else what
 
 
 def _db_arg(p: argparse.ArgumentParser, *, top_level: bool = False) -> None:
@@ -186,10 +274,11 @@ def _db_arg(p: argparse.ArgumentParser, *, top_level: bool = False) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser: argparse.ArgumentParser = Parser(
         prog="smgov", description="Social Media Governance Desk (no command: start the app)"
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
+    parser.add_argument("--version", action=VersionAction)
     _db_arg(parser, top_level=True)
     parser.set_defaults(func=cmd_gui)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -204,13 +293,29 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help="fill a database with realistic demo data")
     _db_arg(p)
-    p.add_argument("--size", choices=["small", "large"], default="small")
-    p.add_argument("--as-of", help="ISO 8601 time the data is current at (default: now)")
+    p.add_argument(
+        "--size",
+        choices=["small", "large"],
+        default="small",
+        help="small: 64 accounts, 2,000 comments (seconds); large: 500 accounts, "
+        "1,000,000 comments (minutes, about 1.6 GB) (default: small)",
+    )
+    p.add_argument(
+        "--as-of",
+        metavar="ISO8601",
+        help="the time the data is current at, e.g. 2026-11-18T09:00-06:00 (default: now)",
+    )
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("export", help="export everything, audit log included, to JSON")
     _db_arg(p)
-    p.add_argument("-o", "--output", required=True, metavar="FILE.json")
+    p.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="FILE.json",
+        help="the JSON file to write (replaced if it exists)",
+    )
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("import", help="import a JSON export into an empty database")
@@ -247,7 +352,11 @@ def _extra_commands() -> list[
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as exc:
+        print(exc, file=sys.stderr)
+        return 1
     logging.basicConfig(
         level=logging.DEBUG if args.debug else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
@@ -258,16 +367,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SmgovError as exc:
         if args.debug:
             raise
-        print(f"smgov: {exc}", file=sys.stderr)
+        print(f"smgov: {error_line(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("smgov: interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:
+        if args.debug:
+            raise
+        print(f"smgov: {os_error_line(exc)}", file=sys.stderr)
+        return 1
     except Exception as exc:
         if args.debug:
             raise
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         print(
-            f"smgov: unexpected error ({type(exc).__name__}: {exc}); run with --debug for details",
+            f"smgov: unexpected error ({type(exc).__name__}: {first}); run with --debug for "
+            "details",
             file=sys.stderr,
         )
         return 1

@@ -83,25 +83,46 @@ def test_no_accounts_no_findings_exit_zero(cast: Cast, capsys: pytest.CaptureFix
 
 
 def test_table_groups_by_severity_and_exits_one_on_critical(
-    violations: Cast, capsys: pytest.CaptureFixture[str]
+    violations: Cast, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
     assert smgov(violations, "--as-of", AS_OF) == 1
     lines = capsys.readouterr().out.splitlines()
     critical = lines.index("CRITICAL (2)")
     warning = lines.index("WARNING (1)")
     assert critical < warning
     group = lines[critical + 1 : warning - 1]
-    assert any(
-        "ACCOUNT_NO_OWNER" in line
-        and "Facebook @SKHealthOrphan" in line
-        and line.endswith("Facebook @SKHealthOrphan has no accountable owner.")
-        for line in group
+    owner = group.index("  ACCOUNT_NO_OWNER  Facebook @SKHealthOrphan")
+    assert group[owner + 1] == "    Facebook @SKHealthOrphan has no accountable owner."
+    assert group[owner + 2] == (
+        "    What to do: Name an active person as the accountable owner of the account."
     )
-    assert any("FACEBOOK_ADMINS" in line for line in group)
-    assert "GOALS_MISSING" in lines[warning + 1]
+    assert any(line.startswith("  FACEBOOK_ADMINS  ") for line in group)
+    assert lines[warning + 1].startswith("  GOALS_MISSING  ")
     assert lines[-1] == (
         "3 findings: 2 critical, 1 warning, 0 info (as of 2026-11-18 09:00 America/Regina)."
     )
+
+
+@pytest.mark.parametrize("columns", [60, 80, 132])
+def test_text_output_wraps_at_the_terminal_width_and_keeps_every_word(
+    violations: Cast,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    columns: int,
+) -> None:
+    monkeypatch.setenv("COLUMNS", str(columns))
+    assert smgov(violations, "--as-of", AS_OF, "--json") == 1
+    findings = json.loads(capsys.readouterr().out)
+    assert smgov(violations, "--as-of", AS_OF) == 1
+    out = capsys.readouterr().out
+    *findings_text, summary = out.splitlines()
+    assert max(len(line) for line in findings_text) < columns
+    assert summary.startswith("3 findings: 2 critical")  # the summary stays one line
+    words = " ".join(out.split())
+    for f in findings:
+        assert " ".join(f["message"].split()) in words
+        assert "What to do: " + " ".join(f["remedy"].split()) in words
 
 
 def test_json_lists_findings_with_exactly_the_field_names(
@@ -153,7 +174,7 @@ def test_acting_person_needs_read_rights(
     ("args", "error"),
     [
         (["--as-of", "next tuesday"], "smgov: --as-of 'next tuesday' is not an ISO 8601 time"),
-        (["--code", "NO_SUCH_CHECK"], "smgov: There is no check called NO_SUCH_CHECK"),
+        (["--code", "NO_SUCH_CHECK"], "smgov: --code: There is no check called NO_SUCH_CHECK"),
     ],
 )
 def test_bad_arguments_say_what_is_wrong(

@@ -35,10 +35,24 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help=", ".join(k.value for k in ReportKind),
     )
     _db_arg(p)
-    p.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
-    p.add_argument("--account", metavar="HANDLE_OR_ID", help="one account: its handle or id")
-    p.add_argument("--ministry", metavar="CODE", help="the accounts of one ministry")
-    p.add_argument("--period", metavar="2026H1", help="a half-year")
+    p.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="FILE.pdf",
+        help="the PDF file to write (replaced if it exists)",
+    )
+    p.add_argument(
+        "--account",
+        metavar="HANDLE_OR_ID",
+        help="one account: its handle, platform:handle (e.g. facebook:SaskHealth) or id",
+    )
+    p.add_argument("--ministry", metavar="CODE", help="the accounts of one ministry, e.g. HEA")
+    p.add_argument(
+        "--period",
+        metavar="2026H1",
+        help="a half-year (default for portfolio, sla and approvals: the current half-year)",
+    )
     p.add_argument("--from", dest="start", metavar="YYYY-MM-DD", help="first day of the period")
     p.add_argument("--to", dest="end", metavar="YYYY-MM-DD", help="last day of the period")
     p.add_argument("--as-of", metavar="ISO8601", help="the time the data is read at (default: now)")
@@ -51,8 +65,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from desktop.cli import output_path
     from desktop.reports.service import generate_report
 
+    output = output_path(args.output, "-o")
     spec = ReportSpec(
         kind=ReportKind(args.kind),
         account=args.account,
@@ -66,7 +82,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     db = open_target(args.db)
     started = time.perf_counter()
     try:
-        result = generate_report(cli_context(db, args), spec, args.output)
+        result = generate_report(cli_context(db, args), spec, output)
     finally:
         db.dispose()
     pages = f"{result.pages} page{'s' if result.pages != 1 else ''}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -19,6 +19,7 @@ from desktop.policy.findings import Finding
 from desktop.policy.settings import PolicySettings
 from desktop.policy.sla import BusinessCalendar
 from desktop.reports.data.approvals_data import approvals_data
+from desktop.reports.data.comment_stats import official_handles
 from desktop.reports.data.common import (
     ReportPeriod,
     Scope,
@@ -31,6 +32,7 @@ from desktop.reports.data.findings_data import in_scope, run_checks, scope_subje
 from desktop.reports.data.permissions_data import permissions_data
 from desktop.reports.data.portfolio_data import portfolio_data
 from desktop.reports.data.sla_data import sla_data
+from desktop.reports.masking import mask_findings
 from desktop.reports.render.base import BaseReportRenderer, ReportHeader
 from desktop.reports.spec import ReportCancelled, ReportKind, ReportResult, ReportSpec
 from desktop.services.authz import Permission, require
@@ -41,9 +43,8 @@ Progress = Callable[[int, int, str], None]
 IsCancelled = Callable[[], bool]
 MakeRenderer = Callable[[ReportHeader, "tuple[Finding, ...] | None"], BaseReportRenderer]
 
-# Reports that list compliance findings, and how many the portfolio shows.
+# Reports that list compliance findings.
 WITH_FINDINGS = frozenset({ReportKind.EVALUATION, ReportKind.PORTFOLIO})
-TOP_FINDINGS = 25
 _STEPS = 5
 
 
@@ -82,15 +83,21 @@ class ReportService:
             today = local_day(as_of, settings.timezone)
             scope = _scope(session, spec)
             period = resolve_period(
-                spec.period, spec.start, spec.end, required=spec.kind.needs_period, as_of_day=today
+                spec.period,
+                spec.start,
+                spec.end,
+                required=spec.kind.needs_period,
+                as_of_day=today,
+                default_current_half=spec.kind.defaults_to_current_half,
             )
             if spec.kind is ReportKind.EVALUATION and (period is None or period.half_year is None):
                 raise DomainError(
-                    "The account evaluation covers one half-year; give a period such as "
+                    "The account evaluation covers one half-year; give the period, e.g. "
                     f"{today.year}H1.",
                     "period",
                 )
             subjects = scope_subjects(session, scope) if spec.kind in WITH_FINDINGS else None
+            official = official_handles(session)
             step(1, "Reading the data")
             make = _prepare(session, spec, scope, period, as_of, settings, calendar, cancelled)
         findings: tuple[Finding, ...] | None = None
@@ -98,17 +105,19 @@ class ReportService:
             step(2, "Running the compliance checks")
             found = run_checks(self.ctx, as_of)
             findings = None if found is None else in_scope(found, subjects)
+            if findings is not None and not spec.include_personal_info:
+                findings = mask_findings(findings, official)
         step(3, "Laying out the pages")
         header = ReportHeader(
             title=spec.kind.label,
             scope=scope.label,
-            period=period.label if period else None,
+            period=_period_text(period, today),
             as_of=as_of,
             generated_at=self.ctx.now(),
             source=self.ctx.db.label,
             author=actor.name,
             timezone=settings.timezone,
-            personal_info=spec.include_personal_info,
+            personal_info=spec.include_personal_info if spec.kind.has_comments else None,
         )
         renderer = make(header, findings)
         partial = target.with_name(f".{target.name}.part")
@@ -142,10 +151,17 @@ def generate_report(
     return ReportService(ctx).generate(spec, path, progress, cancelled)
 
 
+def _period_text(period: ReportPeriod | None, today: date) -> str | None:
+    """'2026H2', or '2026H2 (to 2026-11-18)' while the period is still running."""
+    if period is None:
+        return None
+    return period.label if period.end <= today else f"{period.label} (to {today.isoformat()})"
+
+
 def _scope(session: Session, spec: ReportSpec) -> Scope:
     if spec.kind.needs_account and not spec.account:
         raise DomainError(
-            "The account evaluation is about one account: choose the account.", "account"
+            "The account evaluation is about one account: name the account.", "account"
         )
     if spec.kind.needs_account and spec.ministry:
         raise DomainError(
@@ -161,7 +177,10 @@ def _target(path: Path) -> Path:
             f"The report is a PDF: give a file name ending in .pdf ({path.name}).", "path"
         )
     if not path.parent.is_dir():
-        raise DomainError(f"The folder {path.parent} does not exist; choose another place.", "path")
+        raise DomainError(
+            f"The folder {path.parent} does not exist; give a file in a folder that does.",
+            "path",
+        )
     if path.is_dir():
         raise DomainError(f"{path} is a folder; give a file name.", "path")
     return path.absolute()
@@ -203,7 +222,7 @@ def _prepare(
         return lambda header, findings: EvaluationRenderer(header, e, findings, personal)
     if kind is ReportKind.PORTFOLIO:
         f = portfolio_data(session, scope, period, as_of=as_of, settings=settings)
-        return lambda header, findings: PortfolioRenderer(header, f, findings, TOP_FINDINGS)
+        return lambda header, findings: PortfolioRenderer(header, f, findings)
     if kind is ReportKind.SLA:
         s = sla_data(
             session,

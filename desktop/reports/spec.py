@@ -31,6 +31,16 @@ class ReportKind(StrEnum):
         """Permissions are a snapshot at the as-of time; a period only adds the changes in it."""
         return self is not ReportKind.PERMISSIONS
 
+    @property
+    def defaults_to_current_half(self) -> bool:
+        """Reports that cover the current half-year when no period is given."""
+        return self in (ReportKind.PORTFOLIO, ReportKind.SLA, ReportKind.APPROVALS)
+
+    @property
+    def has_comments(self) -> bool:
+        """Reports that quote citizens' comments or name commenters (and so mask them)."""
+        return self in (ReportKind.EVALUATION, ReportKind.PORTFOLIO, ReportKind.SLA)
+
 
 _TITLES = {
     ReportKind.EVALUATION: "Account evaluation",

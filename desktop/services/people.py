@@ -14,10 +14,11 @@ from desktop.errors import ConflictError, DomainError, PermissionDenied
 from desktop.models import KeyContact, Ministry, Person, PersonRole
 from desktop.models.audit import FIRST_ADMIN_ACTION
 from desktop.models.base import new_id
+from desktop.policy.settings import email_domain_allowed
 from desktop.services import audit
 from desktop.services import validation as v
 from desktop.services.authz import Permission
-from desktop.services.context import Actor, ServiceContext, Work
+from desktop.services.context import Actor, ServiceContext, Work, load_settings
 from desktop.services.serialize import diff, snapshot
 
 
@@ -57,6 +58,16 @@ class PeopleService:
                 f"Only the person signed in ({self.ctx.login}) can become the first "
                 "administrator of this database."
             )
+        with self.ctx.db.read() as session:
+            domains = load_settings(session).allowed_email_domains
+        # The administrator is staff: a government address, as the accounts' (DESIGN §3).
+        address = v.email(email, "E-mail", field="email")
+        if not email_domain_allowed(address, domains):
+            raise DomainError(
+                f"{address} is not a government address: the administrator signs in with an "
+                f"address on {', '.join(domains)} (personal e-mail may not be used).",
+                "email",
+            )
         taken = PermissionDenied(
             "This database already has people; ask an administrator to add you."
         )
@@ -70,7 +81,7 @@ class PeopleService:
                     person = self._new_person(
                         session,
                         PersonInput(
-                            login, name, email, roles=(AppRole.ADMIN,), title="Administrator"
+                            login, name, address, roles=(AppRole.ADMIN,), title="Administrator"
                         ),
                     )
                     work.actor = Actor(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -254,15 +255,34 @@ def _active_grant(work: Work, account_role_id: uuid.UUID, version: int | None) -
     return grant
 
 
+def facebook_admin_denial(
+    platform: Platform,
+    role: PageRole,
+    person_name: str,
+    person_roles: Collection[AppRole],
+    same_ministry: bool,
+) -> str | None:
+    """Why the person may not hold ``role`` on a page of ``platform`` under the Facebook Admin
+    rule (None when they may); the Permissions tab says it before anyone asks."""
+    if platform != Platform.FACEBOOK or role != PageRole.ADMIN:
+        return None
+    if AppRole.DCI_DIRECTOR in person_roles:
+        return None
+    if AppRole.COMMS_DIRECTOR in person_roles and same_ministry:
+        return None
+    return (
+        f"{person_name} cannot be Admin of a Facebook page: only the ministry's Director of "
+        "Communications and the Director, Digital Channels and Insights are; everyone else "
+        "who posts is Editor."
+    )
+
+
 def _check_facebook_admin(account: Account, person: Person, role: PageRole) -> None:
-    if account.platform != Platform.FACEBOOK or role != PageRole.ADMIN:
-        return
-    roles = person.roles
-    if AppRole.DCI_DIRECTOR in roles:
-        return
-    if AppRole.COMMS_DIRECTOR in roles and person.ministry_id == account.ministry_id:
-        return
-    raise DomainError(f"{person.name} cannot be Admin of {account.label}. {FACEBOOK_ADMIN_RULE}")
+    same = person.ministry_id == account.ministry_id
+    if facebook_admin_denial(account.platform, role, person.name, person.roles, same):
+        raise DomainError(
+            f"{person.name} cannot be Admin of {account.label}. {FACEBOOK_ADMIN_RULE}"
+        )
 
 
 def _check_third_party(work: Work, grant: AccountRole) -> None:

@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import URL
@@ -24,8 +25,14 @@ from desktop.services.authz import Permission, can
 from desktop.services.context import Actor, Clock, ServiceContext
 from desktop.services.emergencies import ActiveEmergency, EmergencyService
 from desktop.services.people import PeopleService
-from desktop.storage.app_settings import LocalSettings, without_password
-from desktop.storage.database import create_db_engine, describe, open_database, to_url
+from desktop.storage.app_settings import LocalSettings, MachineSettings, without_password
+from desktop.storage.database import (
+    create_db_engine,
+    describe,
+    ensure_local_file,
+    open_database,
+    to_url,
+)
 from desktop.storage.paths import app_paths
 from desktop.storage.secrets import PasswordStore, keyring_account
 
@@ -108,10 +115,31 @@ def store_password(target: str, password: str) -> bool:
     return PasswordStore().set(account, password)
 
 
+def database_lock() -> str | None:
+    """Why the database of this workstation cannot be changed here (IT locked it in the
+    machine-wide settings), or None when the person may choose."""
+    machine = MachineSettings.load()
+    if not machine.is_locked("database_url"):
+        return None
+    return (
+        "Your IT department set the database this computer uses (in "
+        f"{machine.path}); it cannot be changed here."
+    )
+
+
 def save_database_choice(target: str) -> None:
     """Remember the database this workstation opens next time; a password typed into the URL
-    goes to the keyring, never into the settings file."""
+    goes to the keyring, never into the settings file. A file on a network drive is refused
+    (DomainError on ``database_url``), and so is any change IT has locked."""
     info = describe_target(target)
+    locked = database_lock()
+    if locked:
+        raise DomainError(locked, "database_url")
+    if not info.shared:
+        try:
+            ensure_local_file(Path(str(to_url(target).database)))
+        except StorageUnavailable as exc:
+            raise DomainError(exc.message, "database_url") from exc
     typed = _url(target).password
     if info.shared and typed and info.keyring_account:
         PasswordStore().set(info.keyring_account, str(typed))
@@ -133,6 +161,8 @@ def check_connection(target: str, password: str | None = None) -> str:
     url = _url(target)
     if password is None and info.keyring_account:
         password = PasswordStore().get(info.keyring_account)
+    if not info.shared:
+        ensure_local_file(Path(str(url.database)))
     engine = create_db_engine(url, password)
     try:
         with engine.connect() as conn:

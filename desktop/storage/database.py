@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -27,10 +27,20 @@ log = logging.getLogger(__name__)
 
 READ_ONLY = "smgov_read_only"
 BUSY_TIMEOUT_MS = 10_000
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
+
+
+class NoDatabase(StorageUnavailable):
+    """The target holds no database of this app, and the caller may not create one."""
+
+    def __init__(self, label: str) -> None:
+        super().__init__(f"There is no database at {label}.")
+        self.label = label
 
 
 def to_url(target: str | Path) -> URL:
-    """A SQLAlchemy URL from a URL string or a SQLite file path."""
+    """A SQLAlchemy URL from a URL string or a SQLite file path (ArgumentError or ValueError
+    for text that is not a URL; ``open_database`` refuses databases other than ours)."""
     text = str(target)
     if "://" in text:
         url = make_url(text)
@@ -73,9 +83,16 @@ def create_db_engine(url: URL, password: str | None = None) -> Engine:
         return engine
     if password is not None and url.password is None:
         url = url.set(password=password)
-    return create_engine(
-        url, pool_pre_ping=True, connect_args={"connect_timeout": 10, "application_name": "smgov"}
-    )
+    try:
+        return create_engine(
+            url,
+            pool_pre_ping=True,
+            connect_args={"connect_timeout": 10, "application_name": "smgov"},
+        )
+    except (NoSuchModuleError, ModuleNotFoundError) as exc:
+        raise StorageUnavailable(
+            f"The driver {url.drivername} is not installed; use postgresql:// (psycopg)."
+        ) from exc
 
 
 class Database:
@@ -199,21 +216,44 @@ def _first_line(exc: DBAPIError) -> str:
     return str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc).__name__
 
 
+def ensure_local_file(path: Path) -> None:
+    """StorageUnavailable when a SQLite file would be on a network drive or share, where SQLite
+    files get corrupted; the message names the shared-database mode (PostgreSQL)."""
+    from desktop.storage.network_paths import network_location, network_refusal
+
+    location = network_location(path)
+    if location is not None:
+        raise StorageUnavailable(network_refusal(location))
+
+
 def open_database(
     target: str | Path | URL,
     *,
     migrate: bool = True,
     password: str | None = None,
     backup_dir: Path | None = None,
+    create: bool = True,
 ) -> Database:
-    """Open (and by default create or upgrade) the database at ``target``."""
-    from desktop.storage.migrate import upgrade_to_head
+    """Open (and by default create or upgrade) the database at ``target``.
+
+    With ``create=False`` nothing is created: a missing file, or a file or server database
+    without this app's tables, raises ``NoDatabase`` (an existing database is still upgraded).
+    """
+    from desktop.storage.migrate import current_revision, upgrade_to_head
 
     url = target if isinstance(target, URL) else to_url(target)
-    if url.get_backend_name() == "sqlite" and url.database:
+    if url.get_backend_name() not in SUPPORTED_BACKENDS:
+        raise StorageUnavailable(
+            f"{url.get_backend_name()} databases are not supported; give a SQLite file path or "
+            "a URL such as postgresql://user@host/database."
+        )
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
         path = Path(url.database)
+        ensure_local_file(path)
         if path.is_dir():
             raise StorageUnavailable(f"{path} is a folder, not a database file.")
+        if not create and not path.is_file():
+            raise NoDatabase(str(path))
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -221,6 +261,8 @@ def open_database(
     engine = create_db_engine(url, password)
     db = Database(engine)
     try:
+        if not create and current_revision(db) is None:
+            raise NoDatabase(url.database if db.is_sqlite and url.database else describe(url))
         if migrate:
             upgrade_to_head(db, backup_dir=backup_dir)
         else:

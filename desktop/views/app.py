@@ -30,9 +30,11 @@ from desktop.resources import resource_path
 from desktop.storage.paths import app_paths
 from desktop.views import opening
 from desktop.views.errors import show_error
+from desktop.views.fonts import add_cjk_fallback
 from desktop.views.icons import icon
 from desktop.views.main_window import APP_TITLE, MainWindow
 from desktop.views.opening import UNASKED, Opened, PasswordRequired, Unasked
+from desktop.views.qt_start import start_application
 from desktop.views.ui_state import UiState
 from desktop.views.worker import Progress, run_in_background, when_idle
 
@@ -87,6 +89,7 @@ def apply_style(qapp: QApplication) -> None:
     font = QFont(qapp.font())
     font.setPointSize(10)
     qapp.setFont(font)
+    add_cjk_fallback(qapp)
     path = resource_path("style", "app.qss")
     try:
         text = path.read_text(encoding="utf-8")
@@ -302,7 +305,7 @@ def run(db_target: str | None) -> int:
     gc.disable()  # until the window is filled in (AppController._show)
     log_file = configure_logging()
     existing = QApplication.instance()
-    qapp = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
+    qapp = existing if isinstance(existing, QApplication) else start_application(sys.argv)
     qapp.setApplicationName("smgov-desk")
     qapp.setApplicationDisplayName(APP_TITLE)
     qapp.setOrganizationName(ORGANIZATION)

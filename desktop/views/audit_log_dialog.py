@@ -1,8 +1,16 @@
-"""Tools ▸ Audit log: the latest changes, older ones on demand, and verifying the hash chain."""
+"""Tools ▸ Audit log: every change as people read it (who, what, which record, when),
+filtered by person, kind of record, action, record name and dates, each opening its record;
+and verifying the hash chain.
+
+The history is one view in ``views``; another (say, changes made outside the app) is added
+with ``add_view`` and appears as a tab beside it.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Slot
+from html import escape
+
+from PySide6.QtCore import QItemSelection, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -11,45 +19,58 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSplitter,
     QTableView,
+    QTabWidget,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.services.audit import ChainReport
-from desktop.services.audit_service import AuditRow, AuditService
+from desktop.services.audit_log import AuditChoices, AuditEntry, AuditLogService, AuditPage
+from desktop.services.audit_service import AuditService
 from desktop.services.context import ServiceContext
+from desktop.views.audit_log_filters import AuditLogFilters
 from desktop.views.audit_log_model import (
-    COL_ACTION,
     COL_RECORD,
-    COL_SEQ,
+    COL_WHAT,
     COL_WHEN,
     COL_WHO,
     AuditLogModel,
+    EntryRole,
+    who_text,
 )
 from desktop.views.errors import show_error
+from desktop.views.local_time import format_when
 from desktop.views.worker import Progress, run_in_background
 
-PAGE = 200
+NO_TAB = "No tab of the app shows this kind of record."
 
 
 class AuditLogDialog(QDialog):
+    # The person asked to see an entry's record: (entity type, id), as MainWindow.show_record.
+    open_record = Signal(str, object)
+
     def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.service = AuditService(ctx)
+        self.log = AuditLogService(ctx)
+        self._generation = 0
         self.setObjectName("auditLogDialog")
         self.setWindowTitle("Audit log")
-        self.resize(1000, 620)
+        self.resize(1100, 680)
+        self.setMinimumSize(900, 540)
 
         intro = QLabel(
-            "Every change is recorded here with who made it and when. Each event is chained "
-            "to the previous one by its hash, so a change made outside the app shows up when "
-            "the chain is verified."
+            "Every change is recorded here: who made it, what they did, to which record, and "
+            "when. Each entry is chained to the one before it, so a change made outside the "
+            "app shows up when the chain is verified."
         )
         intro.setWordWrap(True)
         intro.setProperty("role", "muted")
-        self.verify_button = QPushButton("Verify the chain")
+        self.verify_button = QPushButton("&Verify the chain")
         self.verify_button.setObjectName("verifyButton")
         self.verify_button.setProperty("role", "primary")
         self.verify_button.clicked.connect(self._on_verify)
@@ -61,61 +82,186 @@ class AuditLogDialog(QDialog):
         top.addWidget(self.verify_button)
         top.addWidget(self.verify_result, 1)
 
-        self.model = AuditLogModel()
-        self.table = QTableView()
-        self.table.setObjectName("auditTable")
-        self.table.setAccessibleName("Audit events")
-        self.table.setModel(self.model)
-        self.table.setAlternatingRowColors(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in ((COL_SEQ, 60), (COL_WHEN, 200), (COL_WHO, 100), (COL_ACTION, 150)):
-            header.resizeSection(column, width)
-        header.resizeSection(COL_RECORD, 150)
+        self.views = QTabWidget()
+        self.views.setObjectName("auditViews")
+        self.views.setTabBarAutoHide(True)  # a tab bar once there is more than one view
+        self.views.addTab(self._history(), "History of changes")
 
-        self.older_button = QPushButton("Show older")
-        self.older_button.setObjectName("olderButton")
-        self.older_button.clicked.connect(self._on_older)
-        self.older_button.setEnabled(False)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.older_button)
-        bottom.addStretch(1)
-        bottom.addWidget(buttons)
-
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(top)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(bottom)
+        layout.addWidget(self.views, 1)
+        layout.addWidget(buttons)
+        self._load_choices()
         self._load(None)
 
+    def add_view(self, widget: QWidget, title: str) -> None:
+        """Another way to look at the log, as a tab beside the history."""
+        self.views.addTab(widget, title)
+
+    # -- layout --------------------------------------------------------------------------
+
+    def _history(self) -> QWidget:
+        self.filters = AuditLogFilters()
+        self.filters.changed.connect(lambda: self._load(None))
+        self.model = AuditLogModel()
+        self.table = QTableView()
+        self.table.setObjectName("auditTable")
+        self.table.setAccessibleName("Audit log entries")
+        self.table.setModel(self.model)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        for column, width in ((COL_WHEN, 215), (COL_WHO, 250), (COL_RECORD, 290)):
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(COL_WHAT, QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().selectionChanged.connect(self._on_selected)
+        self.table.doubleClicked.connect(lambda _i: self._on_open())
+
+        self.detail = QTextBrowser()
+        self.detail.setObjectName("auditDetail")
+        self.detail.setAccessibleName("The selected entry")
+        self.detail.setMinimumHeight(60)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.setObjectName("auditSplitter")
+        split.addWidget(self.table)
+        split.addWidget(self.detail)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+
+        self.count = QLabel()
+        self.count.setObjectName("auditCount")
+        self.count.setProperty("role", "muted")
+        self.older_button = QPushButton("Show &older")
+        self.older_button.setObjectName("olderButton")
+        self.older_button.clicked.connect(self._on_older)
+        self.older_button.setEnabled(False)
+        self.open_button = QPushButton("&Open the record")
+        self.open_button.setObjectName("openRecordButton")
+        self.open_button.clicked.connect(self._on_open)
+        self.open_button.setEnabled(False)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count, 1)
+        bottom.addWidget(self.older_button)
+        bottom.addWidget(self.open_button)
+
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.filters)
+        layout.addWidget(split, 1)
+        layout.addLayout(bottom)
+        return page
+
+    # -- loading -------------------------------------------------------------------------
+
+    def _load_choices(self) -> None:
+        log = self.log
+        run_in_background(
+            self, lambda _p: log.choices(), on_success=self._on_choices, on_failure=self._failed
+        )
+
+    def _on_choices(self, choices: AuditChoices) -> None:
+        self.filters.blockSignals(True)
+        self.filters.set_choices(choices)
+        self.filters.blockSignals(False)
+
     def _load(self, before_seq: int | None) -> None:
-        service, ctx = self.service, self.ctx
+        self._generation += 1
+        generation, log, ctx = self._generation, self.log, self.ctx
+        wanted = self.filters.current()
+        self.older_button.setEnabled(False)
 
-        def fetch(_progress: Progress) -> tuple[list[AuditRow], str]:
-            rows = service.recent(PAGE, before_seq=before_seq)
-            return rows, ctx.settings().timezone
+        def fetch(_progress: Progress) -> tuple[AuditPage, str]:
+            return log.page(wanted, before_seq=before_seq), ctx.settings().timezone
 
-        def show(result: tuple[list[AuditRow], str]) -> None:
-            rows, timezone = result
+        def show(result: tuple[AuditPage, str]) -> None:
+            if generation != self._generation:
+                return  # the filters changed since
+            page, timezone = result
             if before_seq is None:
-                self.model.set_rows(rows, timezone)
+                self.model.set_rows(page.entries, timezone)
+                if page.entries:
+                    self.table.selectRow(0)
+                else:
+                    self._show_entry(None)
             else:
-                self.model.append_rows(rows)
-            self.older_button.setEnabled(len(rows) == PAGE)
+                self.model.append_rows(page.entries)
+            self.older_button.setEnabled(page.more)
+            self._show_count(page.more)
 
-        run_in_background(self, fetch, on_success=show, progress_label="Loading the audit log…")
+        run_in_background(
+            self,
+            fetch,
+            on_success=show,
+            on_failure=self._failed,
+            progress_label="Loading the audit log…",
+        )
+
+    def _show_count(self, more: bool) -> None:
+        n = self.model.rowCount()
+        what = "entry" if n == 1 else "entries"
+        where = " matching the filters" if self.filters.is_filtered() else ""
+        if n == 0:
+            self.count.setText(f"No entries{where}.")
+            return
+        self.count.setText(
+            f"{n:,} {what}{where}, newest first" + (" · older ones on request" if more else "")
+        )
+
+    def _failed(self, exc: BaseException) -> None:
+        self.count.setText("Could not load the audit log.")
+        show_error(self, exc)
 
     @Slot()
     def _on_older(self) -> None:
         self.older_button.setEnabled(False)
         self._load(self.model.oldest_seq())
+
+    # -- the selected entry --------------------------------------------------------------
+
+    def current_entry(self) -> AuditEntry | None:
+        index = self.table.selectionModel().currentIndex()
+        entry = index.data(EntryRole) if index.isValid() else None
+        return entry if isinstance(entry, AuditEntry) else None
+
+    @Slot(QItemSelection, QItemSelection)
+    def _on_selected(self, _new: QItemSelection, _old: QItemSelection) -> None:
+        self._show_entry(self.current_entry())
+
+    def _show_entry(self, entry: AuditEntry | None) -> None:
+        self.open_button.setEnabled(entry is not None and entry.open_type is not None)
+        self.open_button.setToolTip("" if entry is None or entry.open_type else NO_TAB)
+        if entry is None:
+            self.detail.setHtml("<p style='color:#57606a'>Select an entry to see it here.</p>")
+            return
+        when = format_when(entry.occurred_at, self.model.timezone)
+        lines = "".join(f"<li>{escape(line)}</li>" for line in entry.details)
+        changes = f"<ul style='margin-left:-20px'>{lines}</ul>" if lines else ""
+        self.detail.setHtml(
+            f"<p><b>{escape(entry.what)}</b> · {escape(entry.record)}</p>"
+            f"<p>{escape(who_text(entry))} · {escape(when)} "
+            f"<span style='color:#57606a'>· entry {_entry_number(entry.seq)} "
+            f"· login {escape(entry.login)}"
+            f"</span></p>{changes}"
+        )
+
+    @Slot()
+    def _on_open(self) -> None:
+        entry = self.current_entry()
+        if entry is None or entry.open_type is None or entry.open_id is None:
+            return
+        self.open_record.emit(entry.open_type, entry.open_id)
+        self.accept()
+
+    # -- verifying -----------------------------------------------------------------------
 
     @Slot()
     def _on_verify(self) -> None:
@@ -146,3 +292,8 @@ class AuditLogDialog(QDialog):
         self.verify_result.style().unpolish(self.verify_result)
         self.verify_result.style().polish(self.verify_result)
         self.verify_result.setAlignment(Qt.AlignmentFlag.AlignVCenter)
+
+
+def _entry_number(seq: int | None) -> str:
+    """The branch sequence number; an entry written offline has none until the hub takes it."""
+    return f"{seq:,}" if seq is not None else "not yet synchronised"

@@ -1,64 +1,61 @@
-"""A thin table model over audit log rows (newest first), for the audit log dialog and any
-record's history panel.
-"""
+"""A thin table model over the audit log's readable entries (newest first): when, who (name
+and role), what happened (a sentence), to which record (its name)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from desktop.services.audit_service import AuditRow
+from desktop.enums import AppRole
+from desktop.services.audit_log import AuditEntry
 from desktop.views.local_time import format_when
 
-COL_SEQ, COL_WHEN, COL_WHO, COL_ACTION, COL_RECORD, COL_CHANGES = range(6)
-HEADERS = ("#", "When", "Who", "Action", "Record", "Changes")
-SeqRole = Qt.ItemDataRole.UserRole + 1
+COL_WHEN, COL_WHO, COL_WHAT, COL_RECORD = range(4)
+HEADERS = ("When", "Who", "What", "Record")
+EntryRole = Qt.ItemDataRole.UserRole + 1
 
 _Index = QModelIndex | QPersistentModelIndex
 
 
-def _value(value: Any) -> str:
-    if value is None or value == "":
-        return "—"
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= 60 else text[:57] + "…"
+# Roles as a column has room for them; the tooltip and the detail give them in full.
+SHORT_ROLES = {
+    AppRole.OFFICER: "Officer",
+    AppRole.COMMS_DIRECTOR: "Comms director",
+    AppRole.DCI_DIRECTOR: "Director DCI",
+    AppRole.DSO: "DSO",
+    AppRole.EXEC_COUNCIL: "Executive Council",
+    AppRole.MINISTERS_OFFICE: "Minister's Office",
+    AppRole.AGENCY: "Agency",
+    AppRole.AUDITOR: "Auditor",
+    AppRole.ADMIN: "Administrator",
+}
 
 
-def changes(row: AuditRow) -> str:
-    """ "status: active → suspended; handle: a → b" over the keys the event touched."""
-    keys = sorted(set(row.before) | set(row.after))
-    parts = []
-    for key in keys:
-        if key in ("id", "version", "updated_at"):
-            continue
-        old, new = row.before.get(key), row.after.get(key)
-        if key in row.before and key in row.after:
-            parts.append(f"{key}: {_value(old)} → {_value(new)}")
-        elif key in row.after:
-            parts.append(f"{key}: {_value(new)}")
-        else:
-            parts.append(f"{key}: {_value(old)} removed")
-    return "; ".join(parts)
+def who_text(entry: AuditEntry, *, short: bool = False) -> str:
+    """'Wyatt Patel (Director, Digital Channels and Insights)', or with short role names."""
+    if not entry.roles:
+        return entry.who
+    names = [SHORT_ROLES[r] if short else r.label for r in entry.roles]
+    return f"{entry.who} ({', '.join(names)})"
 
 
 class AuditLogModel(QAbstractTableModel):
     def __init__(self, timezone: str = "America/Regina") -> None:
         super().__init__()
-        self.rows: list[AuditRow] = []
+        self.rows: list[AuditEntry] = []
         self.timezone = timezone
 
-    def set_rows(self, rows: Sequence[AuditRow], timezone: str | None = None) -> None:
+    def set_rows(self, rows: Sequence[AuditEntry], timezone: str | None = None) -> None:
         self.beginResetModel()
         self.rows = list(rows)
         if timezone:
             self.timezone = timezone
         self.endResetModel()
 
-    def append_rows(self, rows: Sequence[AuditRow]) -> None:
-        """Older events, as "Show older" fetches them."""
+    def append_rows(self, rows: Sequence[AuditEntry]) -> None:
+        """Older entries, as "Show older" fetches them."""
         if not rows:
             return
         first = len(self.rows)
@@ -85,29 +82,21 @@ class AuditLogModel(QAbstractTableModel):
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        row = self.rows[index.row()]
+        entry = self.rows[index.row()]
         column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, column)
-        if role == Qt.ItemDataRole.ToolTipRole and column == COL_CHANGES:
-            return changes(row) or None
-        if role == Qt.ItemDataRole.ToolTipRole and column == COL_RECORD:
-            return f"{row.entity_type} {row.entity_id}"
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_SEQ:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == SeqRole:
-            return row.seq
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self._display(entry, column, full=role == Qt.ItemDataRole.ToolTipRole)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{HEADERS[column]}: {self._display(entry, column, full=True)}"
+        if role == EntryRole:
+            return entry
         return None
 
-    def _display(self, row: AuditRow, column: int) -> str:
-        if column == COL_SEQ:
-            return str(row.seq)
+    def _display(self, entry: AuditEntry, column: int, *, full: bool) -> str:
         if column == COL_WHEN:
-            return format_when(row.occurred_at, self.timezone)
+            return format_when(entry.occurred_at, self.timezone)
         if column == COL_WHO:
-            return row.actor_login
-        if column == COL_ACTION:
-            return row.action
-        if column == COL_RECORD:
-            return f"{row.entity_type} {row.entity_id[:8]}"
-        return changes(row)
+            return who_text(entry, short=not full)
+        if column == COL_WHAT:
+            return entry.what
+        return f"{entry.record} ({entry.kind.lower()})" if full else entry.record

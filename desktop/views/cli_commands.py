@@ -16,9 +16,18 @@ def _self_test(_args: argparse.Namespace) -> int:
 
 
 def _screenshots(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from desktop.errors import SmgovError
+
+    folder = Path(args.dir).expanduser()
+    if folder.exists() and not folder.is_dir():
+        raise SmgovError(f"DIR: {folder} is a file; give a folder for the pictures.")
+    if not folder.exists() and not folder.parent.is_dir():
+        raise SmgovError(f"DIR: the folder {folder.parent} does not exist.")
     from desktop.views.selftest import screenshots
 
-    return screenshots(args.dir)
+    return screenshots(folder)
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:

@@ -9,8 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, SignalInstance
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
+    QDateTimeEdit,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.errors import ConflictError, DomainError, PermissionDenied
 from desktop.views.errors import show_error
@@ -22,8 +33,26 @@ def _set_invalid(widget: QWidget, invalid: bool) -> None:
     widget.style().polish(widget)
 
 
+def _when_changed(widget: QWidget) -> SignalInstance | None:
+    """The signal a person's change of the field emits (None for a widget it cannot tell)."""
+    if isinstance(widget, QComboBox):
+        return widget.currentIndexChanged
+    if isinstance(widget, QLineEdit):
+        return widget.textEdited
+    if isinstance(widget, QPlainTextEdit | QTextEdit):
+        return widget.textChanged
+    if isinstance(widget, QDateTimeEdit):
+        return widget.dateTimeChanged
+    if isinstance(widget, QAbstractSpinBox) and hasattr(widget, "valueChanged"):
+        return widget.valueChanged  # type: ignore[no-any-return]
+    if isinstance(widget, QAbstractButton):
+        return widget.toggled
+    return None
+
+
 class FieldErrors:
-    """One error label under each field and one under the form for the rest."""
+    """One error label under each field and one under the form for the rest. A field's
+    message goes as soon as the person changes that field (it said what to fix)."""
 
     def __init__(self, general: QLabel) -> None:
         self.general = general
@@ -39,7 +68,23 @@ class FieldErrors:
         for field, (widget, label) in fields.items():
             errors.fields[field] = widget
             errors.labels[field] = label
+            errors._watch(field, widget)
         return errors
+
+    def _watch(self, field: str, widget: QWidget) -> None:
+        signal = _when_changed(widget)
+        if signal is not None:
+            signal.connect(lambda *_args: self.clear_field(field))
+
+    def clear_field(self, field: str) -> None:
+        """Take the message of one field away (the person is fixing it)."""
+        label = self.labels.get(field)
+        if label is None or label.isHidden():
+            return
+        label.clear()
+        label.hide()
+        if self.fields[field].property("invalid"):
+            _set_invalid(self.fields[field], False)
 
     def wrap(self, field: str, widget: QWidget) -> QWidget:
         """``widget`` with its (hidden) error label below it, to put in a form row."""
@@ -51,6 +96,7 @@ class FieldErrors:
         label.hide()
         self.fields[field] = widget
         self.labels[field] = label
+        self._watch(field, widget)
         widget.setObjectName(f"field_{field}")
         box = QWidget()
         layout = QVBoxLayout(box)

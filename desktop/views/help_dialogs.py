@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import logging
-from importlib import metadata
 from pathlib import Path
 
 from PySide6.QtCore import Slot
@@ -16,7 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPlainTextEdit,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -24,16 +23,10 @@ from PySide6.QtWidgets import (
 from desktop.resources import resource_path
 from desktop.services.session import AppServices
 from desktop.storage.paths import app_paths
+from desktop.version import app_version
 from desktop.views.icons import icon
 
 log = logging.getLogger(__name__)
-
-
-def app_version() -> str:
-    try:
-        return metadata.version("smgov-desk")
-    except metadata.PackageNotFoundError:
-        return "development"
 
 
 def about_box(parent: QWidget | None, app: AppServices) -> QMessageBox:
@@ -56,8 +49,57 @@ def about_box(parent: QWidget | None, app: AppServices) -> QMessageBox:
     return box
 
 
+_HEADING_MAX = 70
+
+
+def _is_heading(block: str) -> bool:
+    """A paragraph of one short line, not a sentence or an item: a section title."""
+    line = block.strip()
+    return (
+        "\n" not in line
+        and 0 < len(line) <= _HEADING_MAX
+        and not line.startswith(("-", "*", "<"))
+        and not line[0].isdigit()
+        and line[-1] not in ".,;:)"
+        and line[0].isupper()
+    )
+
+
+def policy_markdown(text: str) -> str:
+    """The policy text (plain, as published) as Markdown: its section titles as headings; its
+    lists, bold words and links as they are written. A paragraph
+    broken in two mid-sentence (a page break of the source) is joined again."""
+    blocks = [b.strip("\n") for b in text.replace("\r\n", "\n").split("\n\n")]
+    joined: list[str] = []
+    for block in blocks:
+        if not block.strip():
+            continue
+        if (
+            joined
+            and block[:1].islower()
+            and not _is_heading(joined[-1])
+            and joined[-1].rstrip()[-1:] not in ".:;!?"
+        ):
+            joined[-1] = f"{joined[-1].rstrip()} {block.lstrip()}"
+            continue
+        joined.append(block)
+    out = []
+    for block in joined:
+        if _is_heading(block):
+            out.append(f"## {block.strip()}")
+        else:
+            # Sub-items written " - a. ..." under a numbered item: indented for Markdown.
+            out.append(
+                "\n".join(
+                    "   " + line.lstrip() if line.startswith(" - ") else line
+                    for line in block.splitlines()
+                )
+            )
+    return "\n\n".join(out) + "\n"
+
+
 class PolicyDialog(QDialog):
-    """The policy text, read-only, with a find box."""
+    """The policy text, formatted (titles, lists, links), read-only, with a find box."""
 
     def __init__(self, text: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -72,10 +114,12 @@ class PolicyDialog(QDialog):
         self.find_box.returnPressed.connect(self._on_find)
         self.not_found = QLabel("")
         self.not_found.setProperty("role", "muted")
-        self.text = QPlainTextEdit(text)
+        self.text = QTextBrowser()
         self.text.setObjectName("policyText")
-        self.text.setReadOnly(True)
+        self.text.setOpenExternalLinks(True)
         self.text.setAccessibleName("Policy text")
+        self.text.document().setDocumentMargin(14)
+        self.text.setMarkdown(policy_markdown(text))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         search = QHBoxLayout()

@@ -209,6 +209,13 @@ class MenuWindow(QMainWindow):
         for action in self._database_actions():
             action.setEnabled(True)
             action.setToolTip(action.text().replace("&", "").rstrip("…"))
+        from desktop.services.session import database_lock
+
+        locked = database_lock()  # IT fixed the database of this computer
+        if locked:
+            for action in (self.action_open_local, self.action_connect_shared):
+                action.setEnabled(False)
+                action.setToolTip(locked)
         self._permit(self.action_export, Permission.EXPORT)
         self._permit(self.action_import, Permission.SETTINGS)
         self._permit(self.action_import_file, Permission.DRAFT_RECORDS)
@@ -260,7 +267,11 @@ class MenuWindow(QMainWindow):
     def make_audit_dialog(self) -> AuditLogDialog:
         from desktop.views.audit_log_dialog import AuditLogDialog
 
-        return AuditLogDialog(self._open_ctx(), self)
+        dialog = AuditLogDialog(self._open_ctx(), self)
+        show_record = getattr(self, "show_record", None)  # the window's tabs open the record
+        if show_record is not None:
+            dialog.open_record.connect(show_record)
+        return dialog
 
     def make_about_box(self) -> QMessageBox:
         from desktop.views.help_dialogs import about_box

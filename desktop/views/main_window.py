@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Slot
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from desktop.services.authz import Permission, can
@@ -39,6 +39,10 @@ log = logging.getLogger(__name__)
 APP_TITLE = "Social Media Governance Desk"
 STATUS_INTERVAL_MS = 60_000
 WINDOW_STATE = "mainWindow"
+BANNER_FOLDED = "mainWindow.emergencyBannerFolded"
+# Until the person folds or unfolds the emergency banner, it is folded to one line on a
+# window shorter than this (a laptop), so that the comment log keeps its rows in sight.
+FOLD_BELOW_HEIGHT = 900
 OPENING_TEXT = "Opening the database…"
 
 
@@ -97,6 +101,9 @@ class MainWindow(MenuWindow):
 
         self.banner = EmergencyBanner()
         self.banner.end_requested.connect(self._on_end_emergency)
+        self.banner.collapsed_changed.connect(
+            lambda folded: self.ui_state.set_flag(BANNER_FOLDED, folded)
+        )
         self.tab_widget = QTabWidget()
         self.tab_widget.setObjectName("mainTabs")
         self.tab_widget.setAccessibleName("Main tabs")
@@ -155,6 +162,19 @@ class MainWindow(MenuWindow):
 
     def _restore_state(self) -> None:
         self.ui_state.restore_geometry(WINDOW_STATE, self)
+        self._fold_banner()
+
+    def _fold_banner(self) -> None:
+        if self.ui_state.has_flag(BANNER_FOLDED):
+            folded = self.ui_state.flag(BANNER_FOLDED)
+        else:
+            folded = self.height() < FOLD_BELOW_HEIGHT
+        if folded != self.banner.collapsed:
+            self.banner.set_collapsed(folded)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fold_banner()
 
     def save_state(self) -> None:
         self.ui_state.save_geometry(WINDOW_STATE, self)

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from desktop.enums import AppRole
+from desktop.views.elided_label import ElidedLabel
 
 if TYPE_CHECKING:  # part of the window's frame, shown before the services are imported
     from desktop.services.session import SessionStatus, TargetInfo
@@ -32,9 +34,10 @@ class AppStatusBar(QStatusBar):
         super().__init__(parent)
         self.setObjectName("appStatusBar")
         self.setSizeGripEnabled(False)
-        self.database = QLabel("Opening the database…")
+        # The database and the person give up room first; the counts never do.
+        self.database = ElidedLabel("Opening the database…")
         self.database.setObjectName("statusDatabase")
-        self.person = QLabel("Signing in…")
+        self.person = ElidedLabel("Signing in…", mode=Qt.TextElideMode.ElideRight)
         self.person.setObjectName("statusPerson")
         self.due_soon = QLabel()
         self.due_soon.setObjectName("statusDueSoon")
@@ -47,8 +50,8 @@ class AppStatusBar(QStatusBar):
             (self.overdue, "Overdue comments"),
         ):
             label.setAccessibleName(name)
-        self.addWidget(self.database, 1)
-        self.addPermanentWidget(self.person)
+        self.addWidget(self.database, 2)
+        self.addWidget(self.person, 1)
         self.addPermanentWidget(self.due_soon)
         self.addPermanentWidget(self.overdue)
         if target is not None:

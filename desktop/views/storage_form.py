@@ -24,6 +24,7 @@ from desktop.errors import DomainError
 from desktop.services.session import (
     TargetInfo,
     check_connection,
+    database_lock,
     describe_target,
     save_database_choice,
     store_password,
@@ -86,6 +87,13 @@ class StorageForm(QWidget):
         )
         note.setWordWrap(True)
         note.setProperty("role", "muted")
+        # IT may have fixed the database in the machine-wide settings: say so, change nothing.
+        self.locked = database_lock()
+        self.lock_notice = QLabel(self.locked or "")
+        self.lock_notice.setObjectName("storageLocked")
+        self.lock_notice.setProperty("role", "muted")
+        self.lock_notice.setWordWrap(True)
+        self.lock_notice.setVisible(bool(self.locked))
         self.error = QLabel()
         self.error.setObjectName("storageError")
         self.error.setProperty("role", "error")
@@ -93,6 +101,7 @@ class StorageForm(QWidget):
         self.error.hide()
 
         layout = QVBoxLayout(self)
+        layout.addWidget(self.lock_notice)
         layout.addWidget(self.local)
         layout.addWidget(self.shared)
         layout.addLayout(form)
@@ -116,9 +125,12 @@ class StorageForm(QWidget):
     @Slot()
     def _sync(self) -> None:
         local = self.local.isChecked()
-        self.path.setEnabled(local)
-        self.browse.setEnabled(local)
-        self.url.setEnabled(not local)
+        free = not self.locked
+        self.local.setEnabled(free)
+        self.shared.setEnabled(free)
+        self.path.setEnabled(local and free)
+        self.browse.setEnabled(local and free)
+        self.url.setEnabled(not local and free)
         self.password.setEnabled(not local)
         self.fields["database_url"] = self.path if local else self.url
 
@@ -173,6 +185,10 @@ class StorageForm(QWidget):
         Raises DomainError (shown inline by the caller) when the location is not usable.
         """
         target = self.target()
+        if self.locked:  # only the person's own password may change
+            if self.shared.isChecked() and self.password.text():
+                store_password(target, self.password.text())
+            return None
         if not target:
             raise DomainError("Give a database file or URL.", "database_url")
         info = describe_target(target)
@@ -201,7 +217,8 @@ class ConnectDialog(QDialog):
         self.resize(640, 380)
         self.chosen_target: str | None = None
         self.form = StorageForm(current, self)
-        self.form.shared.setChecked(True)
+        if not self.form.locked:
+            self.form.shared.setChecked(True)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -217,7 +234,8 @@ class ConnectDialog(QDialog):
     @Slot()
     def _on_connect(self) -> None:
         try:
-            self.chosen_target = self.form.apply() or self.form.target()
+            chosen = self.form.apply()
+            self.chosen_target = chosen or (None if self.form.locked else self.form.target())
         except DomainError as exc:
             self.form.show_error(exc)
             return

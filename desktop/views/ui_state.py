@@ -69,6 +69,19 @@ class UiState:
             log.info("Ignoring a damaged saved state %s", key)
             return None
 
+    # -- choices ---------------------------------------------------------------------------
+
+    def flag(self, name: str, default: bool = False) -> bool:
+        """A yes/no choice the person made (a folded banner, a hidden pane)."""
+        value = self._values.get(f"{name}/flag")
+        return default if value is None else value == "1"
+
+    def has_flag(self, name: str) -> bool:
+        return f"{name}/flag" in self._values
+
+    def set_flag(self, name: str, value: bool) -> None:
+        self._values[f"{name}/flag"] = "1" if value else "0"
+
     # -- widgets -------------------------------------------------------------------------
 
     def save_geometry(self, name: str, widget: QWidget) -> None:

@@ -67,12 +67,17 @@ def test_personal_information_on_request(world: World, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["evaluation", "--period", "2026H2"], "The account evaluation is about one account"),
+        (
+            ["evaluation", "--period", "2026H2"],
+            "smgov: --account: The account evaluation is about one account",
+        ),
+        (["evaluation", "--account", "@SKHealth"], "smgov: --period: "),
         (["evaluation", "--account", "Nope", "--period", "2026H2"], "There is no account 'Nope'"),
         (["portfolio", "--ministry", "XYZ", "--period", "2026H2"], "no ministry with the code"),
-        (["portfolio"], "This report covers a period: give one, e.g. 2026H1"),
-        (["sla", "--period", "2026-H2"], "Period must look like 2026H1 or 2026H2"),
+        (["sla", "--period", "2026-H2"], "--period: Period must look like 2026H1 or 2026H2"),
         (["sla", "--from", "2026-07-01"], "The date range needs a to date too."),
+        (["sla", "--period", "2026H2", "--from", "2026-07-01"], "--period: Give either"),
+        (["sla", "--account", "@SKHealth", "--ministry", "HEA"], "--account: Give either"),
         (["sla", "--from", "July 1", "--to", "2026-12-31"], "--from 'July 1' is not a date"),
     ],
 )
@@ -90,3 +95,23 @@ def test_a_bad_request_is_one_line_and_exit_1(
     assert err.startswith("smgov: ")
     assert message in err
     assert not out.exists()
+
+
+@pytest.mark.parametrize("kind", ["portfolio", "sla", "approvals"])
+def test_without_a_period_the_current_half_year(
+    world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    """The README shows the period as optional: these reports cover the half-year of the
+    as-of time, and say so on their title page."""
+    out = tmp_path / f"{kind}.pdf"
+    assert smgov(world, kind, "-o", str(out)) == 0, capsys.readouterr().err
+    text = pdf_text(out)
+    assert "Period 2026H2 (to 2026-11-18)" in " ".join(text.split())
+
+
+def test_the_choices_of_the_report_command_have_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        cli.main(["report", "--help"])
+    usage = " ".join(capsys.readouterr().out.split())
+    assert "-o FILE.pdf, --output FILE.pdf the PDF file to write" in usage
+    assert "default for portfolio, sla and approvals: the current half-year" in usage

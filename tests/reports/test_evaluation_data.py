@@ -54,7 +54,15 @@ def test_months_goals_and_trend(world: World, as_of: datetime) -> None:
     assert d.engagement_trend == "rising"  # the unrecorded November does not count as zero
     (goal,) = d.goals
     assert goal.actual == sum(m[2] for m in world.monthly.values())  # shares
-    assert goal.percent_of_target == pytest.approx(100 * goal.actual / 1000)
+    # Like with like: the 12-month target of 1,000 shares, pro-rated to the 123 days of July
+    # to October (November has no metrics yet), against the shares of those same days.
+    assert (goal.pace.first, goal.pace.last, goal.pace.days) == (
+        date(2026, 7, 1),
+        date(2026, 10, 31),
+        123,
+    )
+    assert goal.pace.target == pytest.approx(1000 * 123 / 365)
+    assert goal.percent_of_target == pytest.approx(100 * goal.actual / (1000 * 123 / 365))
 
 
 def test_moderation_permissions_and_the_evaluation(world: World, as_of: datetime) -> None:

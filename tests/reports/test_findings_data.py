@@ -28,11 +28,11 @@ def test_scope_keeps_the_findings_about_its_records(world: World) -> None:
         everything = scope_subjects(s, resolve_scope(s, None, None))
     assert [f.code for f in in_scope(findings, health)] == ["GOALS_EXPIRED"]
     assert [f.code for f in in_scope(findings, environment)] == ["FACEBOOK_ADMINS"]
-    # Everything: all of them, most severe first.
+    # Everything: all of them, most severe first, then by risk (moderation before goals).
     assert [f.code for f in in_scope(findings, everything)] == [
         "FACEBOOK_ADMINS",
-        "GOALS_EXPIRED",
         "STRIKE_THRESHOLD_REACHED",
+        "GOALS_EXPIRED",
     ]
 
 

@@ -48,7 +48,7 @@ HEADINGS = {
         "Termination candidates",
         "Evaluations due or overdue",
         "Goal renewals due or overdue",
-        "Top findings",
+        "Findings by check",
     ],
     ReportKind.SLA: [
         "Service-level compliance",

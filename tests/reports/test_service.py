@@ -88,7 +88,7 @@ def test_cancel_while_pages_are_laid_out(world: World, out: Path) -> None:
 @pytest.mark.parametrize(
     ("spec", "message"),
     [
-        (ReportSpec(ReportKind.EVALUATION, period=PERIOD), "choose the account"),
+        (ReportSpec(ReportKind.EVALUATION, period=PERIOD), "about one account: name the account"),
         (
             ReportSpec(ReportKind.EVALUATION, account="SKHealth", ministry="HEA", period=PERIOD),
             "leave the ministry out",
@@ -100,9 +100,9 @@ def test_cancel_while_pages_are_laid_out(world: World, out: Path) -> None:
                 start=date(2026, 7, 1),
                 end=date(2026, 9, 30),
             ),
-            "covers one half-year; give a period such as 2026H1",
+            "covers one half-year; give the period, e.g. 2026H1",
         ),
-        (ReportSpec(ReportKind.SLA), "This report covers a period"),
+        (ReportSpec(ReportKind.EVALUATION, account="SKHealth"), "This report covers a period"),
         (ReportSpec(ReportKind.PORTFOLIO, ministry="NOPE", period=PERIOD), "no ministry"),
         (ReportSpec(ReportKind.APPROVALS, account="nobody", period=PERIOD), "no account"),
     ],
@@ -151,7 +151,10 @@ def test_findings_come_from_the_compliance_checks(
     monkeypatch.setattr(findings_data, "run_checks", lambda ctx, as_of: (other, mine))
     monkeypatch.setattr("desktop.reports.service.run_checks", findings_data.run_checks)
     text = pdf_text(generate_report(world.ctx(), EVALUATION, out / "e.pdf").path)
-    assert "GOALS_EXPIRED The goals expired on 2026-06-30. Renew the goals." in text
+    assert (
+        "Goals older than 12 months and not renewed GOALS_EXPIRED The goals expired on "
+        "2026-06-30. What to do: Renew the goals."
+    ) in text
     assert "X_POSTING_TOOL" not in text  # about another account
 
 

@@ -524,6 +524,6 @@ def test_splitter_and_header_are_saved_by_name(qtbot: QtBot, make_tab: TabMaker)
     tab = make_tab("officer")
     state = UiState.in_memory()
     tab.save_state(state)
-    assert "tab.AccountsTab.accountsSplitter/splitter" in state.keys()  # noqa: SIM118 - UiState is not a mapping
+    assert "tab.AccountsTab.accountListSplitter/splitter" in state.keys()  # noqa: SIM118 - UiState is not a mapping
     assert "tab.AccountsTab.accountsTable/header" in state.keys()  # noqa: SIM118 - UiState is not a mapping
     tab.restore_state(state)

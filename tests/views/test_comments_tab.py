@@ -8,11 +8,13 @@ from datetime import datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QPushButton, QRadioButton
 from pytestqt.qtbot import QtBot
 
 from desktop.enums import CommentKind, Platform
 from desktop.models import Account
+from desktop.resources import resource_path
 from desktop.services.authz import ALLOWED, Permission, denial
 from desktop.services.comments import CommentService
 from desktop.services.context import ServiceContext
@@ -177,6 +179,30 @@ def _section_pos(tab: CommentsTab, col: int) -> QPoint:
     return QPoint(header.sectionViewportPosition(col) + 10, header.height() // 2)
 
 
+def test_the_account_message_goes_once_the_account_is_chosen(
+    cast: Cast, qtbot: QtBot, accounts: tuple[Account, Account]
+) -> None:
+    tab = open_tab(cast, qtbot, "officer")
+    qtbot.mouseClick(tab.log_button, Qt.MouseButton.LeftButton)
+    dialog = tab.dialog
+    assert isinstance(dialog, LogCommentDialog)
+    dialog.text.setPlainText("When does the flu clinic open?")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.errors.message("account_id") != "", timeout=3_000)
+    assert dialog.account.property("invalid") is True
+    dialog.account.setCurrentIndex(dialog.account.findData(str(accounts[0].id)))
+    assert dialog.errors.message("account_id") == ""
+    assert dialog.account.property("invalid") is False
+    # Another field's message stays until that field is changed.
+    dialog.text.clear()
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.errors.message("text") != "", timeout=3_000)
+    dialog.author.setText("Sam")
+    qtbot.keyClicks(dialog.author, "i")
+    assert dialog.errors.message("text") == "Comment text is required."
+    dialog.reject()
+
+
 def test_logging_a_comment_shows_the_mistake_then_saves(
     cast: Cast, qtbot: QtBot, accounts: tuple[Account, Account]
 ) -> None:
@@ -215,6 +241,36 @@ def test_logging_a_comment_shows_the_mistake_then_saves(
     assert column(tab, COL_AUTHOR) == ["Sam Morin"]
     assert column(tab, COL_ACK_IN) == ["1h 00m"]
     assert column(tab, COL_STATUS) == ["New"]
+
+
+def test_the_restricted_topics_hint_is_never_clipped(
+    cast: Cast, qtbot: QtBot, accounts: tuple[Account, Account]
+) -> None:
+    log(cast, accounts[0], "Is the new courthouse on budget?", author_name="Sam Morin")
+    tab = open_tab(cast, qtbot, "officer")
+    qtbot.waitUntil(lambda: tab.respond_button.isEnabled(), timeout=3_000)
+    qtbot.mouseClick(tab.respond_button, Qt.MouseButton.LeftButton)
+    dialog = tab.dialog
+    assert isinstance(dialog, RespondDialog)
+    # As the app draws it: its stylesheet and 10 pt text (the tests run without them).
+    qss = resource_path("style", "app.qss").read_text(encoding="utf-8")
+    dialog.setStyleSheet(qss.replace("@ICONS@", resource_path("icons").as_posix()))
+    font = QFont(dialog.font())
+    font.setPointSize(10)
+    dialog.setFont(font)
+    dialog.adjustSize()
+    qtbot.wait(50)
+    for button in dialog.topics_box.findChildren(QRadioButton):
+        if button.objectName().endswith("_yes"):
+            button.click()
+            break
+    hint = dialog.topics_hint
+    assert hint.text().startswith("A reply touching these may not be posted publicly")
+    qtbot.waitUntil(lambda: hint.height() >= hint.heightForWidth(hint.width()))
+    # Inside its box, above the buttons, all of it.
+    box = dialog.topics_box
+    assert hint.geometry().bottom() <= box.contentsRect().bottom()
+    dialog.reject()
 
 
 def test_responding_changes_status_and_countdown(

@@ -142,8 +142,19 @@ def test_an_account_without_metrics_or_goals_says_so(
     assert not tab.half_year.chart.has_data
     assert tab.half_year.goals_empty.isVisibleTo(tab)
     assert tab.half_year.goals_empty.text().startswith("No goals of this account cover 2026H1")
-    assert tab.due.text().startswith("Next evaluation due")
+    assert tab.due.text().startswith("Evaluation due")
     assert tab.due.property("severity") == "critical"
+    # The whole warning is readable in the default 1280 px window, even the longest.
+    tab.resize(1256, 700)
+    tab.show()
+    qtbot.waitUntil(lambda: tab.due.height() >= tab.due.heightForWidth(tab.due.width()))
+    shown = tab.due.fontMetrics().boundingRect(
+        tab.due.contentsRect(),
+        int(tab.due.alignment()) | int(Qt.TextFlag.TextWordWrap),
+        tab.due.text(),
+    )
+    assert shown.width() <= tab.due.contentsRect().width()
+    assert shown.height() <= tab.due.contentsRect().height()
 
 
 # -- the form ------------------------------------------------------------------------------

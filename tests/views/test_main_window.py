@@ -30,12 +30,14 @@ from desktop.enums import AppRole, CommentStatus, EmergencyKind
 from desktop.errors import StorageUnavailable
 from desktop.models import Comment, Setting
 from desktop.models.base import new_id
+from desktop.services.accounts import AccountService
 from desktop.services.authz import ALLOWED, Permission
 from desktop.services.context import ServiceContext
 from desktop.services.people import PeopleService, PersonInput
 from desktop.services.session import AppServices, SessionStatus
 from desktop.views import help_dialogs
 from desktop.views.app import _CrashHandler
+from desktop.views.audit_log_model import COL_RECORD, COL_WHAT, COL_WHO
 from desktop.views.base_tab import BaseTab
 from desktop.views.cli_commands import register
 from desktop.views.emergency_dialog import EmergencyDialog
@@ -365,15 +367,60 @@ def test_audit_log_lists_changes_and_verifies_the_chain(
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitUntil(lambda: dialog.model.rowCount() > 0)
-    # The cast: the first administrator, 2 ministries, 10 more people; newest first.
+    # The cast: the first administrator, 2 ministries, 10 more people; newest first, in words.
     assert dialog.model.rowCount() == 13
-    assert dialog.model.rows[0].action == "person.add"
-    assert dialog.model.rows[-1].action == "person.bootstrap_admin"
+    assert dialog.model.rows[0].what == "Added the person"
+    assert dialog.model.rows[-1].what == "Became the first administrator"
+    assert dialog.count.text() == "13 entries, newest first"
     qtbot.mouseClick(dialog.verify_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.verify_result.text().startswith("Audit log intact"))
     assert dialog.verify_result.text().startswith("Audit log intact: 13 events, hash chain")
     assert dialog.verify_result.property("severity") == "ok"
     assert not dialog.older_button.isEnabled()  # fewer than a page
+
+
+def test_audit_log_filters_and_opens_the_record(
+    cast: Cast, make_window: WindowMaker, qtbot: QtBot
+) -> None:
+    account = cast.account("SKHealth")
+    AccountService(cast.ctx("officer")).record_password_change(
+        account.id, cast.clock() - timedelta(days=2)
+    )
+    window = make_window("officer")
+    dialog = window.make_audit_dialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 15)
+    qtbot.waitUntil(lambda: dialog.filters.person.count() > 1)
+    # By person: the officer's one change, in words, with the officer's name and role.
+    dialog.filters.person.setCurrentIndex(dialog.filters.person.findData("officer"))
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 1)
+    index = dialog.model.index(0, COL_WHO)
+    assert index.data() == "Officer Person (Officer)"
+    assert index.data(Qt.ItemDataRole.ToolTipRole) == "Officer Person (Communications officer)"
+    assert dialog.model.index(0, COL_WHAT).data() == "Recorded a password change"
+    assert dialog.model.index(0, COL_RECORD).data() == "Facebook @SKHealth"
+    assert dialog.count.text() == "1 entry matching the filters, newest first"
+    # By record name and by kind: nothing of the account was done by a ministry.
+    dialog.filters.clear()
+    dialog.filters.record.setText("skhealth")
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 2)
+    dialog.filters.kind.setCurrentIndex(dialog.filters.kind.findData("ministry"))
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 0)
+    assert dialog.count.text() == "No entries matching the filters."
+    # Open the record: the Accounts tab shows the account.
+    dialog.filters.kind.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 2)
+    dialog.table.selectRow(0)
+    assert dialog.open_button.isEnabled()
+    qtbot.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    qtbot.waitUntil(
+        lambda: window.tab_widget.tabText(window.tab_widget.currentIndex()) == "Accounts"
+    )
+    tab = window.current_tab()
+    qtbot.waitUntil(lambda: tab.selected_row() is not None)  # type: ignore[union-attr]
+    assert tab.selected_row().id == account.id  # type: ignore[union-attr]
 
 
 def test_help_shows_the_policy_text_and_says_so_when_it_is_missing(
@@ -407,6 +454,40 @@ def test_help_shows_the_policy_text_and_says_so_when_it_is_missing(
     dialog.find_box.setText("TikTok")
     qtbot.keyClick(dialog.find_box, Qt.Key.Key_Return)
     assert dialog.not_found.text() == "Not found"
+
+
+def test_the_policy_reads_with_its_titles_lists_and_links(
+    make_window: WindowMaker, qtbot: QtBot
+) -> None:
+    window = make_window()
+    dialog = window.make_policy_dialog()
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    document = dialog.text.document()
+    headings, items, links = [], 0, 0
+    block = document.begin()
+    while block.isValid():
+        if block.blockFormat().headingLevel():
+            headings.append(block.text())
+        if block.textList() is not None:
+            items += 1
+        it = block.begin()
+        while not it.atEnd():
+            links += bool(it.fragment().charFormat().isAnchor())
+            it += 1
+        block = block.next()
+    assert headings[:4] == [
+        "What is Social Media?",
+        "Social Media Policy",
+        "Applicability",
+        "Policy Requirements",
+    ]
+    assert "Measurable Goals and Objectives" in headings
+    assert "Guidelines for Answering Comments" in headings
+    assert items > 30  # the bullets and numbered steps are lists, not lines starting with "-"
+    assert links >= 2
+    # The sentence the source broke over a page is one paragraph again.
+    assert "Account security is handled via Facebook's page roles" in dialog.text.toPlainText()
 
 
 def test_about_names_the_database_the_person_and_the_log_file(make_window: WindowMaker) -> None:
@@ -505,6 +586,13 @@ def test_first_run_starts_empty_with_the_os_login_as_administrator(
     qtbot.mouseClick(dialog.empty_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.error.isVisible())
     assert dialog.error.text().startswith("E-mail 'not an address' is not a valid e-mail address")
+    assert dialog.email.property("invalid") is True
+    assert empty_app.is_empty()
+    # A personal address is refused, as the account dialog refuses it.
+    dialog.email.setText("jane.doe@gmail.com")
+    qtbot.mouseClick(dialog.empty_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.error.text().startswith("jane.doe@gmail.com is not a gov"))
+    assert "personal e-mail may not be used" in dialog.error.text()
     assert dialog.email.property("invalid") is True
     assert empty_app.is_empty()
     dialog.email.setText("jane.doe@gov.sk.ca")

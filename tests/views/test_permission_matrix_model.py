@@ -139,8 +139,8 @@ def test_violations_colour_the_cell_most_serious_first() -> None:
         Violation.PERSONAL_EMAIL,
     )
     tip = model.data(model.index(0, 0), Qt.ItemDataRole.ToolTipRole)
-    assert "⚠ Extra Facebook admin: Only the account ministry's Director of Communications" in tip
-    assert "⚠ Personal e-mail holding a role" in tip
+    assert "▲ Extra Facebook admin: Only the account ministry's Director of Communications" in tip
+    assert "◆ Personal e-mail holding a role" in tip
     # Each violation has its own colour, so the legend can tell them apart.
     assert len({bg.name() for bg, _ in VIOLATION_COLOURS.values()}) == len(Violation)
 

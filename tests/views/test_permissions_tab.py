@@ -112,7 +112,8 @@ def test_matrix_shows_roles_and_colours_violations(cast: Cast, make_tab: TabMake
     officer = _index(tab, cast.people["officer"].id, page.id)
     council = _index(tab, cast.people["council"].id, page.id)
     agency = _index(tab, cast.people["agency"].id, page.id)
-    assert [officer.data(), council.data(), agency.data()] == ["Editor", "Admin", "Advertiser"]
+    # A mark beside the role says what is wrong, not the colour alone.
+    assert [officer.data(), council.data(), agency.data()] == ["Editor", "▲ Admin", "● Advertiser"]
     background = Qt.ItemDataRole.BackgroundRole
     assert officer.data(background) is None
     assert council.data(background) == VIOLATION_COLOURS[Violation.EXTRA_FACEBOOK_ADMIN][0]
@@ -128,6 +129,8 @@ def test_matrix_shows_roles_and_colours_violations(cast: Cast, make_tab: TabMake
         tab.legend.items[Violation.PERSONAL_EMAIL].text.text()
         == "Personal e-mail holding a role (0)"
     )
+    marks = [tab.legend.items[v].swatch.text() for v in Violation]
+    assert marks == ["▲ Role", "● Role", "◆ Role"]
     tab.table.setCurrentIndex(council)
     assert tab.info.text() == (
         "Council Person (employee) on Facebook @SKHealth: Admin. ⚠ Extra Facebook admin."
@@ -182,6 +185,32 @@ def test_search_finds_a_person(cast: Cast, make_tab: TabMaker, qtbot: QtBot) -> 
     assert tab.search_field() is tab.search
     tab.search.setText("dso")
     assert [p.name for p in tab.model.people] == ["Dso Person"]
+
+
+def test_search_shows_the_accounts_of_the_people_found_and_counts_them(
+    cast: Cast, make_tab: TabMaker, qtbot: QtBot
+) -> None:
+    pages = [cast.account(f"SKPage{i}") for i in range(6)]
+    roles = RoleService(cast.ctx("dso"))
+    for page in pages:
+        roles.grant(cast.people["officer"].id, page.id, PageRole.EDITOR)
+    roles.grant(cast.people["officer2"].id, pages[4].id, PageRole.EDITOR)
+    roles.grant(cast.people["officer2"].id, pages[5].id, PageRole.MODERATOR)
+    tab = make_tab("officer")
+    assert tab.summary.text() == "2 people × 6 accounts · 8 roles"
+    tab.search.setText("officer2")
+    assert [p.name for p in tab.model.people] == ["Officer2 Person"]
+    # Its roles are in sight: only the accounts where the person found holds one.
+    assert [a.handle for a in tab.model.accounts] == ["SKPage4", "SKPage5"]
+    assert [tab.model.index(0, c).data() for c in range(2)] == ["Editor", "Moderator"]
+    assert tab.summary.text() == "1 person × 2 accounts · 2 roles (of 2 × 6 · 8)"
+    # Someone holding no role: every account, to grant one.
+    _everyone(tab, qtbot)
+    tab.search.setText("auditor")
+    assert len(tab.model.accounts) == 6
+    assert tab.summary.text().endswith("no role held: every account is shown to grant one")
+    tab.search.clear()
+    assert tab.summary.text() == f"{len(cast.people)} people × 6 accounts · 8 roles"
 
 
 # -- granting, changing, revoking -----------------------------------------------------------
@@ -326,18 +355,35 @@ def test_cancelling_the_revoke_keeps_the_role(
     assert len(RoleService(cast.ctx("dso")).active_roles(account_id=page.id)) == 1
 
 
-def test_a_refused_change_is_shown(
-    cast: Cast, make_tab: TabMaker, qtbot: QtBot, boxes: list[QMessageBox]
+def test_facebook_admin_is_offered_only_to_the_two_directors(
+    cast: Cast, make_tab: TabMaker, qtbot: QtBot
 ) -> None:
+    """Disabled up front, with the rule as the reason, rather than refused after a click."""
     page = cast.account()
     RoleService(cast.ctx("dso")).grant(cast.people["officer"].id, page.id, PageRole.EDITOR)
     tab = make_tab("dso")
+    _everyone(tab, qtbot)
     menu = tab.cell_menu(_index(tab, cast.people["officer"].id, page.id))
     assert menu is not None
-    _action(menu, "Admin").trigger()
+    admin = _action(menu, "Admin")
+    assert not admin.isEnabled()
+    assert admin.toolTip().startswith("Officer Person cannot be Admin of a Facebook page")
+    assert _action(menu, "Moderator").isEnabled()
+    # An empty cell of the Director, Digital Channels and Insights offers it.
+    dci = tab.cell_menu(_index(tab, cast.people["dci"].id, page.id))
+    assert dci is not None
+    assert _action(dci, "Admin").isEnabled()
+    # The ministry's own Director of Communications too; another ministry's officer not.
+    comms = tab.cell_menu(_index(tab, cast.people["comms"].id, page.id))
+    assert comms is not None
+    assert _action(comms, "Admin").isEnabled()
+    # On another platform, Admin is not restricted.
+    x = cast.account("SKHealthX", Platform.X)
+    tab.refresh()
     wait_for_tasks(qtbot)
-    assert boxes[0].text().startswith("Officer Person cannot be Admin of Facebook @SKHealth.")
-    assert _index(tab, cast.people["officer"].id, page.id).data() == "Editor"
+    other = tab.cell_menu(_index(tab, cast.people["officer"].id, x.id))
+    assert other is not None
+    assert _action(other, "Admin").isEnabled()
 
 
 def test_no_grant_on_an_account_that_is_not_live(

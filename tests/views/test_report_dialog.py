@@ -103,6 +103,18 @@ def test_the_account_picker_is_enabled_only_for_the_evaluation(qtbot: QtBot, cas
         assert dialog.ministry_combo.isEnabled() is (kind is not ReportKind.EVALUATION), kind
 
 
+def test_personal_information_is_offered_only_where_there_is_some(qtbot: QtBot, cast: Cast) -> None:
+    dialog = make_dialog(qtbot, cast)
+    for kind in ReportKind:
+        choose(dialog, kind)
+        assert dialog.personal_info.isEnabled() is kind.has_comments
+    choose(dialog, ReportKind.SLA)
+    dialog.personal_info.setChecked(True)
+    choose(dialog, ReportKind.PERMISSIONS)
+    assert not dialog.personal_info.isChecked()
+    assert "nothing to mask" in dialog.personal_info.toolTip()
+
+
 def test_the_evaluation_opens_with_the_account_and_period_it_was_given(
     qtbot: QtBot, cast: Cast
 ) -> None:
@@ -125,9 +137,7 @@ def test_an_evaluation_without_an_account_is_shown_at_the_field(
     dialog = make_dialog(qtbot, cast, kind="evaluation")
     dialog.generate_button.click()
     wait_for_tasks(qtbot)
-    assert dialog.error.text() == (
-        "The account evaluation is about one account: choose the account."
-    )
+    assert dialog.error.text() == ("The account evaluation is about one account: name the account.")
     assert dialog.account_combo.property("invalid") is True
     assert opened == []
     assert not (tmp_path / "e.pdf").exists()

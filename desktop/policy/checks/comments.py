@@ -34,7 +34,7 @@ def _oldest(n: int) -> str:
         "questions within an hour, even if it is a note acknowledging work on providing a "
         "response."
     ),
-    remedy="Acknowledge the overdue comments now, oldest first (filter the log on overdue).",
+    remedy="Acknowledge the overdue comments now, oldest first.",
 )
 def comment_ack_overdue(
     facts: ComplianceFacts, settings: PolicySettings, as_of: datetime

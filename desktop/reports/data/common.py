@@ -56,11 +56,14 @@ def resolve_period(
     *,
     required: bool,
     as_of_day: date,
+    default_current_half: bool = False,
 ) -> ReportPeriod | None:
-    """The period named by ``--period`` or by ``--from``/``--to``; None when neither is given
-    and none is required."""
+    """The period named by ``--period`` or by ``--from``/``--to``. When neither is given: the
+    half-year of ``as_of_day`` if ``default_current_half``, else None when none is required."""
     if period and (start or end):
-        raise DomainError("Give either a half-year period or a from/to date range, not both.")
+        raise DomainError(
+            "Give either a half-year period or a from/to date range, not both.", "period"
+        )
     if period:
         try:
             half = HalfYear.parse(period)
@@ -80,6 +83,9 @@ def resolve_period(
         exact = half if (half.start, half.end) == (start, end) else None
         label = exact.label if exact else f"{start.isoformat()} to {end.isoformat()}"
         result = ReportPeriod(start, end, label, exact)
+    elif default_current_half:
+        half = HalfYear.containing(as_of_day)
+        result = ReportPeriod(half.start, half.end, half.label, half)
     elif required:
         raise DomainError(
             "This report covers a period: give one, e.g. 2026H1, or a from/to date range.",
@@ -90,7 +96,7 @@ def resolve_period(
     if result.start > as_of_day:
         raise DomainError(
             f"The period {result.label} starts after the data's as-of date "
-            f"({as_of_day.isoformat()}); choose an earlier period.",
+            f"({as_of_day.isoformat()}); give an earlier period.",
             "period",
         )
     return result
@@ -146,7 +152,7 @@ ALL = Scope("all", "All ministries and accounts")
 
 def resolve_scope(session: Session, account: str | None, ministry: str | None) -> Scope:
     if account and ministry:
-        raise DomainError("Give either an account or a ministry, not both.")
+        raise DomainError("Give either an account or a ministry, not both.", "account")
     if account:
         ref = resolve_account(session, account)
         return Scope("account", f"{ref.label} ({ref.ministry_name})", account=ref)

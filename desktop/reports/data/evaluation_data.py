@@ -19,6 +19,7 @@ from desktop.enums import (
 )
 from desktop.models import Account, Ban, Comment, Evaluation, Goal, MetricSnapshot, Person, Strike
 from desktop.policy.engagement import Trend, trend
+from desktop.policy.goal_pace import GoalPace, MonthValue, goal_pace
 from desktop.policy.settings import PolicySettings
 from desktop.policy.sla import BusinessCalendar
 from desktop.reports.data.comment_stats import (
@@ -84,13 +85,17 @@ class GoalRow:
     status: GoalStatus
     goal_start: date
     goal_end: date
-    baseline: float
+    baseline: float  # for the goal's whole period
     target: float
-    actual: int  # the metric's sum over the report period
+    pace: GoalPace  # compared like with like over the days in both periods
 
     @property
-    def percent_of_target(self) -> float:
-        return 100.0 * self.actual / self.target if self.target else 0.0
+    def actual(self) -> float:
+        return self.pace.actual
+
+    @property
+    def percent_of_target(self) -> float | None:
+        return self.pace.percent
 
 
 @dataclass(frozen=True)
@@ -132,6 +137,12 @@ class EvaluationReportData:
     overdue_total: int
     official_handles: frozenset[str]
     rules: str  # the service levels in force, in words
+    today: date  # the as-of day in the branch's zone
+
+    @property
+    def month_running(self) -> bool:
+        """The last month shown is the as-of month, still running."""
+        return bool(self.months) and self.months[-1].month == self.today.replace(day=1)
 
     @property
     def engagement_trend(self) -> Trend:
@@ -157,7 +168,9 @@ def evaluation_data(
         account=account,
         period=period,
         months=months,
-        goals=goals_against_actuals(session, account, period, months),
+        goals=goals_against_actuals(
+            session, account, period, months, local_day(as_of, settings.timezone)
+        ),
         service=sla_counts(session, where, as_of),
         time_taken=time_taken(session, where, as_of, calendar, cancelled),
         moderation=moderation(session, account, lo, hi),
@@ -167,6 +180,7 @@ def evaluation_data(
         overdue_total=overdue_total,
         official_handles=official_handles(session),
         rules=service_rules(settings),
+        today=local_day(as_of, settings.timezone),
     )
 
 
@@ -195,9 +209,14 @@ def monthly_metrics(
 
 
 def goals_against_actuals(
-    session: Session, account: AccountRef, period: ReportPeriod, months: tuple[MonthRow, ...]
+    session: Session,
+    account: AccountRef,
+    period: ReportPeriod,
+    months: tuple[MonthRow, ...],
+    today: date,
 ) -> tuple[GoalRow, ...]:
-    """Goals whose dates overlap the period, each with its metric summed over the period."""
+    """Goals whose dates overlap the period, each compared over the days in both that have
+    metrics recorded (``desktop.policy.goal_pace``)."""
     goals = session.execute(
         select(
             Goal.title,
@@ -215,20 +234,35 @@ def goals_against_actuals(
         )
         .order_by(Goal.period_start, Goal.title)
     ).all()
-    totals = {f: sum(getattr(m, f) for m in months) for f in MONTH_FIELDS}
-    return tuple(
-        GoalRow(
-            g.title,
-            g.metric,
-            g.status,
+    end = min(period.end, today)
+    rows = []
+    for g in goals:
+        values = [
+            MonthValue(m.month, float(getattr(m, g.metric, 0)) if m.recorded else None)
+            for m in months
+        ]
+        pace = goal_pace(
             g.period_start,
             g.period_end,
-            g.baseline_value,
             g.target_value,
-            int(totals.get(g.metric, 0)),
+            g.baseline_value,
+            values,
+            period.start,
+            end,
         )
-        for g in goals
-    )
+        rows.append(
+            GoalRow(
+                g.title,
+                g.metric,
+                g.status,
+                g.period_start,
+                g.period_end,
+                g.baseline_value,
+                g.target_value,
+                pace,
+            )
+        )
+    return tuple(rows)
 
 
 def moderation(session: Session, account: AccountRef, lo: datetime, hi: datetime) -> Moderation:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from desktop.enums import Severity
 from desktop.models import (
     Account,
     AccountRole,
@@ -20,8 +22,10 @@ from desktop.models import (
     Person,
     Strike,
 )
-from desktop.policy.findings import Finding, sort_findings
+from desktop.policy.findings import CHECKS, Finding
+from desktop.policy.risk import risk_key
 from desktop.reports.data.common import Scope
+from desktop.reports.masking import CITIZEN_SUBJECTS
 from desktop.services.context import ServiceContext
 
 Subjects = frozenset[tuple[str, str]]
@@ -96,6 +100,47 @@ def scope_subjects(session: Session, scope: Scope) -> Subjects | None:
 
 
 def in_scope(findings: Iterable[Finding], subjects: Subjects | None) -> tuple[Finding, ...]:
-    """The findings about the scope's records, most severe first."""
+    """The findings about the scope's records, most severe and riskiest first."""
     kept = (f for f in findings if subjects is None or (f.subject_type, f.subject_id) in subjects)
-    return tuple(sort_findings(kept))
+    return tuple(
+        sorted(
+            kept,
+            key=lambda f: (*risk_key(f.code, f.severity), f.subject_label.lower(), f.subject_id),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class CheckSummary:
+    """One check's findings in a summary: how many, and the records behind them."""
+
+    code: str
+    severity: Severity
+    title: str
+    remedy: str  # the check's general remedy (each finding may name its own fix)
+    records: tuple[str, ...]  # the records' labels, A to Z, each once
+    count: int
+    citizens: bool  # the records are members of the public
+
+
+def by_check(findings: Sequence[Finding]) -> tuple[CheckSummary, ...]:
+    """The findings grouped by check, most severe and riskiest check first."""
+    groups: dict[str, list[Finding]] = {}
+    for f in findings:
+        groups.setdefault(f.code, []).append(f)
+    out = []
+    for code, items in groups.items():
+        spec = CHECKS.get(code)
+        severity = items[0].severity
+        out.append(
+            CheckSummary(
+                code=code,
+                severity=severity,
+                title=spec.title if spec is not None else code,
+                remedy=spec.remedy if spec is not None else items[0].remedy,
+                records=tuple(sorted({f.subject_label for f in items}, key=str.lower)),
+                count=len(items),
+                citizens=all(f.subject_type in CITIZEN_SUBJECTS for f in items),
+            )
+        )
+    return tuple(sorted(out, key=lambda c: risk_key(c.code, c.severity)))

@@ -91,10 +91,19 @@ class PortfolioData:
         return [(s, counts[s]) for s in AccountStatus if counts[s]]
 
     @property
-    def monthly_engagement(self) -> list[tuple[date, int]]:
-        return [
-            (m, sum(a.engagement[i] or 0 for a in self.accounts)) for i, m in enumerate(self.months)
-        ]
+    def monthly_engagement(self) -> list[tuple[date, int | None]]:
+        """Engagement actions of every account by month; None for a month no account has
+        metrics recorded for yet (not a month of zero)."""
+        out: list[tuple[date, int | None]] = []
+        for i, m in enumerate(self.months):
+            known = [a.engagement[i] for a in self.accounts if a.engagement[i] is not None]
+            out.append((m, sum(v for v in known if v is not None) if known else None))
+        return out
+
+    @property
+    def month_running(self) -> bool:
+        """The last month shown is the as-of month, still running."""
+        return bool(self.months) and self.months[-1] == self.today.replace(day=1)
 
     @property
     def service(self) -> SlaCounts:

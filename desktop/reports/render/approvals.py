@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
-
 from reportlab.platypus import Flowable, Spacer, Table
 
 from desktop.enums import ApprovalKind
@@ -11,7 +9,9 @@ from desktop.policy.workflows import WORKFLOWS
 from desktop.reports.data.approvals_data import ApprovalsData
 from desktop.reports.render import formatting as fmt
 from desktop.reports.render.base import BaseReportRenderer, ReportHeader
-from desktop.reports.render.blocks import bar_chart, keep, key_figures, note, rich, table
+from desktop.reports.render.blocks import keep, key_figures, note, rich, table
+from desktop.reports.render.charts import bar_chart
+from desktop.reports.render.theme import FONT, esc
 
 
 class ApprovalsRenderer(BaseReportRenderer):
@@ -25,7 +25,7 @@ class ApprovalsRenderer(BaseReportRenderer):
     def _request(self, title: str, kind: ApprovalKind) -> Flowable:
         """The request's title, and under it in grey what kind of approval it is."""
         return rich(
-            f'{escape(title)}<br/><font color="#6B7280">{escape(WORKFLOWS[kind].title)}</font>',
+            f'{esc(title)}<br/><font color="#6B7280">{esc(WORKFLOWS[kind].title)}</font>',
             self.styles["Cell"],
         )
 
@@ -59,7 +59,11 @@ class ApprovalsRenderer(BaseReportRenderer):
         )
         charts = Table([[kinds, "", ages]], colWidths=[half, 12, half], hAlign="LEFT")
         charts.setStyle(
-            [("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]
+            [
+                ("FONT", (0, 0), (-1, -1), FONT, 8),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ]
         )
         return [figures, Spacer(1, 10), keep(charts)]
 

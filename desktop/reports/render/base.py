@@ -24,6 +24,7 @@ from reportlab.platypus import (
     Flowable,
     Frame,
     PageTemplate,
+    Paragraph,
     Spacer,
     Table,
 )
@@ -55,7 +56,9 @@ class ReportHeader:
     source: str  # the database, as shown to people (never with a password)
     author: str  # who generated it
     timezone: str
-    personal_info: bool  # True when the person chose to include personal information
+    # True: the person chose to include personal information; False: it is masked; None: the
+    # report holds none (no comments, no commenters), so it says nothing about masking.
+    personal_info: bool | None
 
     @property
     def subject(self) -> str:
@@ -96,16 +99,30 @@ class NumberedCanvas(Canvas):  # type: ignore[misc]
         self.restoreState()
 
 
+LANGUAGE = "en-CA"
+_OUTLINE_LEVELS = {"Title": 0, "Heading1": 0, "Heading2": 1}
+
+
 class _Doc(BaseDocTemplate):  # type: ignore[misc]
-    """Checks for cancellation after every flowable drawn (a long table is drawn in parts)."""
+    """Checks for cancellation after every flowable drawn (a long table is drawn in parts),
+    and adds every heading to the document outline (the bookmarks a reader navigates by)."""
 
     def __init__(self, *args: Any, cancelled: Callable[[], bool] | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._cancelled = cancelled
+        self._headings = 0
 
     def afterFlowable(self, flowable: Flowable) -> None:
         if self._cancelled is not None and self._cancelled():
             raise ReportCancelled
+        style = getattr(flowable, "style", None)
+        level = _OUTLINE_LEVELS.get(getattr(style, "name", ""))
+        if level is not None and isinstance(flowable, Paragraph):
+            self._headings += 1
+            key = f"h{self._headings}"
+            self.canv.bookmarkPage(key)
+            self.canv.addOutlineEntry(flowable.getPlainText(), key, level=level)
+            self.canv.showOutline()  # a reader opens with the bookmarks shown
 
 
 class BaseReportRenderer:
@@ -212,24 +229,30 @@ class BaseReportRenderer:
         canvas.line(self.margin, top - 5, width - self.margin, top - 5)
         bottom = self.footer_y
         canvas.line(self.margin, bottom + 11, width - self.margin, bottom + 11)
-        pi = "Contains personal information" if h.personal_info else "Personal information masked"
-        canvas.drawString(
-            self.margin,
-            bottom,
+        footer = (
             f"Data as of {fmt.when_zoned(h.as_of, h.timezone)} \u00b7 "
-            f"generated {fmt.when(h.generated_at, h.timezone)} \u00b7 {pi}",
+            f"generated {fmt.when(h.generated_at, h.timezone)}"
         )
+        if h.personal_info is not None:
+            footer += " \u00b7 " + (
+                "Contains personal information"
+                if h.personal_info
+                else "Personal information masked"
+            )
+        canvas.drawString(self.margin, bottom, footer)
         canvas.restoreState()
 
     # -- shared blocks -------------------------------------------------------------------
 
-    def heading(self, text: str, level: int = 1) -> list[Flowable]:
+    def heading(self, text: str, level: int = 1, room: float | None = None) -> list[Flowable]:
         """A section heading that never sits alone at the foot of a page.
 
         A conditional page break instead of keep-with-next: the table after a heading may
-        then split across pages rather than leave half a page empty.
+        then split across pages rather than leave half a page empty. ``room`` is the space
+        the heading needs below it (more when a note and a tall first row follow).
         """
-        room = 1.4 * inch if level == 1 else 1.0 * inch
+        if room is None:
+            room = 1.4 * inch if level == 1 else 1.0 * inch
         return [CondPageBreak(room), para(text, self.styles[f"Heading{level}"])]
 
     def title_block(self) -> list[Flowable]:
@@ -241,14 +264,17 @@ class BaseReportRenderer:
             ("Data as of", fmt.when_zoned(h.as_of, h.timezone)),
             ("Source", h.source),
             ("Generated", f"{fmt.when_zoned(h.generated_at, h.timezone)} by {h.author}"),
-            (
-                "Personal information",
-                "Included at the request of the person who generated this report"
-                if h.personal_info
-                else "Masked in comment excerpts (e-mail addresses, phone numbers, "
-                "citizens' @handles)",
-            ),
         ]
+        if h.personal_info is not None:
+            rows.append(
+                (
+                    "Personal information",
+                    "Included at the request of the person who generated this report"
+                    if h.personal_info
+                    else "Masked: citizens' names, @handles, e-mail addresses and phone numbers "
+                    "are withheld from comments and findings",
+                )
+            )
         table = Table(
             [[para(k, self.styles["Muted"]), para(v, self.styles["Small"])] for k, v in rows],
             colWidths=[self.label_width, self.width - self.label_width],
@@ -256,6 +282,7 @@ class BaseReportRenderer:
         )
         table.setStyle(
             [
+                ("FONT", (0, 0), (-1, -1), FONT, 8),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
@@ -288,6 +315,9 @@ class BaseReportRenderer:
             subject=h.subject,
             creator=APP_NAME,
             keywords=["social media", "governance", h.title.lower()],
+            lang=LANGUAGE,
+            displayDocTitle=True,
+            initialFontName=FONT,  # every font embedded: no unembedded Helvetica
         )
         frame = Frame(
             doc.leftMargin,

@@ -1,49 +1,43 @@
-"""Building blocks the report renderers share: text, tables that repeat their header row,
-key-figure tiles, bar and line charts from ``reportlab.graphics``, the findings table."""
+"""Building blocks the report renderers share: text, tables that repeat their header row and
+never split a word, key-figure tiles, the overdue-comments table.
+
+Charts are in ``charts``, the findings tables in ``findings``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from typing import Any, TypeAlias
-from xml.sax.saxutils import escape
+from typing import TypeAlias
 
-from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
-from reportlab.graphics.charts.legends import Legend
-from reportlab.graphics.charts.linecharts import HorizontalLineChart
-from reportlab.graphics.shapes import Drawing, String
-from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle, StyleSheet1
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table
 
-from desktop.enums import Severity
-from desktop.policy.findings import Finding
 from desktop.reports.data.comment_stats import OverdueItem
-from desktop.reports.masking import AUTHOR_MASK, mask_personal_info
+from desktop.reports.masking import mask_personal_info
 from desktop.reports.render.theme import (
     FONT,
     FONT_BOLD,
-    GREY,
     LIGHT,
     NAVY,
-    ORANGE,
-    RED,
     RULE,
-    SERIES_COLOURS,
+    covered_runs,
+    esc,
+    needs_fallback,
 )
 
 Cell: TypeAlias = str | Flowable
-SEVERITY_COLOURS = {Severity.CRITICAL: RED, Severity.WARNING: ORANGE, Severity.INFO: GREY}
 
 
 def para(text: str, style: ParagraphStyle) -> Paragraph:
-    """A paragraph of plain text: whatever a person typed is escaped, never read as markup."""
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+    """A paragraph of plain text: whatever a person typed is escaped, never read as markup;
+    characters the main font lacks (Chinese) are set in the fallback font."""
+    return Paragraph(esc(text).replace("\n", "<br/>"), style)
 
 
 def rich(markup: str, style: ParagraphStyle) -> Paragraph:
-    """A paragraph of markup written by this code (escape any data put into it)."""
+    """A paragraph of markup written by this code (pass any data through ``esc`` first)."""
     return Paragraph(markup, style)
 
 
@@ -52,6 +46,49 @@ def note(text: str, styles: StyleSheet1) -> Paragraph:
 
 
 _SIZE, _LEADING, _PAD = 8, 9.8, 3.5  # table text: as the "Cell" paragraph style
+_TIGHT_PAD = 2.0
+_HEAD_SIZE = 7  # as the "CellHead" paragraph style
+
+
+def longest_word(text: str, font: str, size: float) -> float:
+    """The width of the widest word of ``text``: a column narrower than that splits it.
+
+    Text in the fallback font (Chinese) may break between any two characters, so only the
+    runs of the main font count.
+    """
+    widest = 0.0
+    for word in text.split():
+        for run in covered_runs(word):
+            widest = max(widest, stringWidth(run, font, size))
+    return widest
+
+
+def _needs(cell: Cell, *, whole: bool) -> float:
+    """What a cell needs of its column's width (text only; padding excluded)."""
+    if isinstance(cell, str):
+        return stringWidth(cell, FONT, _SIZE) if whole else longest_word(cell, FONT, _SIZE)
+    if isinstance(cell, Paragraph):
+        # Markup may set a word in bold: measure as bold, to be safe.
+        return longest_word(cell.getPlainText(), FONT_BOLD, cell.style.fontSize)
+    return 0.0
+
+
+def fit_widths(widths: Sequence[float], needed: Sequence[float]) -> list[float]:
+    """``widths`` changed as little as possible so that each column gets what it needs, the
+    room taken from the columns that have more than they need; the total stays the same."""
+    total = sum(widths)
+    wanted = [max(w, n) for w, n in zip(widths, needed, strict=True)]
+    extra = sum(wanted) - total
+    if extra <= 0.01:
+        return list(widths)
+    slack = [w - n for w, n in zip(wanted, needed, strict=True)]
+    room = sum(slack)
+    if room <= 0:
+        return [w * total / sum(wanted) for w in wanted]
+    take = min(extra, room)
+    out = [w - s * take / room for w, s in zip(wanted, slack, strict=True)]
+    scale = total / sum(out)
+    return [w * scale for w in out]
 
 
 def table(
@@ -65,21 +102,35 @@ def table(
 ) -> Table:
     """A table whose header row repeats on every page it spans.
 
-    ``widths`` are the columns' widths in points. Columns in ``right`` hold figures: plain,
-    right-aligned and never wrapped. Other text wraps in its column; ``total`` sets the last
-    row in bold.
+    ``widths`` are the columns' widths in points, widened where a word would not fit (and
+    taken from columns with room to spare), so no word is ever split inside. Columns in
+    ``right`` hold figures: plain, right-aligned and never wrapped. Other text wraps in its
+    column; ``total`` sets the last row in bold.
     """
+    text = [
+        max(
+            [longest_word(h, FONT_BOLD, _HEAD_SIZE)]
+            + [_needs(r[i], whole=i in right) for r in rows if i < len(r)]
+        )
+        + 0.5
+        for i, h in enumerate(head)
+    ]
+    # Narrower padding rather than a split word, when the page is that tight.
+    pad = _PAD if sum(text) + 2 * _PAD * len(text) <= sum(widths) else _TIGHT_PAD
+    widths = fit_widths(widths, [t + 2 * pad for t in text])
     head_row = [
         para(h, styles["CellHeadRight" if i in right else "CellHead"]) for i, h in enumerate(head)
     ]
-    room = [w - 2 * _PAD for w in widths]
+    room = [w - 2 * pad for w in widths]
 
     def cell(i: int, c: Cell) -> Cell:
         # A paragraph only where the text must wrap: a table of 500 accounts has thousands of
         # short cells, and laying out a paragraph costs far more than drawing a string.
-        if not isinstance(c, str) or i in right:
+        if not isinstance(c, str):
             return c
-        if "\n" not in c and stringWidth(c, FONT, _SIZE) <= room[i]:
+        if needs_fallback(c):
+            return para(c, styles["CellRight" if i in right else "Cell"])
+        if i in right or ("\n" not in c and stringWidth(c, FONT, _SIZE) <= room[i]):
             return c
         return para(c, styles["Cell"])
 
@@ -88,9 +139,9 @@ def table(
     style: list[tuple[object, ...]] = [
         ("BACKGROUND", (0, 0), (-1, 0), NAVY),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("FONT", (0, 1), (-1, -1), FONT, _SIZE, _LEADING),
-        ("LEFTPADDING", (0, 0), (-1, -1), _PAD),
-        ("RIGHTPADDING", (0, 0), (-1, -1), _PAD),
+        ("FONT", (0, 0), (-1, -1), FONT, _SIZE, _LEADING),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad),
+        ("RIGHTPADDING", (0, 0), (-1, -1), pad),
         ("TOPPADDING", (0, 0), (-1, -1), 2.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
         ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
@@ -125,6 +176,7 @@ def key_figures(items: Sequence[tuple[str, str]], width: float, styles: StyleShe
         spaced[0] += [cell] if i == 0 else ["", cell]
     t = Table(spaced, colWidths=widths, hAlign="LEFT")
     style: list[tuple[object, ...]] = [
+        ("FONT", (0, 0), (-1, -1), FONT, _SIZE),  # the gaps: no unembedded Helvetica
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 6),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
@@ -134,180 +186,6 @@ def key_figures(items: Sequence[tuple[str, str]], width: float, styles: StyleShe
         style += [("BACKGROUND", (i, 0), (i, 0), LIGHT), ("LINEABOVE", (i, 0), (i, 0), 2, NAVY)]
     t.setStyle(style)
     return t
-
-
-def _nice_max(value: float) -> float:
-    """A round axis maximum at or above ``value`` (1, 2, 2.5, 5 times a power of ten), at
-    least 5 so that small counts get whole-number steps."""
-    if value <= 5:
-        return 5.0
-    magnitude = 10 ** (len(str(int(value))) - 1)
-    for step in (1, 2, 2.5, 5, 10):
-        if value <= step * magnitude:
-            return float(step * magnitude)
-    return float(10 * magnitude)
-
-
-def _value_axis(axis: Any, values: Sequence[Sequence[float]], percent: bool) -> None:
-    top = 100.0 if percent else _nice_max(max((max(v, default=0) for v in values), default=0))
-    axis.valueMin, axis.valueMax, axis.valueStep = 0, top, top / 5
-    axis.labelTextFormat = "%d" if float(top / 5).is_integer() else "%.1f"
-    axis.labels.fontName, axis.labels.fontSize = FONT, 7
-    axis.visibleGrid, axis.gridStrokeColor, axis.gridStrokeWidth = True, RULE, 0.25
-
-
-def _category_axis(axis: Any, names: Sequence[str], slot: float) -> float:
-    """Label the categories, slanted when they would not fit side by side; returns the
-    height the labels take below the axis."""
-    axis.categoryNames = list(names)
-    axis.labels.fontName, axis.labels.fontSize = FONT, 7
-    widest = max((stringWidth(n, FONT, 7) for n in names), default=0)
-    if widest <= slot - 4:
-        axis.labels.dy = -2
-        return 14
-    axis.labels.angle, axis.labels.boxAnchor, axis.labels.dy = 30, "ne", -2
-    return 10 + widest * 0.5
-
-
-def _legend(drawing: Drawing, names: Sequence[str], x: float, y: float) -> None:
-    legend = Legend()
-    legend.x, legend.y = x, y
-    legend.fontName, legend.fontSize = FONT, 7
-    legend.alignment = "right"
-    legend.columnMaximum = 1
-    legend.dx = legend.dy = 7
-    legend.deltax = 0
-    legend.boxAnchor = "nw"
-    legend.dxTextSpace = 4
-    legend.autoXPadding = 10
-    legend.colorNamePairs = list(zip(SERIES_COLOURS, names, strict=False))
-    drawing.add(legend)
-
-
-def _title(drawing: Drawing, title: str, height: float) -> None:
-    drawing.add(String(0, height - 10, title, fontName=FONT_BOLD, fontSize=8.5, fillColor=NAVY))
-
-
-MAX_GROUP = 72.0  # points per category: a lone bar should not fill the page
-
-
-def bar_chart(
-    title: str,
-    categories: Sequence[str],
-    series: Sequence[tuple[str, Sequence[float]]],
-    width: float,
-    height: float = 170,
-    *,
-    percent: bool = False,
-) -> Drawing:
-    """Vertical bars per category, one colour per series, legend across the top."""
-    d = Drawing(width, height)
-    _title(d, title, height)
-    chart = VerticalBarChart()
-    chart.width = min(width - 48, MAX_GROUP * max(len(categories), 1))
-    below = _category_axis(chart.categoryAxis, categories, chart.width / max(len(categories), 1))
-    top = 34 if len(series) > 1 else 18
-    chart.x, chart.y = 38 + (width - 48 - chart.width) / 2, below + 4
-    chart.height = height - chart.y - top
-    chart.data = [list(values) for _, values in series] or [[0] * len(categories)]
-    _value_axis(chart.valueAxis, chart.data, percent)
-    chart.barSpacing = 1
-    chart.groupSpacing = 6
-    for i in range(len(chart.data)):
-        chart.bars[i].fillColor = SERIES_COLOURS[i % len(SERIES_COLOURS)]
-        chart.bars[i].strokeColor = None
-    d.add(chart)
-    if len(series) > 1:
-        _legend(d, [name for name, _ in series], 0, height - 18)
-    return d
-
-
-def hbar_chart(
-    title: str, items: Sequence[tuple[str, float]], width: float, label_width: float = 190
-) -> Drawing:
-    """One horizontal bar per labelled item (long labels such as removal categories)."""
-    height = 40 + 16 * max(len(items), 1)
-    d = Drawing(width, height)
-    _title(d, title, height)
-    chart = HorizontalBarChart()
-    chart.x, chart.y = label_width, 18
-    chart.width, chart.height = width - label_width - 16, height - 40
-    chart.data = [[v for _, v in reversed(items)] or [0]]
-    chart.categoryAxis.categoryNames = [label for label, _ in reversed(items)] or [""]
-    chart.categoryAxis.labels.fontName = FONT
-    chart.categoryAxis.labels.fontSize = 7
-    chart.categoryAxis.labels.boxAnchor = "e"
-    chart.categoryAxis.labels.dx = -4
-    _value_axis(chart.valueAxis, chart.data, percent=False)
-    chart.bars[0].fillColor = NAVY
-    chart.bars[0].strokeColor = None
-    chart.barSpacing = 2
-    d.add(chart)
-    return d
-
-
-def line_chart(
-    title: str,
-    categories: Sequence[str],
-    series: Sequence[tuple[str, Sequence[float | None]]],
-    width: float,
-    height: float = 160,
-) -> Drawing:
-    """Lines with markers over categories (months), legend across the top; a None value
-    leaves a gap (a month not recorded is not a month of zero)."""
-    d = Drawing(width, height)
-    _title(d, title, height)
-    chart = HorizontalLineChart()
-    chart.width = width - 48
-    below = _category_axis(chart.categoryAxis, categories, chart.width / max(len(categories), 1))
-    top = 34 if len(series) > 1 else 18
-    chart.x, chart.y = 38, below + 4
-    chart.height = height - chart.y - top
-    chart.data = [list(values) for _, values in series]
-    known = [[v for v in values if v is not None] for _, values in series]
-    _value_axis(chart.valueAxis, known, percent=False)
-    chart.joinedLines = 1
-    for i in range(len(series)):
-        colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
-        chart.lines[i].strokeColor = colour
-        chart.lines[i].strokeWidth = 1.5
-        chart.lines[i].symbol = makeMarker("FilledCircle", size=3.5, fillColor=colour)
-    d.add(chart)
-    if len(series) > 1:
-        _legend(d, [name for name, _ in series], 0, height - 18)
-    return d
-
-
-def findings_table(
-    findings: Sequence[Finding], width: float, styles: StyleSheet1, timezone: str
-) -> Table:
-    """Severity, the record concerned, and the check's code, what is wrong and what to do."""
-    from desktop.reports.render.formatting import when
-
-    rows = []
-    for f in findings:
-        colour = SEVERITY_COLOURS.get(f.severity, GREY).hexval()[2:]
-        since = f" Since {when(f.since, timezone)}." if f.since else ""
-        rows.append(
-            [
-                rich(
-                    f'<font color="#{colour}"><b>{escape(f.severity.value)}</b></font>',
-                    styles["Cell"],
-                ),
-                para(f.subject_label, styles["Cell"]),
-                rich(
-                    f"<b>{escape(f.code)}</b><br/>{escape(f.message)}{escape(since)}<br/>"
-                    f'<font color="#6B7280">{escape(f.remedy)}</font>',
-                    styles["Cell"],
-                ),
-            ]
-        )
-    return table(
-        ["Severity", "Record", "Finding and what to do"],
-        rows,
-        [0.1 * width, 0.24 * width, 0.66 * width],
-        styles,
-    )
 
 
 def overdue_table(
@@ -320,7 +198,11 @@ def overdue_table(
     official_handles: Collection[str],
     with_account: bool = True,
 ) -> Table:
-    """Comments still waiting past a due time, with excerpts masked unless asked otherwise."""
+    """Comments still waiting past a due time, with excerpts masked unless asked otherwise.
+
+    The author is named only when personal information is included: a column of
+    "withheld" would say nothing.
+    """
     from desktop.reports.render.formatting import when
 
     def text(value: str) -> str:
@@ -328,20 +210,25 @@ def overdue_table(
 
     rows = []
     for item in items:
-        author = item.author if personal_info else AUTHOR_MASK
         excerpt = text(item.excerpt) + ("\u2026" if len(item.excerpt) >= 240 else "")
         row: list[Cell] = [when(item.received_at, timezone)]
         if with_account:
             row.append(item.account_label)
+        if personal_info:
+            row.append(item.author or "\u2014")
         what = f"{item.what.capitalize()} by {when(item.due_at, timezone)}"
-        row += [author or "\u2014", excerpt, what + (" (emergency)" if item.emergency else "")]
+        row += [excerpt, what + (" (emergency)" if item.emergency else "")]
         rows.append(row)
-    head = ["Received", "Account", "From", "Comment (excerpt)", "Waiting to"]
-    weights = [0.12, 0.18, 0.13, 0.38, 0.19]
-    if not with_account:
-        head.pop(1)
-        weights = [0.14, 0.16, 0.5, 0.2]
-    return table(head, rows, [w * width for w in weights], styles)
+    columns = [
+        ("Received", 0.12, True),
+        ("Account", 0.18, with_account),
+        ("From", 0.13, personal_info),
+        ("Comment (excerpt)", 0.38, True),
+        ("Waiting to", 0.19, True),
+    ]
+    shown = [(name, weight) for name, weight, keep in columns if keep]
+    scale = width / sum(weight for _, weight in shown)
+    return table([n for n, _ in shown], rows, [w * scale for _, w in shown], styles)
 
 
 def keep(*flowables: Flowable) -> KeepTogether:

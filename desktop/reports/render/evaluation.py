@@ -10,23 +10,21 @@ from reportlab.platypus import Flowable, Spacer, Table
 from desktop.enums import Recommendation
 from desktop.policy.findings import Finding
 from desktop.reports.data.comment_stats import TimeTaken
-from desktop.reports.data.evaluation_data import EvaluationReportData
+from desktop.reports.data.evaluation_data import EvaluationReportData, MonthRow
 from desktop.reports.render import formatting as fmt
 from desktop.reports.render.base import BaseReportRenderer, ReportHeader
 from desktop.reports.render.blocks import (
-    bar_chart,
-    findings_table,
-    hbar_chart,
     keep,
     key_figures,
-    line_chart,
     note,
     overdue_table,
     para,
     table,
 )
-from desktop.reports.render.theme import NAVY, RULE
-from desktop.services.metrics import METRIC_LABELS
+from desktop.reports.render.charts import bar_chart, hbar_chart, line_chart
+from desktop.reports.render.findings import findings_table
+from desktop.reports.render.goals_table import goals_section
+from desktop.reports.render.theme import FONT, NAVY, RULE
 
 RECOMMENDATION_TEXT = {
     Recommendation.CONTINUE: "Continue the account with its current strategy",
@@ -45,7 +43,7 @@ class EvaluationRenderer(BaseReportRenderer):
     ) -> None:
         super().__init__(header)
         self.data = data
-        self.findings = findings
+        self.findings = findings  # masked already when personal information is withheld
         self.personal_info = personal_info
 
     def story(self) -> list[Flowable]:
@@ -89,62 +87,37 @@ class EvaluationRenderer(BaseReportRenderer):
         ]
 
     def _goals(self) -> list[Flowable]:
-        d, s, w = self.data, self.styles, self.width
-        out = [*self.heading("Goals against actuals")]
-        if not d.goals:
-            return [
-                *out,
-                note(
-                    "No goals overlap this period. The policy asks for measurable goals "
-                    "and objectives, renewed every 12 months.",
-                    s,
-                ),
-            ]
-        rows = [
-            [
-                g.title,
-                METRIC_LABELS.get(g.metric, g.metric),
-                fmt.words(g.status),
-                f"{fmt.day(g.goal_start)} to {fmt.day(g.goal_end)}",
-                fmt.num(g.baseline),
-                fmt.num(g.target),
-                fmt.num(g.actual),
-                fmt.pct(g.percent_of_target),
-            ]
-            for g in d.goals
-        ]
-        widths = [0.2, 0.14, 0.1, 0.16, 0.1, 0.1, 0.1, 0.1]
-        head = [
-            "Goal",
-            "Metric",
-            "Status",
-            "Goal period",
-            "Baseline",
-            "Target",
-            "Actual",
-            "Of target",
-        ]
         return [
-            *out,
-            table(head, rows, [x * w for x in widths], s, right={4, 5, 6, 7}),
-            note("Actual: the metric summed over the months of this report's period.", s),
+            *self.heading("Goals against actuals"),
+            *goals_section(self.data, self.width, self.styles),
         ]
 
     def _engagement(self) -> list[Flowable]:
         d, s, w = self.data, self.styles, self.width
+        running = d.month_running
         months = [fmt.month(m.month) for m in d.months]
-        rows = [
-            [
-                fmt.month(m.month) + ("" if m.recorded else " (not recorded)"),
-                fmt.num(m.responses_positive),
-                fmt.num(m.responses_negative),
-                fmt.num(m.shares),
-                fmt.num(m.comments),
-                f"{m.time_on_page_seconds / 3600:,.1f}",
-                fmt.num(m.reach),
-            ]
-            for m in d.months
-        ]
+
+        def value(m: MonthRow, amount: int) -> str:
+            return fmt.num(amount) if m.recorded else fmt.DASH
+
+        rows = []
+        for i, m in enumerate(d.months):
+            label = fmt.month(m.month)
+            if running and i == len(d.months) - 1:
+                label += " (to date)"
+            if not m.recorded:
+                label += ", not recorded"
+            rows.append(
+                [
+                    label,
+                    value(m, m.responses_positive),
+                    value(m, m.responses_negative),
+                    value(m, m.shares),
+                    value(m, m.comments),
+                    f"{m.time_on_page_seconds / 3600:,.1f}" if m.recorded else fmt.DASH,
+                    value(m, m.reach),
+                ]
+            )
         head = [
             "Month",
             "Positive responses",
@@ -155,16 +128,21 @@ class EvaluationRenderer(BaseReportRenderer):
             "Reach",
         ]
         widths = [0.22, 0.13, 0.13, 0.14, 0.12, 0.13, 0.13]
+
+        def series(field: str) -> list[float | None]:
+            return [getattr(m, field) if m.recorded else None for m in d.months]
+
         bars = bar_chart(
             "Responses, shares and comments by month",
             months,
             [
-                ("Positive responses", [m.responses_positive for m in d.months]),
-                ("Negative responses", [m.responses_negative for m in d.months]),
-                ("Shares and retweets", [m.shares for m in d.months]),
-                ("Comments", [m.comments for m in d.months]),
+                ("Positive responses", series("responses_positive")),
+                ("Negative responses", series("responses_negative")),
+                ("Shares and retweets", series("shares")),
+                ("Comments", series("comments")),
             ],
             w,
+            partial_last=running,
         )
         line = line_chart(
             "Time on page by month (hours)",
@@ -177,11 +155,19 @@ class EvaluationRenderer(BaseReportRenderer):
             ],
             w,
             height=130,
+            partial_last=running,
+        )
+        unrecorded = [fmt.month(m.month) for m in d.months if not m.recorded]
+        gap = (
+            f" No metrics are recorded yet for {', '.join(unrecorded)}: no bar is drawn, "
+            "which is not a month of zero."
+            if unrecorded
+            else ""
         )
         return [
             *self.heading("Engagement by month"),
             table(head, rows, [x * w for x in widths], s, right={1, 2, 3, 4, 5, 6}),
-            note("Engagement, not follower counts, is what the policy measures.", s),
+            note("Engagement, not follower counts, is what the policy measures." + gap, s),
             keep(bars),
             Spacer(1, 6),
             keep(line),
@@ -346,6 +332,7 @@ class EvaluationRenderer(BaseReportRenderer):
         )
         grid.setStyle(
             [
+                ("FONT", (0, 0), (-1, -1), FONT, 8),
                 ("SPAN", (0, 0), (-1, 0)),
                 ("LINEBELOW", (0, 2), (-1, 2), 0.8, NAVY),
                 ("LINEABOVE", (0, 0), (-1, 0), 0.5, RULE),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 DASH = "\u2014"
+TIME_METRIC = "time_on_page_seconds"
 
 
 def pct(value: float | None) -> str:
@@ -63,3 +65,21 @@ def plural(n: int, noun: str, many: str | None = None) -> str:
 def words(value: str) -> str:
     """An enum value as words: 'changes_requested' -> 'Changes requested'."""
     return value.replace("_", " ").capitalize()
+
+
+def metric_amount(metric: str, value: float, *, target: bool = False) -> str:
+    """A goal's or a metric's amount as people count it: time on page in hours ('412.5 h'),
+    everything else in whole numbers (a target rounded up: 2,067.5 responses is 2,068)."""
+    if metric == TIME_METRIC:
+        return f"{value / 3600:,.1f} h"
+    whole = math.ceil(value - 1e-9) if target else round(value)
+    return f"{whole:,}"
+
+
+def metric_label(metric: str) -> str:
+    """A metric's name, time on page in the hours it is shown in."""
+    from desktop.services.metrics import METRIC_LABELS
+
+    if metric == TIME_METRIC:
+        return "Time on page (hours)"
+    return METRIC_LABELS.get(metric, metric)

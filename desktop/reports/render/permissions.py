@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
-
 from reportlab.platypus import Flowable
 
 from desktop.reports.data.permissions_data import PermissionsData, ThirdPartyRow
 from desktop.reports.render import formatting as fmt
 from desktop.reports.render.base import BaseReportRenderer, ReportHeader
 from desktop.reports.render.blocks import Cell, key_figures, note, para, rich, table
-from desktop.reports.render.theme import GREEN, ORANGE, RED
+from desktop.reports.render.theme import GREEN, ORANGE, RED, esc
 from desktop.services.roles import FACEBOOK_ADMIN_RULE
 
 _STATE_COLOURS = {
@@ -116,7 +114,7 @@ class PermissionsRenderer(BaseReportRenderer):
             "revoked late": f"revoked {fmt.day(t.revoked_on)}, {t.days_late} days late",
         }[t.state]
         colour = _STATE_COLOURS[t.state].hexval()[2:]
-        return rich(f'<font color="#{colour}">{escape(text)}</font>', self.styles["Cell"])
+        return rich(f'<font color="#{colour}">{esc(text)}</font>', self.styles["Cell"])
 
     def _matrix(self) -> list[Flowable]:
         d, s, w = self.data, self.styles, self.width

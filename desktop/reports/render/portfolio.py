@@ -5,21 +5,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, Spacer, Table
 
 from desktop.policy.engagement import NO_ENGAGEMENT_DEFINITION
 from desktop.policy.findings import Finding
+from desktop.reports.data.findings_data import by_check
 from desktop.reports.data.portfolio_data import PortfolioAccount, PortfolioData
 from desktop.reports.render import formatting as fmt
 from desktop.reports.render.base import BaseReportRenderer, ReportHeader
-from desktop.reports.render.blocks import (
-    bar_chart,
-    findings_table,
-    keep,
-    key_figures,
-    note,
-    table,
-)
+from desktop.reports.render.blocks import keep, key_figures, note, table
+from desktop.reports.render.charts import bar_chart
+from desktop.reports.render.findings import check_summary_table
+from desktop.reports.render.theme import FONT
 
 
 class PortfolioRenderer(BaseReportRenderer):
@@ -28,12 +26,10 @@ class PortfolioRenderer(BaseReportRenderer):
         header: ReportHeader,
         data: PortfolioData,
         findings: Sequence[Finding] | None,
-        top: int = 25,
     ) -> None:
         super().__init__(header)
         self.data = data
-        self.findings = findings
-        self.top = top
+        self.findings = findings  # masked already when personal information is withheld
 
     def story(self) -> list[Flowable]:
         return [
@@ -72,10 +68,15 @@ class PortfolioRenderer(BaseReportRenderer):
             [fmt.month(m) for m, _ in d.monthly_engagement],
             [("Engagement actions", [n for _, n in d.monthly_engagement])],
             half,
+            partial_last=d.month_running,
         )
         charts = Table([[status, "", engagement]], colWidths=[half, 12, half], hAlign="LEFT")
         charts.setStyle(
-            [("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]
+            [
+                ("FONT", (0, 0), (-1, -1), FONT, 8),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ]
         )
         return [figures, Spacer(1, 10), keep(charts)]
 
@@ -100,7 +101,7 @@ class PortfolioRenderer(BaseReportRenderer):
         ]
         head = [
             "Account",
-            "Min.",
+            "Ministry",
             "Status",
             "Trend",
             "Engagement",
@@ -109,12 +110,19 @@ class PortfolioRenderer(BaseReportRenderer):
             "Answered on time",
             "Evaluation due",
         ]
-        widths = [0.245, 0.06, 0.105, 0.07, 0.11, 0.09, 0.09, 0.1, 0.13]
+        widths = [0.235, 0.075, 0.1, 0.07, 0.105, 0.09, 0.09, 0.1, 0.135]
+        unrecorded = [fmt.month(m) for m, n in d.monthly_engagement if n is None]
+        gap = (
+            f" No metrics are recorded yet for {', '.join(unrecorded)}; the chart above "
+            "draws no bar for it, which is not a month of zero."
+            if unrecorded
+            else ""
+        )
         return [
             *out,
             note(
                 "Engagement: positive and negative responses, shares and comments summed over "
-                "the period; the trend compares its last months with its first.",
+                "the period; the trend compares its last recorded months with its first." + gap,
                 s,
             ),
             table(head, rows, [x * w for x in widths], s, right={4, 5, 6, 7}),
@@ -198,20 +206,25 @@ class PortfolioRenderer(BaseReportRenderer):
 
     def _findings(self) -> list[Flowable]:
         s = self.styles
-        out: list[Flowable] = [*self.heading("Top findings")]
+        out: list[Flowable] = [*self.heading("Findings by check", room=2.6 * inch)]
         if self.findings is None:
             return [*out, note("The compliance checks are not available in this installation.", s)]
         if not self.findings:
             return [*out, note("The compliance checks find nothing to fix in this scope.", s)]
-        shown = self.findings[: self.top]
-        more = len(self.findings) - len(shown)
+        checks = by_check(self.findings)
         lead = (
-            f"The {len(shown)} most severe of {len(self.findings)} findings; the compliance "
-            "dashboard lists them all."
-            if more
-            else f"{len(shown)} findings."
+            f"{fmt.plural(len(self.findings), 'finding')} from "
+            f"{fmt.plural(len(checks), 'check')}: one line per check, the most severe and "
+            "riskiest first (access to the accounts, then unapproved content, then citizens "
+            "waiting for an answer, then goals and evaluations), with the records concerned."
         )
-        return [*out, note(lead, s), findings_table(shown, self.width, s, self.header.timezone)]
+        return [
+            *out,
+            note(lead, s),
+            check_summary_table(
+                checks, self.width, s, personal_info=bool(self.header.personal_info)
+            ),
+        ]
 
 
 def _due(due: date | None, status: str) -> str:

@@ -9,14 +9,8 @@ from desktop.reports.data.comment_stats import SlaCounts, Spread
 from desktop.reports.data.sla_data import SlaData
 from desktop.reports.render import formatting as fmt
 from desktop.reports.render.base import BaseReportRenderer, ReportHeader
-from desktop.reports.render.blocks import (
-    bar_chart,
-    keep,
-    key_figures,
-    note,
-    overdue_table,
-    table,
-)
+from desktop.reports.render.blocks import keep, key_figures, note, overdue_table, table
+from desktop.reports.render.charts import bar_chart, percent_floor
 
 MEASURED = (
     "A share on time counts the comments that were handled, or whose due time had passed, by "
@@ -70,18 +64,22 @@ class SlaRenderer(BaseReportRenderer):
         rows = [_row(g.label, g.normal, g.emergency) for g in d.by_ministry]
         if len(rows) > 1:
             rows.append(_row("All ministries", d.normal, d.emergency))
+        ack = [g.normal.ack_pct for g in d.by_ministry]
+        answer = [g.normal.answer_pct for g in d.by_ministry]
+        floor = percent_floor([*ack, *answer])
+        title = "Share on time by ministry (normal service, %"
+        title += f"; the axis starts at {floor:.0f} %)" if floor else ")"
         chart = bar_chart(
-            "Share on time by ministry (normal service, %)",
+            title,
             [g.ministry_code for g in d.by_ministry],
-            [
-                ("Acknowledged on time", [g.normal.ack_pct or 0 for g in d.by_ministry]),
-                ("Answered on time", [g.normal.answer_pct or 0 for g in d.by_ministry]),
-            ],
+            [("Acknowledged on time", ack), ("Answered on time", answer)],
             w,
             percent=True,
+            floor=floor,
         )
         return [
             *out,
+            note(_COLUMNS_NOTE, s),
             table(
                 ["Ministry", *_HEAD],
                 rows,
@@ -149,7 +147,11 @@ class SlaRenderer(BaseReportRenderer):
             return [*out, note("No account received a comment calling for a reply.", s)]
         rows = [_row(f"{g.label} ({g.ministry_code})", g.normal, g.emergency) for g in d.by_account]
         head = ["Account", *_HEAD]
-        return [*out, table(head, rows, [x * w for x in _WIDTHS], s, right={1, 2, 3, 4, 5})]
+        return [
+            *out,
+            note(_COLUMNS_NOTE, s),
+            table(head, rows, [x * w for x in _WIDTHS], s, right={1, 2, 3, 4, 5}),
+        ]
 
     def _overdue(self) -> list[Flowable]:
         d, s = self.data, self.styles
@@ -218,18 +220,30 @@ class SlaRenderer(BaseReportRenderer):
         return [*out, table(head, rows, [x * w for x in widths], s, right={4, 5, 6})]
 
 
-_HEAD = ["Received", "Ack. on time", "Answered on time", "Waiting past due", "In emergencies"]
-_WIDTHS = [0.36, 0.11, 0.13, 0.14, 0.14, 0.12]
+_HEAD = [
+    "Received",
+    "Of which in emergencies",
+    "Ack. on time (normal)",
+    "Answered on time (normal)",
+    "Waiting past due",
+]
+_WIDTHS = [0.36, 0.11, 0.14, 0.13, 0.14, 0.12]
+_COLUMNS_NOTE = (
+    "Received counts every comment calling for a reply, those received during an emergency "
+    "included, so the totals match the figure above. The shares on time are for normal "
+    "service; comments received during an emergency are measured against the 24/7 clock "
+    "under Emergency periods."
+)
 
 
 def _row(label: str, normal: SlaCounts, emergency: SlaCounts) -> list[str]:
     return [
         label,
-        fmt.num(normal.received),
+        fmt.num(normal.received + emergency.received),
+        fmt.num(emergency.received),
         fmt.pct(normal.ack_pct),
         fmt.pct(normal.answer_pct),
         fmt.num(normal.overdue + emergency.overdue),
-        fmt.num(emergency.received),
     ]
 
 

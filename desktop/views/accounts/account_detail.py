@@ -42,6 +42,7 @@ from desktop.views.accounts.account_table_model import (
 )
 from desktop.views.accounts.sparkline import Point, Sparkline
 from desktop.views.errors import field_label
+from desktop.views.evaluations.goals_model import amount_text
 
 _OPEN = (ApprovalState.DRAFT, ApprovalState.SUBMITTED, ApprovalState.CHANGES_REQUESTED)
 _NOT_SHOWN = ("version", "id", "created_at", "updated_at")
@@ -55,10 +56,6 @@ def _words(value: Any) -> str:
 
 def _day(value: date | None) -> str:
     return f"{value:%d %b %Y}" if value else "—"
-
-
-def _number(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
 def _short(value: Any) -> str:
@@ -315,8 +312,10 @@ class AccountDetailPanel(QWidget):
         rows = [
             (
                 g.title,
-                METRIC_LABELS.get(g.metric, g.metric),
-                _number(g.target_value),
+                "Time on page (hours)"
+                if g.metric == "time_on_page_seconds"
+                else METRIC_LABELS.get(g.metric, g.metric),
+                amount_text(g.metric, g.target_value, target=True),
                 f"{g.period_start:%b %Y} – {g.period_end:%b %Y}",
                 _words(g.status),
             )

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QMessageBox,
-    QSplitter,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -40,15 +39,42 @@ from desktop.services.context import Actor, ServiceContext
 from desktop.views.accounts.account_actions import AccountActions
 from desktop.views.accounts.account_detail import AccountDetailPanel
 from desktop.views.accounts.account_dialog import AccountDialog
-from desktop.views.accounts.account_table_model import COL_PLATFORM, AccountTableModel
+from desktop.views.accounts.account_table_model import (
+    COL_EMAIL,
+    COL_GOALS,
+    COL_HANDLE,
+    COL_MINISTRY,
+    COL_NEXT_EVALUATION,
+    COL_OWNER,
+    COL_PASSWORD_AGE,
+    COL_PLATFORM,
+    COL_STATUS,
+    AccountTableModel,
+)
 from desktop.views.accounts.filter_bar import AccountFilterBar
 from desktop.views.accounts.password_dialog import PasswordChangeDialog
 from desktop.views.base_tab import BaseTab
 from desktop.views.errors import show_error
+from desktop.views.list_detail import ListDetail
+from desktop.views.responsive_columns import ResponsiveColumns
+from desktop.views.ui_state import UiState
 from desktop.views.worker import Progress, run_in_background
 
 DETAIL_DELAY_MS = 120  # moving through rows with the arrow keys loads only where it stops
-COLUMN_WIDTHS = (100, 170, 80, 90, 260, 160, 170, 180)  # the last column stretches
+ACCOUNT_ROWS = 12  # accounts the list keeps in sight when the window has room for them
+# The e-mail takes the room left; on a narrow window the columns of less use give way, in
+# this order (the detail pane shows them all).
+COLUMN_WIDTHS = {
+    COL_PLATFORM: 96,
+    COL_HANDLE: 180,
+    COL_MINISTRY: 76,
+    COL_STATUS: 92,
+    COL_OWNER: 160,
+    COL_PASSWORD_AGE: 120,
+    COL_NEXT_EVALUATION: 136,
+    COL_GOALS: 176,
+}
+DROP_ORDER = (COL_GOALS, COL_PASSWORD_AGE, COL_NEXT_EVALUATION, COL_OWNER, COL_MINISTRY)
 
 
 @dataclass(frozen=True)
@@ -108,10 +134,9 @@ class AccountsTab(BaseTab):
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(COL_PLATFORM, Qt.SortOrder.AscendingOrder)
         header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
         header.setSectionsMovable(True)
-        for column, width in enumerate(COLUMN_WIDTHS):
-            header.resizeSection(column, width)
+        self.columns = ResponsiveColumns(self.table, COL_EMAIL, COLUMN_WIDTHS, DROP_ORDER, 220)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._on_context_menu)
         self.table.doubleClicked.connect(self._on_double_clicked)
@@ -126,20 +151,15 @@ class AccountsTab(BaseTab):
         self.notice.hide()
 
         self.detail = AccountDetailPanel()
-        self.detail.setMinimumHeight(260)
         top = QWidget()
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.addWidget(self.notice)
         top_layout.addWidget(self.table, 1)
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.setObjectName("accountsSplitter")
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(top)
-        self.splitter.addWidget(self.detail)
-        self.splitter.setStretchFactor(0, 1)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([420, 380])
+        self.list_detail = ListDetail(
+            self, self.table, self.detail, "accountListSplitter", rows=ACCOUNT_ROWS, top=top
+        )
+        self.splitter = self.list_detail.splitter
 
         toolbar = QHBoxLayout()
         toolbar.setSpacing(6)
@@ -151,10 +171,11 @@ class AccountsTab(BaseTab):
             toolbar.addWidget(button)
         toolbar.addStretch(1)
         toolbar.addWidget(self.count)
+        toolbar.addWidget(self.list_detail.button)
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 10, 10, 10)
-        layout.setSpacing(8)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.setSpacing(6)
         layout.addLayout(toolbar)
         layout.addWidget(self.filter_bar)
         layout.addWidget(self.splitter, 1)
@@ -166,6 +187,14 @@ class AccountsTab(BaseTab):
 
     def search_field(self) -> QLineEdit:
         return self.filter_bar.search
+
+    def restore_state(self, state: UiState) -> None:
+        super().restore_state(state)
+        self.list_detail.restore(state, self.state_prefix())
+
+    def save_state(self, state: UiState) -> None:
+        super().save_state(state)
+        self.list_detail.save(state, self.state_prefix())
 
     # -- loading -------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ def _browser(name: str, accessible: str) -> QTextBrowser:
     browser.setAccessibleName(accessible)
     browser.setOpenExternalLinks(True)
     browser.setFrameShape(QTextBrowser.Shape.NoFrame)
+    browser.setMinimumHeight(40)  # the pane may be dragged short: the text scrolls
     return browser
 
 
@@ -41,15 +42,13 @@ class CommentDetailPanel(QWidget):
         self.comment = _browser("commentText", "The comment")
         self.responses = _browser("commentResponses", "Responses")
         self.strikes = _browser("commentStrikes", "Strikes and bans")
-        side = QVBoxLayout()
-        side.setSpacing(8)
-        side.addWidget(_box("Responses", self.responses), 3)
-        side.addWidget(_box("Moderation", self.strikes), 2)
+        # Side by side: the pane is wide and may be short (the list above keeps its rows).
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(8)
-        layout.addWidget(_box("Comment", self.comment), 3)
-        layout.addLayout(side, 2)
+        layout.addWidget(_box("Comment", self.comment), 5)
+        layout.addWidget(_box("Responses", self.responses), 3)
+        layout.addWidget(_box("Moderation", self.strikes), 2)
         self.show_detail(None)
 
     def _when(self, value: datetime) -> str:

@@ -13,11 +13,11 @@ from typing import Any, ClassVar
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Slot
 from PySide6.QtWidgets import (
     QDialog,
+    QHBoxLayout,
     QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -45,9 +45,12 @@ from desktop.views.comments.log_comment_dialog import LogCommentDialog
 from desktop.views.comments.moderate_dialog import ModerateDialog
 from desktop.views.comments.respond_dialog import RespondDialog
 from desktop.views.errors import show_error
+from desktop.views.list_detail import ListDetail
+from desktop.views.ui_state import UiState
 from desktop.views.worker import Progress, run_in_background
 
 COUNTDOWN_INTERVAL_MS = 30_000
+LOG_ROWS = 15  # comment rows the log keeps in sight when the window has room for them
 CLOSE_REASONS = (
     CloseReason.ANSWERED,
     CloseReason.NO_RESPONSE_NEEDED,
@@ -110,7 +113,6 @@ class CommentsTab(BaseTab):
         self.goto_button.setToolTip("Jump to a row number of the list as sorted and filtered")
         self.goto_button.clicked.connect(self._on_goto)
         self.filters.extra.addWidget(self.count_label)
-        self.filters.extra.addWidget(self.goto_button)
 
         self.action_bar = CommentActionBar()
         self.log_button = self.action_bar.log_button
@@ -135,24 +137,33 @@ class CommentsTab(BaseTab):
         self.table.doubleClicked.connect(self._on_double_clicked)
 
         self.detail_panel = CommentDetailPanel()
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.setObjectName("commentsSplitter")
-        self.splitter.addWidget(self.table)
-        self.splitter.addWidget(self.detail_panel)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([470, 300])
+        self.list_detail = ListDetail(
+            self, self.table, self.detail_panel, "commentLogSplitter", rows=LOG_ROWS
+        )
+        self.splitter = self.list_detail.splitter
+        # Where the action row has room to spare, so the filters keep theirs on a laptop.
+        actions_row = self.action_bar.layout()
+        assert isinstance(actions_row, QHBoxLayout)
+        actions_row.addWidget(self.goto_button)
+        actions_row.addWidget(self.list_detail.button)
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 12, 12, 12)
-        layout.setSpacing(8)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.setSpacing(6)
         layout.addWidget(self.filters)
         layout.addWidget(self.action_bar)
         layout.addWidget(self.splitter, 1)
 
     def search_field(self) -> QLineEdit | None:
         return self.filters.search
+
+    def restore_state(self, state: UiState) -> None:
+        super().restore_state(state)
+        self.list_detail.restore(state, self.state_prefix())
+
+    def save_state(self, state: UiState) -> None:
+        super().save_state(state)
+        self.list_detail.save(state, self.state_prefix())
 
     # -- loading -------------------------------------------------------------------------
 

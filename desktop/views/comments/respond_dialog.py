@@ -29,7 +29,7 @@ from desktop.enums import ResponseMethod, RestrictedTopic
 from desktop.services.comment_detail import CommentDetail
 from desktop.services.comments import CommentService
 from desktop.services.context import ServiceContext
-from desktop.views.field_errors import FieldErrors, error_label
+from desktop.views.field_errors import FieldErrors, error_label, fit_height
 from desktop.views.worker import Progress, run_in_background
 
 METHOD_HINTS = {
@@ -233,6 +233,7 @@ class RespondDialog(QDialog):
         if self.topics_cleared():
             text = "Checked: the reply discusses none of the restricted topics."
         self.topics_hint.setText(text)
+        fit_height(self)  # a hint that wraps onto a second line gets its room
 
     @Slot()
     def _on_insert_referral(self) -> None:

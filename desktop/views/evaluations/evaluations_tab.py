@@ -97,6 +97,7 @@ class EvaluationsTab(BaseTab):
         self.due = QLabel()
         self.due.setObjectName("evaluationDue")
         self.due.setProperty("role", "muted")
+        self.due.setWordWrap(True)  # a second line rather than a warning cut off
         self.pdf_button = QPushButton("Generate &PDF…")
         self.pdf_button.setObjectName("generateEvaluationPdf")
         self.pdf_button.clicked.connect(self._on_generate_pdf)
@@ -343,7 +344,7 @@ class EvaluationsTab(BaseTab):
             self.due.setText("Not in the schedule: only active accounts are evaluated.")
             self.due.setProperty("severity", "")
         else:
-            self.due.setText(f"Next evaluation due {row.next_due:%d %b %Y} · {status_text(row)}")
+            self.due.setText(f"Evaluation due {row.next_due:%d %b %Y} · {status_text(row)}")
             level = {"overdue": "critical", "due soon": "warning"}.get(row.status, "")
             self.due.setProperty("severity", level)
         if account_id is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -37,10 +38,12 @@ _NUMERIC = (COL_BASELINE, COL_TARGET, COL_ACTUAL, COL_PERCENT)
 _Index = QModelIndex | QPersistentModelIndex
 
 
-def amount_text(metric: str, value: float) -> str:
+def amount_text(metric: str, value: float, *, target: bool = False) -> str:
+    """Time on page in hours, counts in whole numbers (a target rounded up, as the reports
+    do: 2,067.5 positive responses is a target of 2,068)."""
     if metric == "time_on_page_seconds":
         return hours_text(int(value))
-    return f"{value:,.0f}"
+    return f"{math.ceil(value - 1e-9) if target else round(value):,}"
 
 
 def level(goal: GoalProgress) -> str:
@@ -113,7 +116,7 @@ class GoalsTableModel(QAbstractTableModel):
         if column == COL_BASELINE:
             return amount_text(goal.metric, goal.baseline)
         if column == COL_TARGET:
-            return amount_text(goal.metric, goal.target)
+            return amount_text(goal.metric, goal.target, target=True)
         if column == COL_ACTUAL:
             return amount_text(goal.metric, goal.actual)
         if column == COL_PERCENT:

@@ -17,7 +17,7 @@ from desktop.services.permission_matrix import (
     MatrixPerson,
     role_label,
 )
-from desktop.services.roles import GRANTABLE
+from desktop.services.roles import GRANTABLE, facebook_admin_denial
 from desktop.views.icons import icon
 
 
@@ -41,6 +41,17 @@ def grant_denial(person: MatrixPerson, account: MatrixAccount) -> str | None:
             f"{account.label} is {status}; roles are granted only on approved or active accounts."
         )
     return None
+
+
+def role_denial(person: MatrixPerson, account: MatrixAccount, role: PageRole) -> str | None:
+    """Why this person may not hold this role on this account (the Facebook Admin rule)."""
+    return facebook_admin_denial(
+        account.platform,
+        role,
+        person.name,
+        person.app_roles,
+        bool(person.ministry_code) and person.ministry_code == account.ministry_code,
+    )
 
 
 def _bind(fn: Callable[..., Any], *args: Any) -> Callable[[], None]:
@@ -87,7 +98,9 @@ def build_cell_menu(
         for role in PageRole:
             action = grant.addAction(role_label(role) + ask)
             action.setData(role)
-            _permit(action, reason, f"Grant {role_label(role)}")
+            _permit(
+                action, reason or role_denial(person, account, role), f"Grant {role_label(role)}"
+            )
             action.triggered.connect(_bind(handlers.grant, person, account, role))
     else:
         change = _submenu(menu, "&Change role to", "changeMenu", manage_denial)
@@ -96,7 +109,11 @@ def build_cell_menu(
                 continue
             action = change.addAction(role_label(role))
             action.setData(role)
-            _permit(action, manage_denial, f"Change to {role_label(role)}")
+            _permit(
+                action,
+                manage_denial or role_denial(person, account, role),
+                f"Change to {role_label(role)}",
+            )
             action.triggered.connect(_bind(handlers.change, person, account, cell, role))
         revoke = menu.addAction(icon("delete"), "&Revoke access…")
         revoke.setObjectName("revokeAction")

@@ -11,7 +11,11 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QWidget
 from desktop.enums import PersonKind, Platform
 from desktop.services.choices import Choice
 from desktop.services.permission_matrix import MatrixFilter, Violation
-from desktop.views.permissions.matrix_model import VIOLATION_COLOURS, VIOLATION_HELP
+from desktop.views.permissions.matrix_model import (
+    VIOLATION_COLOURS,
+    VIOLATION_HELP,
+    VIOLATION_MARKS,
+)
 
 ALL = "All"
 KIND_LABELS = {
@@ -114,7 +118,7 @@ class LegendItem(QWidget):
         super().__init__()
         self.violation = violation
         background, text = VIOLATION_COLOURS[violation]
-        self.swatch = QLabel("Role")
+        self.swatch = QLabel(f"{VIOLATION_MARKS[violation]} Role")
         self.swatch.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.swatch.setStyleSheet(
             f"background: {background.name()}; color: {text.name()}; font-weight: bold;"

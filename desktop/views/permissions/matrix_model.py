@@ -34,6 +34,13 @@ VIOLATION_COLOURS: dict[Violation, tuple[QColor, QColor]] = {
     Violation.PAST_REVOCATION: (QColor("#fff4e0"), QColor("#b25e00")),
     Violation.PERSONAL_EMAIL: (QColor("#f1e8fb"), QColor("#6639a6")),
 }
+# A mark beside the role as well as the colour, so a violation reads without colour (a
+# colour-blind reader, a grey printout); the legend shows the same marks.
+VIOLATION_MARKS: dict[Violation, str] = {
+    Violation.EXTRA_FACEBOOK_ADMIN: "▲",
+    Violation.PAST_REVOCATION: "●",
+    Violation.PERSONAL_EMAIL: "◆",
+}
 VIOLATION_HELP: dict[Violation, str] = {
     Violation.EXTRA_FACEBOOK_ADMIN: (
         "Only the account ministry's Director of Communications and the Director, Digital "
@@ -90,7 +97,7 @@ def cell_tooltip(
         lines.append(f"Access ends: {_day(cell.deadline)}")
     for violation in cell.violations:
         text = VIOLATION_HELP[violation].format(days=revoke_days)
-        lines.append(f"⚠ {violation.label}: {text}")
+        lines.append(f"{VIOLATION_MARKS[violation]} {violation.label}: {text}")
     return "\n".join(lines)
 
 
@@ -117,8 +124,18 @@ def account_tooltip(account: MatrixAccount) -> str:
     return f"{account.label}\n{account.ministry_code} · {status}"
 
 
+def cell_text(cell: MatrixCell | None) -> str:
+    """The role, with the mark of each violation: "▲ Admin"."""
+    if cell is None:
+        return ""
+    marks = "".join(VIOLATION_MARKS[v] for v in cell.violations)
+    return f"{marks} {role_label(cell.role)}" if marks else role_label(cell.role)
+
+
 class PermissionMatrixModel(QAbstractTableModel):
-    """``set_matrix`` shows a new read; ``set_search`` narrows the people by name."""
+    """``set_matrix`` shows a new read; ``set_search`` narrows the people by name, and the
+    accounts to those where the people found hold a role (all of them when they hold none,
+    so that one can be granted)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -132,15 +149,35 @@ class PermissionMatrixModel(QAbstractTableModel):
     def set_matrix(self, matrix: PermissionMatrix) -> None:
         self.beginResetModel()
         self.matrix = matrix
-        self.accounts = list(matrix.accounts)
         self.people = self._searched()
+        self.accounts = self._held()
         self.endResetModel()
 
     def set_search(self, text: str) -> None:
         self.beginResetModel()
         self.search = text.strip().casefold()
         self.people = self._searched()
+        self.accounts = self._held()
         self.endResetModel()
+
+    def _held(self) -> list[MatrixAccount]:
+        if self.matrix is None:
+            return []
+        if not self.search:
+            return list(self.matrix.accounts)
+        found = {p.id for p in self.people}
+        held = {account_id for person_id, account_id in self.matrix.cells if person_id in found}
+        if not held:
+            return list(self.matrix.accounts)
+        return [a for a in self.matrix.accounts if a.id in held]
+
+    def shown_cells(self) -> list[MatrixCell]:
+        """The cells of the people and accounts shown now."""
+        if self.matrix is None:
+            return []
+        people = {p.id for p in self.people}
+        accounts = {a.id for a in self.accounts}
+        return [c for (p, a), c in self.matrix.cells.items() if p in people and a in accounts]
 
     def _searched(self) -> list[MatrixPerson]:
         if self.matrix is None:
@@ -231,7 +268,7 @@ class PermissionMatrixModel(QAbstractTableModel):
             return None
         cell = self.matrix.cell(person.id, account.id)
         if role == Qt.ItemDataRole.DisplayRole:
-            return role_label(cell.role) if cell else ""
+            return cell_text(cell)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignCenter)
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleDescriptionRole):

@@ -4,6 +4,7 @@ and granting, changing and revoking roles from a cell's context menu."""
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -208,12 +209,21 @@ class PermissionsTab(BaseTab):
         show_error(self, exc)
 
     def _show_counts(self, matrix: PermissionMatrix) -> None:
-        self.legend.set_counts(matrix.counts, matrix.revoke_days)
-        people, accounts = len(matrix.people), len(matrix.accounts)
-        self.summary.setText(
+        """What is shown: the people found and the accounts where they hold a role."""
+        cells = self.model.shown_cells()
+        counts = Counter(v for cell in cells for v in cell.violations)
+        self.legend.set_counts(counts, matrix.revoke_days)
+        people, accounts = len(self.model.people), len(self.model.accounts)
+        text = (
             f"{people} {'person' if people == 1 else 'people'} × "
-            f"{accounts} account{'' if accounts == 1 else 's'} · {len(matrix.cells)} roles"
+            f"{accounts} account{'' if accounts == 1 else 's'} · "
+            f"{len(cells)} role{'' if len(cells) == 1 else 's'}"
         )
+        if self.model.search:
+            text += f" (of {len(matrix.people)} × {len(matrix.accounts)} · {len(matrix.cells)})"
+            if people and not cells:
+                text += " · no role held: every account is shown to grant one"
+        self.summary.setText(text)
 
     def _apply_permissions(self) -> None:
         reason = self._manage_denial()
@@ -298,6 +308,8 @@ class PermissionsTab(BaseTab):
     @Slot(str)
     def _on_search(self, text: str) -> None:
         self.model.set_search(text)
+        if self.matrix is not None:
+            self._show_counts(self.matrix)
 
     # -- the context menu ----------------------------------------------------------------
 

@@ -219,6 +219,15 @@ class ReportDialog(QDialog):
         # A report is about one account or (optionally) one ministry, never both.
         self.ministry_combo.setEnabled(not kind.needs_account)
         self.none_radio.setVisible(not kind.needs_period)
+        # Only reports that quote comments or name commenters hold personal information.
+        self.personal_info.setEnabled(kind.has_comments)
+        self.personal_info.setToolTip(
+            PERSONAL_INFO_TIP
+            if kind.has_comments
+            else "This report quotes no comment and names no commenter: nothing to mask."
+        )
+        if not kind.has_comments:
+            self.personal_info.setChecked(False)
         if kind.needs_period and self.none_radio.isChecked():
             self.half_radio.setChecked(True)
         if not kind.needs_period:
