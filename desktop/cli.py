@@ -172,12 +172,14 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     db = open_target(args.db)
     try:
-        count = TransferService(cli_context(db, args)).import_file(
+        summary = TransferService(cli_context(db, args)).import_file(
             Path(args.file), allow_non_empty=args.merge
         )
     finally:
         db.dispose()
-    print(f"Imported {count} rows from {args.file}")
+    print(f"{summary.message} ({args.file})")
+    for change in summary.changes:
+        print(f"  {change}")
     return 0
 
 
@@ -340,10 +342,11 @@ def _extra_commands() -> list[
 ]:
     """Sub-commands defined next to what they run (checks, reports, headless GUI)."""
     from desktop.check_cli import register as register_check
+    from desktop.import_cli import register as register_imports
     from desktop.reports.cli import register as register_report
     from desktop.views.cli_commands import register as register_gui_tools
 
-    builtin = [register_check, register_report, register_gui_tools]
+    builtin = [register_check, register_report, register_gui_tools, register_imports]
     return builtin + [r for r in EXTRA_COMMANDS if r not in builtin]
 
 

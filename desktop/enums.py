@@ -276,3 +276,11 @@ class Severity(StrEnum):
     CRITICAL = "critical"
     WARNING = "warning"
     INFO = "info"
+
+
+class ImportKind(StrEnum):
+    """What a file brought in (import batches)."""
+
+    METRICS = "metrics"
+    COMMENTS = "comments"
+    RESPONSES = "responses"

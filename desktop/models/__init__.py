@@ -11,6 +11,7 @@ from desktop.models.comment import Comment, Response
 from desktop.models.emergency import Emergency, EmergencyAccount, EmergencyMinistry, GroupUpdate
 from desktop.models.evaluation import Evaluation
 from desktop.models.goal import Goal
+from desktop.models.imports import DailyMetric, ImportBatch, PostMetric
 from desktop.models.metrics import MetricSnapshot
 from desktop.models.ministry import KeyContact, Ministry
 from desktop.models.moderation import Ban, Commenter, Strike
@@ -30,6 +31,7 @@ __all__ = [
     "Closure",
     "Comment",
     "Commenter",
+    "DailyMetric",
     "DatabaseMeta",
     "Emergency",
     "EmergencyAccount",
@@ -37,11 +39,13 @@ __all__ = [
     "Evaluation",
     "Goal",
     "GroupUpdate",
+    "ImportBatch",
     "KeyContact",
     "MetricSnapshot",
     "Ministry",
     "Person",
     "PersonRole",
+    "PostMetric",
     "RecordDigest",
     "Response",
     "Setting",

@@ -34,6 +34,9 @@ class Comment(Versioned, Base):
         Index("ix_comments_ministry_received", "routed_ministry_id", "received_at"),
         Index("ix_comments_emergency", "emergency_id"),
         Index("ix_comments_commenter", "commenter_id"),
+        # An imported comment is known by the platform's id: importing it again finds it.
+        # (A unique index, not a constraint: SQLite adds one without rebuilding the table.)
+        Index("ix_comments_account_external_id", "account_id", "external_id", unique=True),
     )
 
     id: Mapped[UUIDPk]
@@ -61,12 +64,14 @@ class Comment(Versioned, Base):
     close_reason: Mapped[CloseReason | None]
     hidden_category: Mapped[RemovalCategory | None]
     logged_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id"))
+    external_id: Mapped[str | None] = mapped_column(String(200))  # the platform's comment id
 
 
 class Response(Versioned, Base):
     """A reply to a comment by one of the policy's four methods."""
 
     __tablename__ = "responses"
+    __table_args__ = (Index("ix_responses_external_id", "external_id", unique=True),)
 
     id: Mapped[UUIDPk]
     comment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("comments.id"), index=True)
@@ -79,3 +84,5 @@ class Response(Versioned, Base):
     # The officer confirmed the reply touches none of the restricted topics.
     restricted_topics_cleared: Mapped[bool] = mapped_column(default=False)
     high_profile_referral: Mapped[bool] = mapped_column(default=False)
+    # The platform's id of the reply, for responses imported from the account's own comments.
+    external_id: Mapped[str | None] = mapped_column(String(200))

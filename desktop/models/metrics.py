@@ -29,4 +29,8 @@ class MetricSnapshot(Versioned, Base):
     reach: Mapped[int] = mapped_column(default=0)
     followers: Mapped[int] = mapped_column(default=0)
     posts: Mapped[int] = mapped_column(default=0)
+    # From the platforms' export files (rolled up from post and daily metrics when imported).
+    reactions: Mapped[int] = mapped_column(default=0)
+    views: Mapped[int] = mapped_column(default=0)
+    watch_time_seconds: Mapped[int] = mapped_column(default=0)
     recorded_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id"))

@@ -17,8 +17,9 @@ TREND_BAND = 0.10
 NO_ENGAGEMENT_DEFINITION = (
     "An account shows no engagement when it is active, has been active for at least the whole "
     "trailing window (default 12 months), and its metric snapshots over that window add up to "
-    "zero engagement actions (positive or negative responses, shares or retweets, comments) and "
-    "zero time on page. Followers, reach and the number of posts do not count: the policy asks "
+    "zero engagement actions (positive or negative responses, reactions and likes, shares or "
+    "retweets, comments) and zero time on page and video watch time. Followers, reach, views "
+    "and the number of posts do not count: the policy asks "
     "to move beyond them. An account with no metric snapshot at all in the window counts as "
     "showing no engagement too, since nothing measured is nothing shown. Such an account is a "
     "termination candidate, at the discretion of the Director, Digital Channels and Insights "
@@ -38,6 +39,10 @@ class MetricTotals:
     reach: int = 0
     followers: int = 0
     posts: int = 0
+    # From the platforms' export files.
+    reactions: int = 0  # reactions and likes
+    views: int = 0  # impressions and views: seen, not engaged with
+    watch_time_seconds: int = 0
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -53,12 +58,13 @@ class MetricTotals:
 
 
 def engagement_actions(t: MetricTotals) -> int:
-    """Responses, shares and comments; followers, posts and reach are deliberately left out."""
-    return t.responses_positive + t.responses_negative + t.shares + t.comments
+    """Responses, reactions, shares and comments; followers, posts, reach and views are
+    deliberately left out."""
+    return t.responses_positive + t.responses_negative + t.reactions + t.shares + t.comments
 
 
 def has_engagement(t: MetricTotals) -> bool:
-    return engagement_actions(t) > 0 or t.time_on_page_seconds > 0
+    return engagement_actions(t) > 0 or t.time_on_page_seconds > 0 or t.watch_time_seconds > 0
 
 
 def engagement_rate(t: MetricTotals) -> float | None:

@@ -36,6 +36,9 @@ METRIC_LABELS: dict[str, str] = {
     "reach": "Reach",
     "followers": "Followers",
     "posts": "Posts",
+    "reactions": "Reactions and likes",
+    "views": "Views and impressions",
+    "watch_time_seconds": "Watch time (seconds)",
 }
 METRIC_FIELDS = tuple(METRIC_LABELS)
 # What goals may measure: engagement, not follower or post counts (the policy says so).
@@ -58,6 +61,9 @@ class MonthMetrics:
     reach: int = 0
     followers: int = 0
     posts: int = 0
+    reactions: int = 0
+    views: int = 0
+    watch_time_seconds: int = 0
 
     @property
     def totals(self) -> MetricTotals:
@@ -127,6 +133,10 @@ class MetricsService:
         reach: int = 0,
         followers: int = 0,
         posts: int = 0,
+        *,
+        reactions: int | None = None,
+        views: int | None = None,
+        watch_time_seconds: int | None = None,
     ) -> MetricSnapshot:
         """Record (or correct) one month's figures; any day of the month names the month."""
         values = {
@@ -139,6 +149,13 @@ class MetricsService:
             "followers": followers,
             "posts": posts,
         }
+        # The platform measures usually come from imported files: left as they are unless given.
+        platform = {
+            "reactions": reactions,
+            "views": views,
+            "watch_time_seconds": watch_time_seconds,
+        }
+        values.update({k: v for k, v in platform.items() if v is not None})
         counts = {name: _count(name, value) for name, value in values.items()}
         start = month_start(month)
         with self.ctx.write() as work:

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from desktop.services.context import ServiceContext
 from desktop.services.session import AppServices
-from desktop.services.transfer import TransferService
+from desktop.services.transfer import ImportSummary, TransferService
 from desktop.storage.paths import app_paths
 from desktop.views.worker import Progress, run_in_background
 
@@ -36,13 +36,15 @@ def export_everything(parent: QWidget, ctx: ServiceContext) -> None:
 
     def export(progress: Progress) -> int:
         return TransferService(ctx).export_file(
-            Path(path), lambda done, total: progress.report(done, total)
+            Path(path), lambda done, total: progress.report(done, total), progress.is_cancelled
         )
 
     def done(count: int) -> None:
         QMessageBox.information(parent, "Export finished", f"Exported {count} rows to {path}.")
 
-    run_in_background(parent, export, on_success=done, progress_label="Exporting…")
+    run_in_background(
+        parent, export, on_success=done, progress_label="Exporting…", cancellable=True
+    )
 
 
 def import_export_file(parent: QWidget, app: AppServices, on_imported: Callable[[], None]) -> None:
@@ -57,22 +59,28 @@ def import_export_file(parent: QWidget, app: AppServices, on_imported: Callable[
         answer = QMessageBox.question(
             parent,
             "Merge into this database?",
-            "This database already has data. Add the file's records to it? "
-            "If any of them already exists, nothing is imported.",
+            "This database already has data. Add the file's records to it?\n\n"
+            "Records already here are matched and left alone; of two different copies of a "
+            "record, the one edited later stays. If a record cannot be reconciled, nothing "
+            "is imported and you are told which.",
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
     ctx = app.ctx
 
-    def load(progress: Progress) -> int:
+    def load(progress: Progress) -> ImportSummary:
         return TransferService(ctx).import_file(
             Path(path),
             allow_non_empty=merge,
             progress=lambda done, total: progress.report(done, total),
+            cancelled=progress.is_cancelled,
         )
 
-    def done(count: int) -> None:
-        QMessageBox.information(parent, "Import finished", f"Imported {count} rows.")
+    def done(summary: ImportSummary) -> None:
+        changes = "\n".join(summary.changes)
+        QMessageBox.information(
+            parent, "Import finished", summary.message + (f"\n\n{changes}" if changes else "")
+        )
         on_imported()
 
-    run_in_background(parent, load, on_success=done, progress_label="Importing…")
+    run_in_background(parent, load, on_success=done, progress_label="Importing…", cancellable=True)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QMainWindow, QMenu, QMessageBox
+from PySide6.QtWidgets import QDialog, QMainWindow, QMenu, QMessageBox, QWidget
 
 from desktop.enums import AppRole
 from desktop.services.authz import Permission, can, denial
@@ -61,6 +61,10 @@ class MenuWindow(QMainWindow):
     def next_tab(self) -> None:
         raise NotImplementedError
 
+    def current_tab(self) -> QWidget | None:
+        """The tab shown now (File ▸ Export table exports its table)."""
+        raise NotImplementedError
+
     def previous_tab(self) -> None:
         raise NotImplementedError
 
@@ -96,11 +100,20 @@ class MenuWindow(QMainWindow):
             name="actionConnectShared",
         )  # fmt: skip
         file_menu.addSeparator()
+        self.action_import_file = self._action(
+            file_menu, "&Import platform file…", self._on_import_file,
+            name="actionImportFile", shortcut="Ctrl+I",
+        )  # fmt: skip
+        self.action_export_table = self._action(
+            file_menu, "Export &table…", self._on_export_table,
+            name="actionExportTable", shortcut="Ctrl+Shift+E",
+        )  # fmt: skip
+        file_menu.addSeparator()
         self.action_import = self._action(
-            file_menu, "&Import…", self._on_import, name="actionImport"
+            file_menu, "Import everything from a &backup…", self._on_import, name="actionImport"
         )
         self.action_export = self._action(
-            file_menu, "&Export…", self._on_export, name="actionExport"
+            file_menu, "&Export everything (backup)…", self._on_export, name="actionExport"
         )
         file_menu.addSeparator()
         self.action_quit = self._action(
@@ -205,6 +218,8 @@ class MenuWindow(QMainWindow):
                 action.setToolTip(locked)
         self._permit(self.action_export, Permission.EXPORT)
         self._permit(self.action_import, Permission.SETTINGS)
+        self._permit(self.action_import_file, Permission.DRAFT_RECORDS)
+        self._permit(self.action_export_table, Permission.EXPORT)
         self._permit(self.action_audit_log, Permission.EXPORT)
         for report_action in self.report_actions:
             self._permit(report_action, Permission.READ_ALL)
@@ -218,6 +233,8 @@ class MenuWindow(QMainWindow):
         return [
             self.action_export,
             self.action_import,
+            self.action_import_file,
+            self.action_export_table,
             self.action_audit_log,
             *self.report_actions,
             self.action_declare_emergency,
@@ -358,6 +375,21 @@ class MenuWindow(QMainWindow):
         from desktop.views.file_actions import export_everything
 
         export_everything(self, self._open_ctx())
+
+    @Slot()
+    def _on_import_file(self) -> None:
+        from desktop.views.imports.import_dialog import ImportDialog
+
+        dialog = ImportDialog(self._open_ctx(), self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.imported:
+            self.status_bar.showMessage(dialog.result_message, 10_000)
+            self.refresh_all()
+
+    @Slot()
+    def _on_export_table(self) -> None:
+        from desktop.views.imports.export_table import export_table
+
+        export_table(self, self.current_tab(), self._open_ctx())
 
     @Slot()
     def _on_import(self) -> None:

@@ -43,8 +43,8 @@ def test_round_trip_gives_the_same_document(cast: Cast, tmp_path: Path) -> None:
     assert len(first["tables"]["accounts"]) == 1
 
     target = open_database(tmp_path / "target.sqlite3")
-    count = TransferService(ServiceContext(target, "admin")).import_file(tmp_path / "first.json")
-    assert count == sum(len(rows) for rows in first["tables"].values())
+    summary = TransferService(ServiceContext(target, "admin")).import_file(tmp_path / "first.json")
+    assert summary.rows == sum(len(rows) for rows in first["tables"].values())
     second = _export(target, tmp_path / "second.json")
     _restored(first, second)
     from desktop.services import audit

@@ -121,19 +121,19 @@ def test_upgrade_from_every_revision_keeps_every_row(start: str, tmp_path: Path)
     migrated = upgrade(db, "head", backup_dir=tmp_path / "backups")
     assert current_revision(db) == head_revision()
     after = _counts(db, list(before))
-    if start < "0003":
-        # Converting the log to two chains vouches for the records as they were: one event.
+    # The database's own bookkeeping grows with the vouching below; the records do not.
+    for name in ("database_meta", "record_digests"):
+        before.pop(name, None)
+        after.pop(name, None)
+    if start < head_revision():
+        # Converting the log to two chains (0003), or a later migration that changes how
+        # records are laid out, vouches for the records as they were: one event.
         before["audit_events"] += 1
         with db.engine.connect() as conn:
-            assert (
-                conn.scalar(
-                    text(
-                        "SELECT action FROM audit_events WHERE seq IS NULL OR "
-                        "origin_seq = (SELECT max(origin_seq) FROM audit_events)"
-                    )
-                )
-                == "audit.baseline"
+            baselines = conn.scalar(
+                text("SELECT count(*) FROM audit_events WHERE action = 'audit.baseline'")
             )
+        assert baselines == 1
     assert after == before
     if start != head_revision():
         assert migrated

@@ -47,6 +47,9 @@ MONTH_FIELDS = (
     "comments",
     "time_on_page_seconds",
     "reach",
+    "reactions",
+    "views",
+    "watch_time_seconds",
 )
 
 
@@ -60,10 +63,19 @@ class MonthRow:
     comments: int = 0
     time_on_page_seconds: int = 0
     reach: int = 0
+    reactions: int = 0  # these three come from the platforms' export files
+    views: int = 0
+    watch_time_seconds: int = 0
 
     @property
     def engagement_actions(self) -> int:
-        return self.responses_positive + self.responses_negative + self.shares + self.comments
+        return (
+            self.responses_positive
+            + self.responses_negative
+            + self.reactions
+            + self.shares
+            + self.comments
+        )
 
 
 @dataclass(frozen=True)

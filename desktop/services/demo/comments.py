@@ -62,7 +62,7 @@ COMMENT_COLUMNS = (
     "url", "kind", "routed_ministry_id", "assignee_id", "status", "high_profile",
     "emergency_id", "clock_start_at", "acknowledge_due_at", "answer_due_at", "acknowledged_at",
     "answered_at", "closed_at", "close_reason", "hidden_category", "logged_by_id", "version",
-    "created_at", "updated_at",
+    "created_at", "updated_at", "external_id",
 )  # fmt: skip
 NAMED = 3  # the three named late comments of DELIBERATE_VIOLATIONS
 
@@ -199,6 +199,7 @@ class CommentWriter:
                 1 + (ack is not None) + (answered is not None) + (closed is not None),
                 r,
                 closed or answered or ack or r,
+                None,  # logged in the app, not imported: no platform id
             )
         )
         if answered is not None and rng.random() < self.share:

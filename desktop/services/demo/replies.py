@@ -13,6 +13,7 @@ from desktop.services.demo.texts import PUBLIC_ANSWERS
 RESPONSE_COLUMNS = (
     "id", "comment_id", "responder_id", "method", "text", "link_url", "phone", "responded_at",
     "restricted_topics_cleared", "high_profile_referral", "version", "created_at", "updated_at",
+    "external_id",
 )  # fmt: skip
 # a. public answer, b. web link, c. phone number, d. direct message: cumulative weights.
 _METHODS = (
@@ -82,4 +83,5 @@ class Replies:
             1,
             stamp,
             stamp,
+            None,  # logged in the app, not imported: no platform id
         )

@@ -21,7 +21,10 @@ from desktop.services.metrics import MonthMetrics, month_end
     COL_REACH,
     COL_FOLLOWERS,
     COL_POSTS,
-) = range(9)
+    COL_REACTIONS,
+    COL_VIEWS,
+    COL_WATCH,
+) = range(12)
 HEADERS = (
     "Month",
     "Positive",
@@ -32,6 +35,9 @@ HEADERS = (
     "Reach",
     "Followers",
     "Posts",
+    "Reactions",
+    "Views",
+    "Watched (h)",
 )
 # The MonthMetrics field behind each numeric column.
 FIELDS: dict[int, str] = {
@@ -43,9 +49,12 @@ FIELDS: dict[int, str] = {
     COL_REACH: "reach",
     COL_FOLLOWERS: "followers",
     COL_POSTS: "posts",
+    COL_REACTIONS: "reactions",
+    COL_VIEWS: "views",
+    COL_WATCH: "watch_time_seconds",
 }
 HEADER_TIPS = {
-    COL_POSITIVE: "Positive responses (likes, reactions) in the month.",
+    COL_POSITIVE: "Positive responses in the month.",
     COL_NEGATIVE: "Negative responses in the month.",
     COL_SHARES: "Shares and retweets in the month.",
     COL_COMMENTS: "Comments on the account's posts in the month.",
@@ -54,7 +63,15 @@ HEADER_TIPS = {
     COL_FOLLOWERS: "Followers at the end of the month: a count, not engagement; the total row "
     "shows the latest month recorded.",
     COL_POSTS: "Posts published in the month.",
+    COL_REACTIONS: "Reactions and likes in the month, from the platform's export files "
+    "(File ▸ Import platform file).",
+    COL_VIEWS: "Views and impressions in the month, from the platform's export files: seen, "
+    "not engaged with.",
+    COL_WATCH: "Video watch time in the month, in hours, from the platform's export files (not "
+    "time on page).",
 }
+
+PLATFORM_COLUMNS = (COL_REACTIONS, COL_VIEWS, COL_WATCH)
 
 MonthRole = Qt.ItemDataRole.UserRole + 1  # the MonthMetrics; None on the total row
 ValueRole = Qt.ItemDataRole.UserRole + 2  # the number in a cell (None when not recorded)
@@ -80,11 +97,16 @@ class MetricsTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.months: list[MonthMetrics] = []
         self.today: date | None = None  # months not over by then are "not yet", not "not recorded"
+        # The platform measures come from imported files: their columns only when there are any.
+        self.platform_columns = False
 
     def set_months(self, months: Sequence[MonthMetrics], today: date | None = None) -> None:
         self.beginResetModel()
         self.months = list(months)
         self.today = today
+        self.platform_columns = any(
+            getattr(m, FIELDS[c]) for m in self.months for c in PLATFORM_COLUMNS
+        )
         self.endResetModel()
 
     @property
@@ -116,7 +138,9 @@ class MetricsTableModel(QAbstractTableModel):
         return len(self.months) + 1
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
+        if parent.isValid():
+            return 0
+        return len(HEADERS) if self.platform_columns else len(HEADERS) - len(PLATFORM_COLUMNS)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -169,7 +193,7 @@ class MetricsTableModel(QAbstractTableModel):
         value = self.value(row, column)
         if value is None:
             return "—"
-        return hours_text(value) if column == COL_TIME else f"{value:,}"
+        return hours_text(value) if column in (COL_TIME, COL_WATCH) else f"{value:,}"
 
     def _missing(self, month: MonthMetrics) -> str:
         # The month in progress and later ones cannot have been recorded yet.
