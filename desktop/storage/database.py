@@ -86,6 +86,10 @@ def create_db_engine(url: URL, password: str | None = None) -> Engine:
     try:
         return create_engine(
             url,
+            # Whatever the server's default: the audit chain's advisory lock is taken inside
+            # the transaction and the heads are read after it, which needs a fresh snapshot
+            # per statement (under repeatable read two writers would read the same head).
+            isolation_level="READ COMMITTED",
             pool_pre_ping=True,
             connect_args={"connect_timeout": 10, "application_name": "smgov"},
         )
