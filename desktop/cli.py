@@ -64,34 +64,46 @@ def open_target(db: str | None, *, interactive: bool | None = None, create: bool
     from desktop.storage.database import NoDatabase, open_database, to_url
     from desktop.storage.paths import app_paths
     from desktop.storage.secrets import PasswordStore, keyring_account
+    from desktop.storage.urls import scrub, url_secret, without_secrets
 
     target = resolve_target(db)
     try:
         url = to_url(target)
     except (ArgumentError, ValueError):
         raise SmgovError(
-            f"{target!r} is not a database URL; give a SQLite file path or a URL such as "
+            f"{scrub(target)!r} is not a database URL; give a SQLite file path or a URL such as "
             "postgresql://user@host/database."
         ) from None
     password = None
-    if url.get_backend_name() == "postgresql" and url.password is None and url.username:
-        ask = None
-        if interactive if interactive is not None else sys.stdin.isatty():
-            import getpass
+    asked: list[str] = []
+    if url.get_backend_name() == "postgresql" and url.username and url.database:
+        account = keyring_account(url.username, url.host or "localhost", url.port, url.database)
+        typed = url_secret(url)
+        url = without_secrets(url)
+        if typed is not None:
+            # A password written into the URL goes to the keyring, and no further.
+            PasswordStore().set(account, typed)
+            password = typed
+        else:
+            ask = None
+            if interactive if interactive is not None else sys.stdin.isatty():
+                import getpass
 
-            def ask(account: str) -> str | None:
-                return getpass.getpass(f"Password for {account}: ") or None
+                def ask(account: str) -> str | None:
+                    asked.append(account)
+                    return getpass.getpass(PasswordStore.prompt(account) + " ") or None
 
-        account = keyring_account(
-            url.username, url.host or "localhost", url.port, url.database or ""
-        )
-        password = PasswordStore(ask).get(account)
+            password = PasswordStore(ask).get(account)
     try:
-        return open_database(
+        opened = open_database(
             url, password=password, backup_dir=app_paths().backup_dir, create=create
         )
     except NoDatabase as exc:
         raise SmgovError(f"No database at {exc.label}; run smgov init to create one.") from exc
+    if asked and password and url.username and url.database:
+        # It worked: kept in the keyring, so nobody is asked next time.
+        PasswordStore().set(asked[0], password)
+    return opened
 
 
 def output_path(text: str, option: str) -> Path:

@@ -114,7 +114,7 @@ class ReportService:
             period=_period_text(period, today),
             as_of=as_of,
             generated_at=self.ctx.now(),
-            source=self.ctx.db.label,
+            source=self.ctx.db.name,
             author=actor.name,
             timezone=settings.timezone,
             personal_info=spec.include_personal_info if spec.kind.has_comments else None,

@@ -22,6 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from desktop.errors import ConflictError, StorageUnavailable
 from desktop.storage.identity import Identity, default_identity
+from desktop.storage.urls import safe_name, url_secret, without_secrets
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +52,9 @@ def to_url(target: str | Path) -> URL:
 
 
 def describe(url: URL) -> str:
-    """A URL as shown to people: never with its password."""
-    if url.get_backend_name() == "sqlite":
-        return f"local file {url.database}"
-    return url.render_as_string(hide_password=True)
+    """A database as shown to the person working on it (messages, logs, the window): never
+    with a password, in any form of URL (``desktop.storage.urls.safe_name``)."""
+    return safe_name(url, host=True)
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -81,8 +81,13 @@ def create_db_engine(url: URL, password: str | None = None) -> Engine:
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         _configure_sqlite(engine)
         return engine
-    if password is not None and url.password is None:
-        url = url.set(password=password)
+    # The password goes to the driver beside the URL, so the engine's URL (which SQLAlchemy,
+    # Alembic and error messages may print) never holds it.
+    secret = url_secret(url) or password
+    url = without_secrets(url)
+    connect_args: dict[str, Any] = {"connect_timeout": 10, "application_name": "smgov"}
+    if secret is not None:
+        connect_args["password"] = secret
     try:
         return create_engine(
             url,
@@ -91,7 +96,7 @@ def create_db_engine(url: URL, password: str | None = None) -> Engine:
             # per statement (under repeatable read two writers would read the same head).
             isolation_level="READ COMMITTED",
             pool_pre_ping=True,
-            connect_args={"connect_timeout": 10, "application_name": "smgov"},
+            connect_args=connect_args,
         )
     except (NoSuchModuleError, ModuleNotFoundError) as exc:
         raise StorageUnavailable(
@@ -119,7 +124,13 @@ class Database:
 
     @property
     def label(self) -> str:
+        """With the server (messages, logs, the window title)."""
         return describe(self.url)
+
+    @property
+    def name(self) -> str:
+        """Without host details (what exports and reports say they came from)."""
+        return safe_name(self.url)
 
     def session_login(self) -> str:
         """The login this database's session is signed in as (asked once)."""
@@ -250,6 +261,12 @@ def open_database(
         raise StorageUnavailable(
             f"{url.get_backend_name()} databases are not supported; give a SQLite file path or "
             "a URL such as postgresql://user@host/database."
+        )
+    if url.get_backend_name() == "postgresql" and not url.database:
+        # Without one the server's default database would be used (and filled with our tables).
+        raise StorageUnavailable(
+            f"Name the database at the end of the URL ({describe(url)} names none), e.g. "
+            "postgresql://user@server/smgov."
         )
     if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
         path = Path(url.database)

@@ -77,7 +77,7 @@ class TransferService:
                 "format_version": FORMAT_VERSION,
                 "exported_at": self.ctx.now().astimezone(UTC).isoformat(),
                 "exported_by": actor.login,
-                "source": self.ctx.db.label,
+                "source": self.ctx.db.name,
             }
             return write_document(session, fh, head, progress, cancelled)
 
