@@ -159,11 +159,27 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
     db = open_target(args.db)
     try:
-        report = AuditService(cli_context(db, args)).verify()
+        report = AuditService(cli_context(db, args)).verify(args.checkpoint)
     finally:
         db.dispose()
     print(report.message, file=sys.stdout if report.ok else sys.stderr)
     return 0 if report.ok else 1
+
+
+def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
+    from desktop.services.checkpoints import CheckpointService
+
+    db = open_target(args.db)
+    try:
+        checkpoint = CheckpointService(cli_context(db, args)).sign()
+    finally:
+        db.dispose()
+    print(
+        f"Checkpoint signed: event #{checkpoint.seq}, head {checkpoint.head_hash}, by "
+        f"{checkpoint.signer_name}. Keep it elsewhere; check later with "
+        f"smgov audit verify --checkpoint {checkpoint.seq}:{checkpoint.head_hash}"
+    )
+    return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -342,7 +358,18 @@ def build_parser() -> argparse.ArgumentParser:
     audit_sub = p.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     v = audit_sub.add_parser("verify", help="verify the hash chain of the audit log")
     _db_arg(v)
+    v.add_argument(
+        "--checkpoint",
+        metavar="SEQ:HASH",
+        help="also hold the log against this checkpoint (as printed in a report's footer)",
+    )
     v.set_defaults(func=cmd_audit_verify)
+    c = audit_sub.add_parser(
+        "checkpoint",
+        help="sign a checkpoint of the audit log (your key stays in your keyring)",
+    )
+    _db_arg(c)
+    c.set_defaults(func=cmd_audit_checkpoint)
 
     for register in _extra_commands():
         register(sub)

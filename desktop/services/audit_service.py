@@ -40,11 +40,24 @@ class AuditService:
         if reason:
             raise PermissionDenied(reason)
 
-    def verify(self) -> audit.ChainReport:
-        """Walk the whole hash chain; the report names the first event that does not hold."""
+    def verify(self, checkpoint: str | None = None) -> audit.ChainReport:
+        """Walk the whole hash chain; the report names the first event that does not hold.
+
+        The chain is held against the latest signed checkpoint in the database and, when
+        given, against ``checkpoint`` ("SEQ:HASH", e.g. from a report's footer), so events cut
+        off its end or a chain re-hashed from some event on are caught.
+        """
+        from desktop.services.checkpoints import checkpoint_anchors, parse_checkpoint
+
+        given = [parse_checkpoint(checkpoint)] if checkpoint else []
         self._require_reader()
         with self.ctx.read() as session:
-            return audit.verify(session)
+            anchors, problems = checkpoint_anchors(session)
+            report = audit.verify(session, anchors + given)
+        if problems:
+            report.ok = False
+            report.problems.extend(problems)
+        return report
 
     def recent(
         self,
