@@ -94,6 +94,8 @@ class ChainReport:
     records_checked: int = 0
     pending: int = 0
     anchors: list[str] = field(default_factory=list)  # anchors that held
+    # (table, record id) of a record named in ``records`` -> (entity type, id) a tab opens
+    opens: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     _header: int = -1  # the problem already said in the first line
 
     @property
