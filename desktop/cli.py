@@ -188,7 +188,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     output = output_path(args.output, "-o")
     db = open_target(args.db)
     try:
-        count = TransferService(cli_context(db, args)).export_file(output)
+        count = TransferService(cli_context(db, args)).export_file(
+            output, name_server=args.name_server
+        )
     finally:
         db.dispose()
     print(f"Exported {count} rows to {args.output}")
@@ -343,6 +345,11 @@ def build_parser() -> argparse.ArgumentParser:
         required=True,
         metavar="FILE.json",
         help="the JSON file to write (replaced if it exists)",
+    )
+    p.add_argument(
+        "--name-server",
+        action="store_true",
+        help="name the database's server in the file's source, not only the database",
     )
     p.set_defaults(func=cmd_export)
 

@@ -116,7 +116,7 @@ class ReportService:
             period=_period_text(period, today),
             as_of=as_of,
             generated_at=self.ctx.now(),
-            source=self.ctx.db.name,
+            source=self.ctx.db.label if spec.name_server else self.ctx.db.name,
             author=actor.name,
             timezone=settings.timezone,
             checkpoint=checkpoint.line()

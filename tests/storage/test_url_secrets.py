@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import keyring
@@ -238,3 +238,30 @@ def test_the_cli_asks_naming_the_keyring_and_keeps_the_answer_there(
     assert asked[0].startswith(f"Password for {_account(pg_url)} (it is then kept in ")
     assert "Windows" not in asked[0]
     assert keys.store == {("smgov-desk", _account(pg_url)): SECRET}
+
+
+@pytest.mark.parametrize("db", ["postgresql"], indirect=True)
+def test_the_server_is_named_only_when_asked_and_the_password_never(
+    cast: Cast,
+    pg_url: str,
+    tmp_path: Path,
+    signed_in: Callable[[str], None],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    signed_in("dci")
+    target = _with_password(pg_url, "user part")
+    export = tmp_path / "export.json"
+    report = tmp_path / "permissions.pdf"
+    assert cli.main(["export", "--db", target, "-o", str(export), "--name-server"]) == 0
+    assert (
+        cli.main(["report", "permissions", "--db", target, "-o", str(report), "--name-server"]) == 0
+    )
+    out = capsys.readouterr()
+    assert SECRET not in out.out + out.err
+    text = export.read_text(encoding="utf-8")
+    server = f"postgresql://postgres@127.0.0.1:5432/{make_url(pg_url).database}"
+    assert SECRET not in text
+    assert f'"source": "{server}"' in text
+    pdf = " ".join(" ".join(page.extract_text() for page in PdfReader(report).pages).split())
+    assert SECRET not in pdf
+    assert f"Source {server}" in pdf
