@@ -27,11 +27,16 @@ _local = threading.local()
 
 
 class CancelScope:
-    def __init__(self, on_commit: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        on_commit: Callable[[], None] | None = None,
+        on_write: Callable[[], None] | None = None,
+    ) -> None:
         self._lock = threading.Lock()
         self.cancelled = False
         self.committing = False
         self.on_commit = on_commit
+        self.on_write = on_write  # called when the work begins a write transaction
         self._running: Any = None  # the DB-API connection of the statement in progress
 
     @contextlib.contextmanager
@@ -77,6 +82,17 @@ class CancelScope:
             self.committing = True
         if self.on_commit is not None:
             self.on_commit()
+
+
+def writing() -> None:
+    """A write transaction begins on this thread (``Database.write``): tell the scope."""
+    scope = current()
+    if scope is None:
+        return
+    if scope.cancelled:
+        raise Cancelled
+    if scope.on_write is not None:
+        scope.on_write()
 
 
 def current() -> CancelScope | None:

@@ -153,6 +153,7 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One write transaction: commits on success, rolls back on any error."""
+        cancelling.writing()
         with (
             _storage_errors(self, writing=True),
             timeouts.guard.scope(),

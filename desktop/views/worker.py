@@ -13,8 +13,9 @@ from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal, Slot
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QProgressDialog, QWidget
 
 from desktop.errors import Cancelled, SmgovError
 from desktop.storage.cancelling import CancelScope
@@ -71,6 +72,7 @@ class Progress:
 class _Signals(QObject):
     progressed = Signal(int, int, str)
     committing = Signal()
+    writing = Signal()
     succeeded = Signal(object)
     failed = Signal(object)
 
@@ -104,7 +106,10 @@ class Task(QObject, Generic[T]):
         # reference, and a QObject must not be destroyed on a thread it does not live on.
         self._signals = _Signals(self)
         self.progress = Progress(
-            self._signals.progressed.emit, CancelScope(on_commit=self._signals.committing.emit)
+            self._signals.progressed.emit,
+            CancelScope(
+                on_commit=self._signals.committing.emit, on_write=self._signals.writing.emit
+            ),
         )
         self.dialog: QProgressDialog | None = None
         self.done = False
@@ -115,6 +120,14 @@ class Task(QObject, Generic[T]):
         self._signals.succeeded.connect(self._on_succeeded)
         self._signals.failed.connect(self._on_failed)
         self._signals.committing.connect(self._on_committing)
+        self._signals.writing.connect(self._on_writing)
+        # Work started from a dialog: closing the dialog cancels it for real (or, too late to
+        # cancel, says the change was saved); while it writes, the dialog cannot be closed.
+        self._dialog = _dialog_of(parent)
+        self._held: _DialogHold | None = None
+        self._too_late = False
+        if self._dialog is not None:
+            self._dialog.rejected.connect(self._on_dialog_rejected)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._show_dialog)
@@ -173,6 +186,22 @@ class Task(QObject, Generic[T]):
             dialog.show()
 
     @Slot()
+    def _on_writing(self) -> None:
+        dialog = self._dialog
+        if (
+            self._held is None
+            and dialog is not None
+            and shiboken6.isValid(dialog)
+            and not self.done
+        ):
+            self._held = _DialogHold(dialog)
+
+    @Slot()
+    def _on_dialog_rejected(self) -> None:
+        if not self.done and not self.progress.cancel():
+            self._too_late = True
+
+    @Slot()
     def _on_committing(self) -> None:
         """The change is being committed: Cancel could no longer undo it, so it goes."""
         self._committing = True
@@ -211,6 +240,8 @@ class Task(QObject, Generic[T]):
     def _on_succeeded(self, result: T) -> None:
         try:
             self._close()
+            if self._too_late:
+                _tell_too_late(self._dialog)
             if self._parent_alive():
                 self._on_success(result)
         finally:
@@ -233,12 +264,71 @@ class Task(QObject, Generic[T]):
         finally:
             self._finish()
 
+    def _release_dialog(self) -> None:
+        held, self._held = self._held, None
+        if held is not None:
+            held.release()
+        dialog = self._dialog
+        if dialog is not None and shiboken6.isValid(dialog):
+            dialog.rejected.disconnect(self._on_dialog_rejected)
+
     def _finish(self) -> None:
+        self._release_dialog()
         _running.discard(self)
         self.finished.emit()
         self.deleteLater()
         if not _running:
             _call_idle_callbacks()
+
+
+def _dialog_of(parent: QWidget | None) -> QDialog | None:
+    window = parent.window() if parent is not None else None
+    return window if isinstance(window, QDialog) else None
+
+
+class _DialogHold(QObject):
+    """While work started from a dialog writes: its Cancel/Close buttons are disabled and
+    Escape and the window's close button do nothing (closing would not stop the write)."""
+
+    def __init__(self, dialog: QDialog) -> None:
+        super().__init__(dialog)
+        self.dialog = dialog
+        self.buttons = [
+            button
+            for box in dialog.findChildren(QDialogButtonBox)
+            for button in box.buttons()
+            if box.buttonRole(button) == QDialogButtonBox.ButtonRole.RejectRole
+            and button.isEnabled()
+        ]
+        for button in self.buttons:
+            button.setEnabled(False)
+        dialog.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Close:
+            event.ignore()
+            return True
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            return event.key() == Qt.Key.Key_Escape
+        return False
+
+    def release(self) -> None:
+        if not shiboken6.isValid(self.dialog):
+            return
+        self.dialog.removeEventFilter(self)
+        for button in self.buttons:
+            if shiboken6.isValid(button):
+                button.setEnabled(True)
+
+
+def _tell_too_late(dialog: QDialog | None) -> None:
+    owner = dialog.parentWidget() if dialog is not None and shiboken6.isValid(dialog) else None
+    QMessageBox.information(
+        owner,
+        "Saved",
+        "It was too late to cancel: the change had already been sent to the database, and it "
+        "was saved.",
+    )
 
 
 def _info(exc: BaseException) -> tuple[type[BaseException], BaseException, Any]:

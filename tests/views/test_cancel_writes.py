@@ -9,7 +9,16 @@ import time
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QMessageBox, QProgressDialog, QPushButton, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 from sqlalchemy import event, func, select, text
 
@@ -154,4 +163,87 @@ def test_a_cancel_before_the_commit_refuses_the_commit(sqlite_db: Database) -> N
 
     with scope.entered(), pytest.raises(Cancelled):
         save()
+    assert _ministries(sqlite_db) == 0
+
+
+# -- a dialog whose Save runs in the background ---------------------------------------------
+
+
+@pytest.fixture
+def dialog(qtbot: QtBot) -> QDialog:
+    """A dialog as the app's edit dialogs are: Cancel rejects it, Save starts the work."""
+    made = QDialog()
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, made)
+    buttons.rejected.connect(made.reject)
+    QVBoxLayout(made).addWidget(buttons)
+    qtbot.addWidget(made)
+    made.show()
+    return made
+
+
+def _cancel_button(dialog: QDialog) -> QPushButton:
+    box = dialog.findChild(QDialogButtonBox)
+    assert box is not None
+    button = box.button(QDialogButtonBox.StandardButton.Cancel)
+    assert button is not None
+    return button
+
+
+def test_while_a_dialog_saves_it_cannot_be_cancelled_or_closed(
+    qtbot: QtBot, dialog: QDialog, sqlite_db: Database
+) -> None:
+    """Closing it would not stop the save: Cancel is not offered until the save is done."""
+    writing = threading.Event()
+    release = threading.Event()
+    saved: list[str] = []
+
+    def save(_progress: Progress) -> str:
+        with sqlite_db.write() as session:
+            _add_ministry(session, "HLD")
+            writing.set()
+            release.wait(10)
+        return "saved"
+
+    run_in_background(dialog, save, on_success=saved.append, progress_label="Saving…")
+    try:
+        qtbot.waitUntil(lambda: not _cancel_button(dialog).isEnabled(), timeout=5000)
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+        dialog.close()
+        assert dialog.isVisible()
+    finally:
+        release.set()
+    wait_for_tasks(qtbot)
+    assert saved == ["saved"]
+    assert _cancel_button(dialog).isEnabled()
+    assert _ministries(sqlite_db) == 1
+    _cancel_button(dialog).click()
+    assert not dialog.isVisible()
+
+
+def test_a_dialog_cancelled_before_its_save_reached_the_database_saves_nothing(
+    qtbot: QtBot, dialog: QDialog, sqlite_db: Database
+) -> None:
+    checking = threading.Event()
+    release = threading.Event()
+    called: list[str] = []
+
+    def save(_progress: Progress) -> None:
+        checking.set()
+        release.wait(10)  # still checking the input when the person presses Cancel
+        with sqlite_db.write() as session:
+            _add_ministry(session, "GON")
+
+    run_in_background(
+        dialog,
+        save,
+        on_success=lambda _r: called.append("success"),
+        on_failure=lambda e: called.append(f"failure {e}"),
+        progress_label="Saving…",
+    )
+    qtbot.waitUntil(checking.is_set, timeout=5000)
+    _cancel_button(dialog).click()
+    assert not dialog.isVisible()
+    release.set()
+    wait_for_tasks(qtbot)
+    assert called == []
     assert _ministries(sqlite_db) == 0
