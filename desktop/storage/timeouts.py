@@ -206,6 +206,13 @@ def install(engine: Engine) -> None:
     def _rollback(conn: Any) -> None:
         guard.arm(raw(conn), "rollback")
 
+    @event.listens_for(engine, "connect")
+    def _streams_guarded(dbapi_connection: Any, _record: Any) -> None:
+        # Streamed reads (yield_per: a server-side cursor) fetch batch after batch without the
+        # engine's statement events: their cursors time each fetch themselves.
+        if hasattr(dbapi_connection, "server_cursor_factory"):
+            dbapi_connection.server_cursor_factory = _guarded_server_cursor()
+
     @event.listens_for(engine, "checkout")
     def _ping(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
         guard.arm(dbapi_connection, "connect")
@@ -218,6 +225,44 @@ def install(engine: Engine) -> None:
             raise exc.DisconnectionError(str(error)) from error
         finally:
             guard.disarm()
+
+
+_GUARDED_CURSOR: Any = None
+
+
+def _guarded_server_cursor() -> Any:
+    """A psycopg server-side cursor whose every round trip the stall guard times."""
+    global _GUARDED_CURSOR
+    if _GUARDED_CURSOR is None:
+        import psycopg
+
+        class GuardedServerCursor(psycopg.ServerCursor):
+            def _timed(self, fn: Any, *args: Any, **kw: Any) -> Any:
+                guard.arm(self.connection, "statement")
+                try:
+                    return fn(*args, **kw)
+                except psycopg.OperationalError:
+                    if self.connection.closed:
+                        # Its connection is gone (e.g. ended by the guard): nothing to close.
+                        self._closed = True
+                    raise
+                finally:
+                    guard.disarm()
+
+            def fetchone(self) -> Any:
+                return self._timed(super().fetchone)
+
+            def fetchmany(self, size: int = 0) -> Any:
+                return self._timed(super().fetchmany, size)
+
+            def fetchall(self) -> Any:
+                return self._timed(super().fetchall)
+
+            def close(self) -> None:
+                self._timed(super().close)
+
+        _GUARDED_CURSOR = GuardedServerCursor
+    return _GUARDED_CURSOR
 
 
 def stall_message(label: str, stall: Stall, writing: bool) -> str:

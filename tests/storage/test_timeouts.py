@@ -130,3 +130,27 @@ def test_a_step_longer_than_the_statement_timeout_is_abandoned(
         assert "nothing was saved" in str(caught.value)
     finally:
         db.dispose()
+
+
+def test_a_streamed_read_from_a_server_frozen_between_batches_ends_in_bounded_time(
+    cluster: Cluster, frozen_db: Database
+) -> None:
+    """Exports and audit verify stream their rows in batches (a server-side cursor)."""
+    people = PeopleService(ServiceContext(frozen_db, "admin"))
+    for code in ("ST1", "ST2", "ST3"):
+        people.add_ministry(code, f"Ministry {code}")
+    started: list[float] = []
+
+    def stream() -> None:
+        with frozen_db.read() as session:
+            rows = session.execute(
+                select(Ministry.code).execution_options(yield_per=1, stream_results=True)
+            )
+            next(iter(rows))
+            with cluster.frozen():
+                started.append(time.monotonic())
+                list(rows)
+
+    with pytest.raises(StorageUnavailable, match="so nothing could be read"):
+        stream()
+    assert time.monotonic() - started[0] < STALL + 4
