@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from desktop.services.audit import ChainReport
 from desktop.services.audit_log import AuditChoices, AuditEntry, AuditLogService, AuditPage
 from desktop.services.audit_service import AuditService
+from desktop.services.checkpoints import CheckpointService, CheckpointView
 from desktop.services.context import ServiceContext
 from desktop.views.audit_log_filters import AuditLogFilters
 from desktop.views.audit_log_model import (
@@ -82,8 +83,16 @@ class AuditLogDialog(QDialog):
         self.verify_result.setObjectName("verifyResult")
         self.verify_result.setWordWrap(True)
         self.verify_result.setAccessibleName("Verification result")
+        self.checkpoint_button = QPushButton("&Sign a checkpoint")
+        self.checkpoint_button.setObjectName("checkpointButton")
+        self.checkpoint_button.setToolTip(
+            "Sign the log as it stands now with your key (kept in your computer's keyring). "
+            "Reports print the latest checkpoint; verifying holds the log against it."
+        )
+        self.checkpoint_button.clicked.connect(self._on_checkpoint)
         top = QHBoxLayout()
         top.addWidget(self.verify_button)
+        top.addWidget(self.checkpoint_button)
         top.addWidget(self.verify_result, 1)
 
         self.views = QTabWidget()
@@ -287,6 +296,31 @@ class AuditLogDialog(QDialog):
             on_success=self._show_report,
             on_failure=failed,
             progress_label="Verifying the audit log…",
+        )
+
+    @Slot()
+    def _on_checkpoint(self) -> None:
+        self.checkpoint_button.setEnabled(False)
+        service = CheckpointService(self.ctx)
+
+        def sign(_progress: Progress) -> CheckpointView:
+            return service.sign()
+
+        def signed(checkpoint: CheckpointView) -> None:
+            self.checkpoint_button.setEnabled(True)
+            self.verify_result.setText(
+                f"Checkpoint signed at entry #{checkpoint.seq:,} ({checkpoint.short_hash}). "
+                "Keep it somewhere else too: smgov audit verify --checkpoint "
+                f"{checkpoint.token} will show whether the log was changed since."
+            )
+            self._load(None)
+
+        def failed(exc: BaseException) -> None:
+            self.checkpoint_button.setEnabled(True)
+            show_error(self, exc)
+
+        run_in_background(
+            self, sign, on_success=signed, on_failure=failed, progress_label="Signing…"
         )
 
     def _show_report(self, report: ChainReport) -> None:

@@ -58,3 +58,24 @@ def test_verifying_names_the_records_changed_outside_the_app_and_opens_them(
     row = next(i for i in range(listed.count()) if "@Tamper" in listed.item(i).text())
     listed.itemDoubleClicked.emit(listed.item(row))
     assert opened == [("account", str(account.id))]
+
+
+def test_a_checkpoint_is_signed_from_the_audit_log_and_then_held(
+    cast: Cast, make_window: Callable[..., MainWindow], qtbot: QtBot
+) -> None:
+    window = make_window("auditor")
+    dialog = window.make_audit_dialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 13)
+
+    qtbot.mouseClick(dialog.checkpoint_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.verify_result.text().startswith("Checkpoint signed"))
+    assert "entry #13 (" in dialog.verify_result.text()
+    assert "smgov audit verify --checkpoint 13:" in dialog.verify_result.text()
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 14)
+    assert dialog.model.rows[0].what == "Signed a checkpoint of the audit log"
+
+    qtbot.mouseClick(dialog.verify_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.verify_result.text().startswith("Audit log intact"))
+    assert "checkpoint #13 signed by auditor" in dialog.verify_result.text()
