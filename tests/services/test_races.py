@@ -2,7 +2,8 @@
 
 Each test starts N processes that do the same thing at the same moment (a barrier), on a
 SQLite file and on a fresh PostgreSQL database — once at the server's default isolation (read
-committed) and once with the database's default set to repeatable read. Whatever the
+committed) and once each with the database's default set to repeatable read and serializable
+(the app's connections run at read committed whatever the default). Whatever the
 interleaving: no duplicate row, and every process either succeeds or is refused with a
 sentence a person can act on (never a raw driver error).
 """
@@ -40,7 +41,9 @@ def _clock() -> datetime:
     return NOW
 
 
-@pytest.fixture(params=["sqlite", "postgresql", "postgresql-repeatable-read"])
+@pytest.fixture(
+    params=["sqlite", "postgresql", "postgresql-repeatable-read", "postgresql-serializable"]
+)
 def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh database of this app that separate processes can open: a file, or a database
     created on the test server for this test (dropped after it)."""
@@ -55,12 +58,12 @@ def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-        if request.param.endswith("repeatable-read"):
+        level = {"repeatable-read": "repeatable read", "serializable": "serializable"}.get(
+            request.param.removeprefix("postgresql-")
+        )
+        if level:
             conn.execute(
-                text(
-                    f'ALTER DATABASE "{name}" SET default_transaction_isolation '
-                    "TO 'repeatable read'"
-                )
+                text(f"ALTER DATABASE \"{name}\" SET default_transaction_isolation TO '{level}'")
             )
     url = admin_url.set(database=name).render_as_string(hide_password=False)
     try:
