@@ -169,7 +169,19 @@ CASES = [
         " url, kind, status, high_profile, clock_start_at, acknowledge_due_at, answer_due_at,"
         " version, created_at, updated_at) VALUES (gen_random_uuid(), :acc_hea, now(), '', '',"
         " 'Hello?', '', 'question', 'new', false, now(), now(), now(), 1, now(), now())",
-        frozenset({"officer", "officer2", "comms", "dci", "dso", "admin", "council", "council2"}),
+        frozenset(
+            {
+                "officer",
+                "officer2",
+                "comms",
+                "dci",
+                "dso",
+                "admin",
+                "council",
+                "council2",
+                "minister",
+            }
+        ),
     ),
     Case(
         "draft an evaluation recommending termination",
