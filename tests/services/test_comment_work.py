@@ -21,6 +21,7 @@ from desktop.enums import (
 from desktop.errors import DomainError, PermissionDenied
 from desktop.models import Account, AuditEvent, Strike
 from desktop.models.base import new_id
+from desktop.services.comment_work.bans import BanListService
 from desktop.services.comment_work.routing import CommentRoutingService
 from desktop.services.comments import CommentService
 from desktop.services.compliance import ComplianceService
@@ -309,3 +310,25 @@ def test_unassigned_counts_nights_on_the_24_7_clock_during_an_emergency(cast: Ca
     assert comment.emergency_id is not None
     assert _unassigned(cast, regina(14, 6)) == []
     assert len(_unassigned(cast, regina(14, 6, 1))) == 1
+
+
+# -- the ban list the GUI lifts and expires from ----------------------------------------------
+
+
+def test_the_ban_list_shows_what_to_decide_lift_and_expire(cast: Cast) -> None:
+    start = cast.clock() - timedelta(days=40)
+    for day in range(3):
+        result = _strike(cast, start + timedelta(days=day))
+    proposal = result.ban_proposal  # type: ignore[attr-defined]
+    listing = BanListService(cast.ctx("auditor"))
+    [row] = listing.bans()
+    assert (row.handle, row.status) == ("troll", BanStatus.PROPOSED)
+    ModerationService(_at(cast, "officer", start + timedelta(days=3))).decide_ban(
+        proposal.id, approve=True
+    )
+    [row] = listing.bans([BanStatus.ACTIVE])
+    assert row.past_end(cast.clock())  # 30 days from day 3 is before today
+    assert row.decided_by == "Officer Person"
+    assert ModerationService(cast.ctx("officer")).expire_bans(cast.clock()) == 1
+    assert listing.bans([BanStatus.ACTIVE]) == []
+    assert [r.status for r in listing.bans()] == [BanStatus.EXPIRED]
