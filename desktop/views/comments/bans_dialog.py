@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
@@ -29,7 +30,6 @@ from desktop.services.authz import Permission, denial
 from desktop.services.comment_work.bans import BanListService, BanRow
 from desktop.services.context import Actor, ServiceContext
 from desktop.services.moderation import ModerationService
-from desktop.views.local_time import format_when
 from desktop.views.worker import Progress, run_in_background
 
 COLUMNS = ("Commenter", "Kind", "Status", "Proposed", "From", "Until", "Decided by", "Reason")
@@ -151,7 +151,9 @@ class BansDialog(QDialog):
         self._update_buttons()
 
     def _when(self, value: Any) -> str:
-        return format_when(value, self.timezone) if value else ""
+        if not value:
+            return ""
+        return f"{value.astimezone(ZoneInfo(self.timezone)):%Y-%m-%d %H:%M}"
 
     def selected(self) -> BanRow | None:
         rows = self.table.selectionModel().selectedRows()
@@ -181,7 +183,7 @@ class BansDialog(QDialog):
             waiting = sum(1 for r in self.rows if r.status is BanStatus.PROPOSED)
             self.note.setText(
                 f"{waiting} proposal{'s' if waiting != 1 else ''} to decide · "
-                f"{due} ban{'s' if due != 1 else ''} past its end."
+                f"{due} ban{'s' if due != 1 else ''} past {'its' if due == 1 else 'their'} end."
             )
 
     # -- actions -------------------------------------------------------------------------

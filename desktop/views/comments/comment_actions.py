@@ -17,10 +17,7 @@ from desktop.views.icons import icon
 
 LOADING = "Loading who you are…"
 PICK = "Select a comment in the list first."
-SCOPED_NOTE = (
-    "You work on the comments of the central @SKGov accounts, and of the accounts an "
-    "emergency covers while you are on call."
-)
+SCOPED_NOTE = "Yours: the central @SKGov accounts; an emergency's accounts while on call."
 
 
 def action_reasons(

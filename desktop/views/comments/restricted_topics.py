@@ -64,6 +64,7 @@ class RestrictedTopicsBox(QGroupBox):
             )
         elif self.cleared():
             text = "Checked: none of the restricted topics is discussed."
+            self.error.hide()  # the refusal it answered
         else:
             text = "Answer every line before saving."
         self.hint.setText(text)

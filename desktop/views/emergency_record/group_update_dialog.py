@@ -36,8 +36,16 @@ UPDATE_KINDS = {
 }
 
 
-def update_kind_label(kind: GroupUpdateKind) -> str:
-    return UPDATE_KINDS[kind]
+SHORT_KINDS = {
+    GroupUpdateKind.STATEMENT: "Statement",
+    GroupUpdateKind.QA: "Q&A",
+    GroupUpdateKind.INFOGRAPHIC: "Infographic",
+    GroupUpdateKind.PHONE_OR_LINK: "Phone or link",
+}
+
+
+def update_kind_label(kind: GroupUpdateKind, *, short: bool = False) -> str:
+    return (SHORT_KINDS if short else UPDATE_KINDS)[kind]
 
 
 class GroupUpdateDialog(QDialog):

@@ -36,6 +36,7 @@ from desktop.services.emergency_work.record import (
     EmergencyRecordService,
     EmergencySummary,
 )
+from desktop.views.directory.key_contacts_dialog import display_phone
 from desktop.views.emergency_banner import kind_label
 from desktop.views.emergency_record.group_update_dialog import (
     GroupUpdateDialog,
@@ -235,10 +236,10 @@ class EmergencyRecordDialog(QDialog):
     def _fill_updates(self, record: EmergencyRecord) -> None:
         self.updates.setRowCount(len(record.updates))
         for row, u in enumerate(record.updates):
-            text = " · ".join(x for x in (u.text, u.link_url, u.phone) if x)
+            text = " · ".join(x for x in (u.text, u.link_url, display_phone(u.phone)) if x)
             cells = (
                 format_when(u.posted_at, self.timezone),
-                update_kind_label(u.kind),
+                update_kind_label(u.kind, short=True),
                 u.posted_by,
                 text,
             )
@@ -280,8 +281,8 @@ class EmergencyRecordDialog(QDialog):
         if record is None:
             return
         self.errors.clear()
-        ministry_id = self.on_call_ministry.currentData()
-        council_id = self.on_call_council.currentData()
+        ministry_id = _person(self.on_call_ministry)
+        council_id = _person(self.on_call_council)
         service = OnCallService(self.ctx)
 
         def save(_p: Progress) -> Any:
@@ -310,14 +311,20 @@ def _fill_people(combo: QComboBox, people: list[Choice], selected: uuid.UUID | N
     combo.clear()
     combo.addItem(NOBODY, None)
     for person in people:
+        # Kept as text: a QVariant holding a Python object does not compare for findData.
         combo.addItem(f"{person.label} — {person.detail}" if person.detail else person.label)
-        combo.setItemData(combo.count() - 1, person.id)
+        combo.setItemData(combo.count() - 1, str(person.id))
     _select(combo, selected)
 
 
 def _select(combo: QComboBox, person_id: uuid.UUID | None) -> None:
-    index = combo.findData(person_id) if person_id is not None else 0
+    index = combo.findData(str(person_id)) if person_id is not None else 0
     combo.setCurrentIndex(max(index, 0))
+
+
+def _person(combo: QComboBox) -> uuid.UUID | None:
+    value = combo.currentData()
+    return uuid.UUID(value) if value else None
 
 
 def _stack(widget: QWidget, error: QLabel) -> QWidget:
