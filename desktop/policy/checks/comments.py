@@ -118,7 +118,8 @@ def comment_unassigned(
     ),
     remedy=(
         "Name the on-call person from the affected ministry and the one from the Executive "
-        "Council digital team on the emergency."
+        "Council digital team on the emergency (Tools ▸ Emergency records, or the banner's "
+        "“On call and updates”: they can be named and changed while it runs)."
     ),
 )
 def emergency_no_on_call(
