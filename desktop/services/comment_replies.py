@@ -32,8 +32,8 @@ def check_response(response: Response, *, generated: bool = False) -> None:
         raise DomainError("Write the message asking the person to send a direct message.", "text")
     if response.text and not generated and not response.restricted_topics_cleared:
         raise DomainError(
-            f"Before replying ({response.method.label.lower()}), confirm the reply discusses "
-            "none of the topics that may not be discussed with the public: "
+            "Before saving a reply with words in it (in public or in a message), confirm the "
+            "reply discusses none of the topics that may not be discussed with the public: "
             f"{RESTRICTED_TOPICS_TEXT}.",
             "restricted_topics_cleared",
         )

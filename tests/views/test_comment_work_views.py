@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QInputDialog, QRadioButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from desktop.enums import BanStatus, GroupUpdateKind, RemovalCategory
+from desktop.enums import BanStatus, GroupUpdateKind, RemovalCategory, ResponseMethod
 from desktop.models import Account
 from desktop.services.comment_log import CommentLogService
 from desktop.services.comment_work.bans import BanListService
@@ -25,6 +25,7 @@ from desktop.services.emergency_work.record import EmergencyRecordService
 from desktop.services.moderation import ModerationService
 from desktop.views.comments.bans_dialog import BansDialog
 from desktop.views.comments.comment_actions import SCOPED_NOTE
+from desktop.views.comments.respond_dialog import RespondDialog
 from desktop.views.comments.route_dialog import RouteDialog
 from desktop.views.directory.key_contacts_dialog import ContactDialog, KeyContactsDialog
 from desktop.views.emergency_record.group_update_dialog import GroupUpdateDialog
@@ -275,3 +276,28 @@ def test_on_call_people_and_group_updates_in_the_emergency_record(
     assert not ended.save_on_call_button.isEnabled()
     assert not ended.post_button.isEnabled()
     assert ended.on_call_note.text() == "This emergency has ended."
+
+
+def test_a_direct_message_request_needs_the_checklist_in_the_dialog(
+    cast: Cast, qtbot: QtBot
+) -> None:
+    comment_id = log(cast, cast.account("SKHealth"), "My neighbour's court case?")
+    tab = open_tab(cast, qtbot, "officer")
+    _select(tab, comment_id, qtbot)
+    qtbot.waitUntil(lambda: tab.respond_button.isEnabled(), timeout=3_000)
+    qtbot.mouseClick(tab.respond_button, Qt.MouseButton.LeftButton)
+    dialog = tab.dialog
+    assert isinstance(dialog, RespondDialog)
+    dialog.method_buttons[ResponseMethod.DIRECT_MESSAGE].click()
+    dialog.text.setPlainText("Please send us a direct message so we can follow up.")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.errors.message("restricted_topics_cleared") != "")
+    shot(dialog, "respond_dialog_direct_message")
+    for button in dialog.topics_box.findChildren(QRadioButton):
+        if button.objectName().endswith("_no"):
+            button.click()
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tab.dialog is None, timeout=5_000)
+    wait_for_tasks(qtbot)
+    detail = CommentLogService(cast.ctx("auditor")).get(comment_id)
+    assert [r.restricted_topics_cleared for r in detail.responses] == [True]
