@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -34,6 +34,7 @@ from desktop.views.worker import Progress, run_in_background
 
 COLUMNS = ("Commenter", "Kind", "Status", "Proposed", "From", "Until", "Decided by", "Reason")
 OPEN = (BanStatus.PROPOSED, BanStatus.ACTIVE)
+WIDTHS = (210, 85, 150, 125, 125, 125, 120)  # the reason takes the rest
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class BansDialog(QDialog):
         self.changed = False
         self.setObjectName("bansDialog")
         self.setWindowTitle("Bans")
-        self.resize(980, 520)
+        self.resize(1100, 540)
         intro = QLabel(
             "After 3 instances of abuse a commenter may be banned for a while; a repeat "
             "offender may be removed for good. Decide the proposals, lift a ban early with a "
@@ -74,10 +75,14 @@ class BansDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
+        # One line per ban; the reason is elided and whole in the tooltip.
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.table.horizontalHeader()
-        for col in range(len(COLUMNS) - 1):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for col, width in enumerate(WIDTHS):
+            self.table.setColumnWidth(col, width)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.approve_button = QPushButton("&Approve")
         self.approve_button.setObjectName("approveBanButton")
@@ -146,8 +151,9 @@ class BansDialog(QDialog):
                 " ".join(r.reason.split()),
             )
             for col, value in enumerate(values):
-                self.table.setItem(i, col, QTableWidgetItem(value))
-        self.table.resizeRowsToContents()
+                item = QTableWidgetItem(value)
+                item.setToolTip(r.reason if col == len(values) - 1 else value)
+                self.table.setItem(i, col, item)
         self._update_buttons()
 
     def _when(self, value: Any) -> str:

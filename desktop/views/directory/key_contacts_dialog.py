@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import phonenumbers
-from PySide6.QtCore import Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -36,6 +36,7 @@ from desktop.views.field_errors import FieldErrors, general_error_label
 from desktop.views.worker import Progress, run_in_background
 
 COLUMNS = ("Ministry", "Name", "Topic", "Phone", "E-mail", "Web links")
+WIDTHS = (200, 220, 130, 115, 190)  # the web links take the rest
 ALL = "All ministries"
 
 
@@ -154,7 +155,7 @@ class KeyContactsDialog(QDialog):
         self.rows: list[ContactRow] = []
         self.setObjectName("keyContactsDialog")
         self.setWindowTitle("Key contacts")
-        self.resize(900, 520)
+        self.resize(1120, 560)
         intro = QLabel(
             "The contacts each ministry answers through. Replies quote them, and the referral "
             "for high-profile members of the community and the media names the Minister's "
@@ -172,10 +173,14 @@ class KeyContactsDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
+        # One line per contact; long values are elided and whole in the tooltip.
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.table.horizontalHeader()
-        for col in range(len(COLUMNS) - 1):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for col, width in enumerate(WIDTHS):
+            self.table.setColumnWidth(col, width)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.doubleClicked.connect(self._on_edit)
         self.add_button = QPushButton("&Add contact…")
@@ -242,8 +247,9 @@ class KeyContactsDialog(QDialog):
         for i, r in enumerate(rows):
             values = (r.ministry, r.name, r.topic, display_phone(r.phone), r.email, r.web_links)
             for col, value in enumerate(values):
-                self.table.setItem(i, col, QTableWidgetItem(" ".join(value.split())))
-        self.table.resizeRowsToContents()
+                item = QTableWidgetItem(" ".join(value.split()))
+                item.setToolTip(value)
+                self.table.setItem(i, col, item)
         self._update_buttons()
 
     def selected(self) -> ContactRow | None:

@@ -76,7 +76,7 @@ class EmergencyRecordDialog(QDialog):
         self.changed = False  # something was saved: the window refreshes the banner
         self.setObjectName("emergencyRecordDialog")
         self.setWindowTitle("Emergency record")
-        self.resize(820, 640)
+        self.resize(880, 720)
 
         self.chooser = QComboBox()
         self.chooser.setObjectName("emergencyChooser")
