@@ -74,13 +74,21 @@ class Stall:
 
 
 class _Watchdog:
-    """One daemon thread for every guarded wait of the process."""
+    """One daemon thread for every guarded wait of the process.
+
+    Arming is a dict write (no thread wake-up per statement): the thread sleeps until the
+    first wait is armed, then looks ten times a second while any is, and sleeps again once
+    none has been armed for a while.
+    """
+
+    IDLE_AFTER_S = 5.0
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._armed: dict[int, _Armed] = {}
         self._stalls: dict[int, Stall] = {}
         self._wake = threading.Event()
+        self._sleeping = True
         self._thread: threading.Thread | None = None
 
     def arm(self, fd: int, phase: str, seconds: float) -> None:
@@ -91,7 +99,10 @@ class _Watchdog:
                     target=self._run, name="smgov-stall-guard", daemon=True
                 )
                 self._thread.start()
-        self._wake.set()
+            wake = self._sleeping
+            self._sleeping = False
+        if wake:
+            self._wake.set()
 
     def disarm(self) -> None:
         with self._lock:
@@ -102,22 +113,26 @@ class _Watchdog:
             return self._stalls.pop(threading.get_ident(), None)
 
     def _run(self) -> None:
+        quiet_since = time.monotonic()
         while True:
-            self._wake.wait(timeout=5)
+            self._wake.wait()
             self._wake.clear()
             while True:
+                time.sleep(0.1)
                 now = time.monotonic()
                 with self._lock:
-                    if not self._armed:
-                        break
                     due = [(t, a) for t, a in self._armed.items() if a.deadline <= now]
                     for thread, armed in due:
                         del self._armed[thread]
                         self._stalls[thread] = Stall(armed.phase, guard.seconds)
+                    if self._armed:
+                        quiet_since = now
+                    elif now - quiet_since > self.IDLE_AFTER_S:
+                        self._sleeping = True
+                        break
                 for _thread, armed in due:
                     log.warning("No answer from the database server: closing its connection")
                     _shut(armed.fd)
-                time.sleep(0.1)
 
 
 def _shut(fd: int) -> None:

@@ -27,8 +27,10 @@ from desktop.services.audit_service import AuditService
 from desktop.services.checkpoints import CheckpointService
 from desktop.services.checkpoints.signing import KEYRING_SERVICE
 from desktop.services.comments import CommentService
+from desktop.services.context import ServiceContext
+from desktop.services.transfer import ImportRefused, TransferService
 from desktop.storage.auditlog.chain import hash_origin
-from desktop.storage.database import Database
+from desktop.storage.database import Database, open_database
 from tests.conftest import MemoryKeyring
 from tests.factories import Cast
 
@@ -206,3 +208,51 @@ def test_every_report_page_prints_the_latest_checkpoint(logged: Cast, tmp_path: 
         flat = " ".join(page.extract_text().split())
         assert f"Audit log checkpoint #{checkpoint.seq} {checkpoint.short_hash}" in flat
         assert f"--checkpoint {checkpoint.token}" in flat
+
+
+# -- an export carries its checkpoints: import holds the file's log against them -----------
+
+
+def _import_into_empty(cast: Cast, tmp_path: Path) -> None:
+    path = tmp_path / "export.json"
+    TransferService(ServiceContext(cast.db, "admin")).export_file(path)
+    empty = open_database(tmp_path / "empty.sqlite3")
+    try:
+        TransferService(ServiceContext(empty, "admin")).import_file(path)
+    except ImportRefused:
+        with empty.read() as s:
+            assert not s.scalar(select(func.count()).select_from(AuditEvent))
+        raise
+    finally:
+        empty.dispose()
+
+
+def test_an_export_of_a_rewritten_log_is_refused_by_its_checkpoint(
+    logged: Cast, tmp_path: Path
+) -> None:
+    checkpoint = CheckpointService(logged.ctx("auditor")).sign()
+    _rewrite_from(logged.db, 20)  # consistent: only the checkpoint betrays it
+
+    with pytest.raises(ImportRefused) as refused:
+        _import_into_empty(logged, tmp_path)
+
+    assert refused.value.path == "$.tables.checkpoints[0]"
+    assert f"checkpoint #{checkpoint.seq} vouches for a different hash" in str(refused.value)
+    assert "Nothing was imported" in str(refused.value)
+
+
+def test_an_export_with_its_last_events_cut_is_refused_by_its_checkpoint(
+    logged: Cast, tmp_path: Path
+) -> None:
+    checkpoint = CheckpointService(logged.ctx("auditor")).sign()
+    _sql(logged.db, "DELETE FROM audit_events WHERE seq > (SELECT max(seq) - 50 FROM audit_events)")
+
+    with pytest.raises(ImportRefused) as refused:
+        _import_into_empty(logged, tmp_path)
+
+    assert f"checkpoint #{checkpoint.seq} vouches for more events than" in str(refused.value)
+
+
+def test_an_export_with_a_checkpoint_intact_imports(logged: Cast, tmp_path: Path) -> None:
+    CheckpointService(logged.ctx("auditor")).sign()
+    _import_into_empty(logged, tmp_path)
