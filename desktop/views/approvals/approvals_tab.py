@@ -64,6 +64,8 @@ REQUEST_PERMISSIONS = {
     ApprovalKind.CAMPAIGN_CONTENT: Permission.SUBMIT_CAMPAIGN,
     ApprovalKind.ANNUAL_GOALS: Permission.DRAFT_RECORDS,
     ApprovalKind.ACCOUNT_TERMINATION: Permission.REQUEST_TERMINATION,
+    ApprovalKind.OFFICIAL_CONTENT: Permission.SUBMIT_CAMPAIGN,
+    ApprovalKind.PERSONAL_NAME: Permission.REQUEST_PERSONAL_NAME,
 }
 
 Loaded = tuple[Actor, PolicySettings, list[TrackerRow]]

@@ -31,6 +31,8 @@ KIND_LABELS = {
     ApprovalKind.CAMPAIGN_CONTENT: "Campaign content",
     ApprovalKind.ANNUAL_GOALS: "Annual goals",
     ApprovalKind.ACCOUNT_TERMINATION: "Termination",
+    ApprovalKind.OFFICIAL_CONTENT: "Official content",
+    ApprovalKind.PERSONAL_NAME: "Personal name",
 }
 STATE_LABELS = {
     ApprovalState.DRAFT: "Draft",
