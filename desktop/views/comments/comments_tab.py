@@ -181,9 +181,14 @@ class CommentsTab(BaseTab):
         ctx = self.ctx
 
         def load(_p: Progress) -> _Loaded:
+            actor = ctx.actor()
+            if not can(actor.roles, Permission.READ_ALL):
+                # An agency reads none of the log (DESIGN §6): who is acting is still known,
+                # so the actions can say why they are off; nothing else is asked for.
+                return _Loaded(actor, ctx.settings(), [], [], [])
             choices = ChoiceService(ctx)
             return _Loaded(
-                ctx.actor(),
+                actor,
                 ctx.settings(),
                 choices.accounts(live_only=False),
                 choices.ministries(),
