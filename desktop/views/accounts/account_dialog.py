@@ -111,8 +111,7 @@ class AccountDialog(QDialog):
         self.language.textEdited.connect(self._on_language_edited)
         self.cultural_notes = QPlainTextEdit()
         self.cultural_notes.setPlaceholderText(
-            "Required for an international account: local language and cultural norms to "
-            "respect (e.g. holidays, forms of address, topics to avoid)"
+            "Required if international: local language and cultural norms to respect"
         )
         self.cultural_notes.setFixedHeight(56)
         self.is_central = QCheckBox("A central @SKGov account")

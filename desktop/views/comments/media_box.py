@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFormLayout,
+    QGridLayout,
     QGroupBox,
     QLabel,
     QLineEdit,
@@ -45,20 +45,45 @@ class MediaBox(QGroupBox):
         self.permission.setAccessibleName("Permission")
         for permission in MediaPermission:
             self.permission.addItem(permission.label, permission)
-        self.acknowledged = QCheckBox(ACKNOWLEDGEMENT)
+        self.acknowledged = QCheckBox(
+            "I &confirm it is used with permission, or its source is cited in the reply"
+        )
         self.acknowledged.setObjectName("mediaAcknowledged")
+        self.acknowledged.setToolTip(ACKNOWLEDGEMENT)
         self.errors: dict[str, tuple[QWidget, QLabel]] = {
             "media_description": (self.description, error_label("mediaDescriptionError")),
             "media_source": (self.source, error_label("mediaSourceError")),
             "media_acknowledged": (self.acknowledged, error_label("mediaAcknowledgedError")),
         }
-        form = QFormLayout(self)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        form.addRow("&Kind", self.kind)
-        form.addRow("&Shows", _with_error(self.description, self.errors["media_description"][1]))
-        form.addRow("S&ource", _with_error(self.source, self.errors["media_source"][1]))
-        form.addRow("Pe&rmission", self.permission)
-        form.addRow("", _with_error(self.acknowledged, self.errors["media_acknowledged"][1]))
+        self.body = QWidget()
+        grid = QGridLayout(self.body)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setVerticalSpacing(4)
+        choices: tuple[tuple[str, QWidget], ...] = (
+            ("&Kind", self.kind),
+            ("Pe&rmission", self.permission),
+        )
+        for column, (text, choice) in enumerate(choices):
+            label = QLabel(text)
+            label.setBuddy(choice)
+            grid.addWidget(label, 0, 2 * column)
+            grid.addWidget(choice, 0, 2 * column + 1)
+        for row, (text, field) in enumerate(
+            (("&Shows", "media_description"), ("S&ource", "media_source")), start=1
+        ):
+            entry, error = self.errors[field]
+            label = QLabel(text)
+            label.setBuddy(entry)
+            grid.addWidget(label, row, 0)
+            grid.addWidget(_with_error(entry, error), row, 1, 1, 3)
+        grid.addWidget(self.acknowledged, 3, 0, 1, 4)
+        grid.addWidget(self.errors["media_acknowledged"][1], 4, 0, 1, 4)
+        grid.setColumnStretch(3, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.body)
+        # Unticked, the reply has no media and the box takes one line.
+        self.body.setVisible(False)
+        self.toggled.connect(self.body.setVisible)
 
     def items(self) -> list[MediaInput]:
         if not self.isChecked():
