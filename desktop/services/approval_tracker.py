@@ -47,6 +47,8 @@ class TrackerRow:
     age_days: int | None  # since submitted: to as_of while open, to the decision once closed
     version: int
     account_id: uuid.UUID | None = None  # the account the request is about; None for a campaign
+    # While open, days since the latest (re)submission: what "stalled" counts from.
+    waiting_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -69,11 +71,12 @@ class ApprovalDetail:
     subject_label: str
     submitter_name: str
     state: ApprovalState
-    submitted_at: datetime | None
+    submitted_at: datetime | None  # the first submission
     decided_at: datetime | None
     on_approved: str
     version: int
     steps: tuple[StepRow, ...]
+    resubmitted_at: datetime | None = None  # the latest resubmission after changes
 
 
 class ApprovalTracker:
@@ -126,6 +129,11 @@ class ApprovalTracker:
                     age_days=(end - h.submitted_at).days if h.submitted_at and end else None,
                     version=h.version,
                     account_id=h.account_id,
+                    waiting_days=(
+                        (as_of - (h.resubmitted_at or h.submitted_at)).days
+                        if h.submitted_at and h.state in OPEN
+                        else None
+                    ),
                 )
             )
         return rows
@@ -152,6 +160,7 @@ class ApprovalTracker:
             submitter_name=h.submitter_name,
             state=h.state,
             submitted_at=h.submitted_at,
+            resubmitted_at=h.resubmitted_at,
             decided_at=h.decided_at,
             on_approved=wf.WORKFLOWS[h.kind].on_approved,
             version=h.version,
@@ -253,6 +262,7 @@ def _head_query() -> Any:
             Approval.submitter_id,
             Person.name.label("submitter_name"),
             Approval.submitted_at,
+            Approval.resubmitted_at,
             Approval.decided_at,
             Approval.version,
             Approval.account_id,

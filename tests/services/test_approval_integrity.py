@@ -213,8 +213,11 @@ def test_a_resubmission_restarts_the_stall_clock(cast: Cast) -> None:
     assert _codes(cast, resubmitted + timedelta(days=1), "APPROVAL_STALLED") == []
     (message,) = _codes(cast, resubmitted + timedelta(days=10), "APPROVAL_STALLED")
     assert "no decision for 10 days since it was resubmitted on 2026-12-04 09:00" in message
-    # The history keeps the first submission.
-    assert _as(cast, "auditor").detail(request.id).submitted_at == start
+    # The history keeps the first submission; the tracker counts the wait from the latest.
+    detail = _as(cast, "auditor").detail(request.id)
+    assert (detail.submitted_at, detail.resubmitted_at) == (start, resubmitted)
+    (row,) = _as(cast, "auditor").tracker(resubmitted + timedelta(days=1))
+    assert (row.age_days, row.waiting_days) == (17, 1)
 
 
 # -- official content -------------------------------------------------------------------------

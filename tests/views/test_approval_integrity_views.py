@@ -6,11 +6,14 @@ Set SMGOV_SHOTS to a folder to keep a PNG of each dialog as drawn.
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import uuid
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QDialog, QRadioButton, QWidget
 from pytestqt.qtbot import QtBot
@@ -26,6 +29,7 @@ from desktop.enums import (
 from desktop.models import Approval, ResponseMedia
 from desktop.resources import resource_path
 from desktop.services.account_list import AccountListService
+from desktop.services.approval_tracker import TrackerRow
 from desktop.services.approvals import ApprovalService
 from desktop.services.approvals_flow.personal_names import PersonalNameService
 from desktop.services.comment_log import CommentLogService
@@ -34,6 +38,7 @@ from desktop.views.accounts.account_dialog import AccountDialog
 from desktop.views.approvals.approvals_tab import ApprovalsTab
 from desktop.views.approvals.new_request_dialog import NewRequestDialog
 from desktop.views.approvals.personal_names_dialog import PersonalNamesDialog
+from desktop.views.approvals.tracker_model import COL_AGE, ApprovalTrackerModel
 from desktop.views.comments.respond_dialog import RespondDialog
 from tests.factories import Cast
 from tests.views.conftest import wait_for_tasks
@@ -223,3 +228,27 @@ def test_choosing_wechat_or_another_language_makes_the_account_international(
     assert dialog.saved.is_international
     with cast.db.read() as s:
         assert s.scalar(select(Approval.id)) is None  # proposing asks for nothing yet
+
+
+def test_the_tracker_counts_a_stall_from_the_resubmission() -> None:
+    row = TrackerRow(
+        id=uuid.uuid4(),
+        kind=ApprovalKind.NEW_ACCOUNT,
+        title="New account: Instagram @SKHealthNew",
+        subject_label="Instagram @SKHealthNew",
+        submitter_name="Officer Person",
+        state=ApprovalState.SUBMITTED,
+        stage_label="Stage 1 of 2: Digital Program alignment (DSO)",
+        waiting_on=("Digital Strategy and Operations",),
+        age_days=17,
+        version=4,
+        waiting_days=1,
+    )
+    model = ApprovalTrackerModel(stall_days=10)
+    model.set_rows([row])
+    assert not model.stalled(row)  # before: shown as stalled the day after the resubmission
+    tip = model.index(0, COL_AGE).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith("Submitted 17 days ago; resubmitted after changes 1 day ago")
+    stale = dataclasses.replace(row, waiting_days=11)
+    model.set_rows([stale])
+    assert model.stalled(stale)
