@@ -24,6 +24,7 @@ from desktop.models import Comment, Response, ResponseMedia
 from desktop.services.account_list import AccountListService, PasswordLevel
 from desktop.services.accounts import AccountInput, AccountService
 from desktop.services.approvals import ApprovalService
+from desktop.services.comment_log import CommentLogService
 from desktop.services.comments import CommentService
 from desktop.services.compliance import ComplianceService
 from desktop.services.goals import GoalService
@@ -193,6 +194,11 @@ def test_a_reply_with_an_image_needs_its_acknowledgement_or_nothing_is_written(
         response.id,
         MediaKind.IMAGE,
         cast.people["officer"].id,
+    )
+    (shown,) = CommentLogService(cast.ctx("auditor")).get(comment.id).responses
+    assert shown.media == (
+        "Image: Clinic map (Saskatchewan Health Authority; public material, source cited in "
+        "the reply)",
     )
 
 

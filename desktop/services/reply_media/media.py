@@ -8,9 +8,13 @@ reply with an unacknowledged image is refused whole.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from desktop.enums import MediaKind, MediaPermission
 from desktop.errors import DomainError
@@ -77,3 +81,23 @@ def attach_media(work: Work, response: Response, items: Sequence[MediaInput]) ->
         work.session.add(row)
         rows.append(snapshot(row))
     return rows
+
+
+def media_lines(session: Session, response_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
+    """Per reply, its images and videos as the comment's detail shows them: "Image: Clinic map
+    (Saskatchewan Health Authority; public material, source cited in the reply)"."""
+    lines: dict[uuid.UUID, list[str]] = {}
+    if not response_ids:
+        return lines
+    rows = session.scalars(
+        select(ResponseMedia)
+        .where(ResponseMedia.response_id.in_(response_ids))
+        .order_by(ResponseMedia.acknowledged_at, ResponseMedia.id)
+    )
+    for m in rows:
+        what = "Image" if m.kind == MediaKind.IMAGE else "Video"
+        permission = m.permission.label[0].lower() + m.permission.label[1:]
+        lines.setdefault(m.response_id, []).append(
+            f"{what}: {m.description} ({m.source}; {permission})"
+        )
+    return lines
