@@ -73,6 +73,7 @@ class AccountFacts:
     activated_at: datetime | None = None
     is_international: bool = False
     language: str = ""
+    has_cultural_notes: bool = True
     is_central: bool = False
     new_account_approved: bool = False
     termination_approved: bool = False

@@ -116,6 +116,7 @@ def _accounts(
             approved.label("approved"),
             terminated.label("terminated"),
             Account.status_changed_at,
+            (Account.cultural_notes != "").label("has_notes"),
         )
         .join(Ministry, Ministry.id == Account.ministry_id)
         .outerjoin(owner, owner.id == Account.owner_id)
@@ -146,6 +147,7 @@ def _accounts(
             new_account_approved=bool(r[16]),
             termination_approved=bool(r[17]),
             status_changed_at=r[18],
+            has_cultural_notes=bool(r[19]),
             unreviewed_final_goals=unreviewed.get(r[0], 0),
             goals=tuple(goals.get(r[0], ())),
             last_evaluated_at=evaluated.get(r[0]),

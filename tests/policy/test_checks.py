@@ -734,3 +734,17 @@ def test_password_due_at_the_instant_the_inventory_shows() -> None:
         "PASSWORD_ROTATION_OVERDUE"
     ]
     assert password_level(changed, later, 90, live=True) is PasswordLevel.OVERDUE
+
+
+def test_an_international_account_without_cultural_notes_is_asked_for_them() -> None:
+    bare = with_account(is_international=True, language="Mandarin", has_cultural_notes=False)
+    (finding,) = run_checks(bare, S, AS_OF, ["INTERNATIONAL_NO_LANGUAGE"])
+    assert finding.message == (
+        "Facebook @SKHealth is an international account with no cultural notes recorded."
+    )
+    neither = with_account(is_international=True, language="", has_cultural_notes=False)
+    (finding,) = run_checks(neither, S, AS_OF, ["INTERNATIONAL_NO_LANGUAGE"])
+    assert "with no language or cultural notes recorded" in finding.message
+    # Not international: nothing asked.
+    local = with_account(is_international=False, language="", has_cultural_notes=False)
+    assert run_checks(local, S, AS_OF, ["INTERNATIONAL_NO_LANGUAGE"]) == []

@@ -20,7 +20,7 @@ from desktop.enums import (
     ResponseMethod,
 )
 from desktop.errors import DomainError
-from desktop.models import Comment, Response, ResponseMedia
+from desktop.models import Account, Comment, Response, ResponseMedia
 from desktop.services.account_list import AccountListService, PasswordLevel
 from desktop.services.accounts import AccountInput, AccountService
 from desktop.services.approvals import ApprovalService
@@ -118,6 +118,18 @@ def test_wechat_and_other_languages_are_international_by_default(cast: Cast) -> 
     local = _propose(cast, "SKHealthCreeLocal", Platform.FACEBOOK, language="Cree",
                      is_international=False)  # fmt: skip
     assert not local.is_international  # type: ignore[attr-defined]
+
+
+def test_older_international_accounts_without_cultural_notes_are_found(cast: Cast) -> None:
+    notes = "Simplified Chinese; greet by title."
+    kept = _propose(cast, "SaskAgriCN", Platform.WECHAT, language="Mandarin", cultural_notes=notes)
+    older = _propose(cast, "SaskTradeCN", Platform.WECHAT, language="Mandarin", cultural_notes="n")
+    with cast.db.write() as s:  # as an older version of the app left it
+        s.get_one(Account, older.id).cultural_notes = ""  # type: ignore[attr-defined]
+    assert _messages(cast, cast.clock(), "INTERNATIONAL_NO_LANGUAGE") == [
+        "WeChat @SaskTradeCN is an international account with no cultural notes recorded."
+    ]
+    assert kept.cultural_notes == notes  # type: ignore[attr-defined]
 
 
 # -- role grants under a personal e-mail ---------------------------------------------------

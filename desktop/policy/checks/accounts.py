@@ -130,7 +130,7 @@ def _tool_text(tool: PostingTool) -> str:
 @check(
     "INTERNATIONAL_NO_LANGUAGE",
     Severity.INFO,
-    title="International account without its language",
+    title="International account without its language or cultural notes",
     policy_quote=(
         "Special considerations may be made for local language and cultural norms regarding "
         "international accounts."
@@ -141,7 +141,18 @@ def international_no_language(
     facts: ComplianceFacts, settings: PolicySettings, as_of: datetime
 ) -> Iterator[Violation]:
     for a in facts.accounts:
-        if a.status in OPEN_STATUSES and a.is_international and not a.language.strip():
+        if a.status not in OPEN_STATUSES or not a.is_international:
+            continue
+        missing = [
+            what
+            for what, given in (
+                ("language", bool(a.language.strip())),
+                ("cultural notes", a.has_cultural_notes),
+            )
+            if not given
+        ]
+        if missing:
             yield Violation(
-                a.subject, f"{a.label} is an international account with no language recorded."
+                a.subject,
+                f"{a.label} is an international account with no {' or '.join(missing)} recorded.",
             )
