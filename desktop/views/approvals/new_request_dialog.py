@@ -51,11 +51,12 @@ FORMS: dict[ApprovalKind, RequestForm] = {
     ApprovalKind.NEW_ACCOUNT: RequestForm(
         "New account business case",
         "A proposed account goes live only after Digital Strategy and Operations align it with "
-        "the digital program and the senior Executive Council approves it.",
-        "Proposed &account",
+        "the digital program and the senior Executive Council approves it. An account "
+        "registered without that approval can have it now.",
+        "&Account",
         "account_id",
-        "No proposed account is waiting for a business case. Propose the account in the "
-        "Accounts tab first.",
+        "No proposed account is waiting for a business case, and every registered account is "
+        "approved. Propose the account in the Accounts tab first.",
         "&Business case",
         "business_case",
         "Audience, purpose, the ministry's capacity to answer comments, how success is measured.",
