@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
@@ -29,6 +30,7 @@ from desktop.services.clock import due_for
 from desktop.services.comment_replies import check_response, referral_text
 from desktop.services.comment_work.scope import require_comment_work, work_refusal
 from desktop.services.context import ServiceContext, Work, load_settings, resolve_actor
+from desktop.services.reply_media.media import MediaInput, attach_media
 from desktop.services.serialize import diff, snapshot
 
 S = CommentStatus
@@ -207,8 +209,11 @@ class CommentService:
         high_profile_referral: bool = False,
         *,
         version: int | None = None,
+        media: Sequence[MediaInput] = (),
     ) -> Response:
-        """Record a reply by one of the policy's four methods; the comment becomes answered."""
+        """Record a reply by one of the policy's four methods; the comment becomes answered.
+
+        ``media``: the images and videos the reply includes, each acknowledged (copyright)."""
         how = v.choice(method, ResponseMethod, "Response method", field="method")
         with self.ctx.write() as work:
             comment = self._workable(work, comment_id, version, "answered")
@@ -250,6 +255,8 @@ class CommentService:
             work.session.add(response)
             old, new = diff(before, _state(comment))
             new["response"] = snapshot(response)
+            if media:
+                new["media"] = attach_media(work, response, media)
             work.audit("comment.respond", "comment", comment.id, old, new)
             return response
 

@@ -33,6 +33,8 @@ from desktop.errors import PermissionDenied
 from desktop.services.account_list import AccountListService
 from desktop.services.accounts import AccountInput, AccountService
 from desktop.services.approvals import ApprovalService
+from desktop.services.approvals_flow.content import ContentApprovalService
+from desktop.services.approvals_flow.personal_names import PersonalNameService
 from desktop.services.audit_service import AuditService
 from desktop.services.campaigns import CampaignService
 from desktop.services.choices import ChoiceService
@@ -50,7 +52,7 @@ from desktop.services.permission_matrix import PermissionMatrixService
 from desktop.services.roles import RoleService
 from desktop.services.settings_service import SettingsService
 from desktop.services.transfer import TransferService
-from tests.factories import ROLE_CAST, Cast
+from tests.factories import ROLE_CAST, Cast, approve_new_account
 
 WHO = (*ROLE_CAST, "stranger")  # "stranger": a login with no person behind it
 READERS = frozenset(ROLE_CAST) - {"agency"}
@@ -92,6 +94,11 @@ class World:
         )
         if status == AccountStatus.PROPOSED:
             return service.propose(data)
+        if status == AccountStatus.APPROVED:
+            # Approved only through the new-account workflow (issue 14).
+            proposed = service.propose(data)
+            approve_new_account(self.cast, proposed.id)
+            return proposed
         return service.create(data, status=status)
 
     def comment(self, **kw: Any) -> Any:
@@ -214,8 +221,14 @@ OPS = [
     # -- create/activate an approved account, grant/revoke roles -----------------------------
     Op(
         "create",
-        "an approved account",
-        lambda w, c: AccountService(c).create(_input(w), status=AccountStatus.APPROVED),
+        "register an account that already exists",
+        lambda w, c: AccountService(c).create(_input(w), status=AccountStatus.ACTIVE),
+        ACCOUNT_ADMINS,
+    ),
+    Op(
+        "create",
+        "shut a channel down, with a reason",
+        lambda w, c: AccountService(c).retire(w.account().id, "Shut down without notice."),
         ACCOUNT_ADMINS,
     ),
     Op(
@@ -271,6 +284,22 @@ OPS = [
         "record a password change",
         lambda w, c: AccountService(c).record_password_change(w.account().id),
         EDITORS,
+    ),
+    Op(
+        "propose",
+        "official content for approval",
+        lambda w, c: ContentApprovalService(c).request_official_content(
+            w.made.setdefault("live", w.account()).id, "A post about flu clinics."
+        ),
+        PROPOSERS,
+    ),
+    Op(
+        "propose",
+        "one's own personal name with the Government's name",
+        lambda w, c: PersonalNameService(c).request(
+            _own_person_id(w, c), Platform.X, f"Me{w.fresh()}SKGov", "I post about my work."
+        ),
+        READERS - {"auditor"},
     ),
     # -- sign an approval step: only the step's role, never one's own request ---------------
     Op(

@@ -126,7 +126,7 @@ def test_status_lists_the_emergencies_running_now(cast: Cast) -> None:
 def test_choices_offer_active_ministries_live_accounts_and_people_by_role(cast: Cast) -> None:
     live = cast.account("SKHealth")
     other = cast.account("SKEnv", ministry_id=cast.environment.id)
-    AccountService(cast.ctx("admin")).set_status(other.id, AccountStatus.SHUT_DOWN)
+    AccountService(cast.ctx("admin")).set_status(other.id, AccountStatus.SHUT_DOWN, "Merged")
     choices = ChoiceService(cast.ctx("officer"))
     assert [m.key for m in choices.ministries()] == ["ENV", "HEA"]
     assert [a.label for a in choices.accounts()] == ["Facebook @SKHealth"]

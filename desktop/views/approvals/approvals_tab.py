@@ -35,6 +35,7 @@ from desktop.services.context import Actor, ServiceContext
 from desktop.views.approvals.decision_dialog import DecisionDialog
 from desktop.views.approvals.detail_panel import ApprovalDetailPanel, words
 from desktop.views.approvals.new_request_dialog import FORMS, NewRequestDialog
+from desktop.views.approvals.personal_names_dialog import PersonalNamesDialog
 from desktop.views.approvals.tracker_model import (
     COL_AGE,
     COL_KIND,
@@ -64,6 +65,8 @@ REQUEST_PERMISSIONS = {
     ApprovalKind.CAMPAIGN_CONTENT: Permission.SUBMIT_CAMPAIGN,
     ApprovalKind.ANNUAL_GOALS: Permission.DRAFT_RECORDS,
     ApprovalKind.ACCOUNT_TERMINATION: Permission.REQUEST_TERMINATION,
+    ApprovalKind.OFFICIAL_CONTENT: Permission.SUBMIT_CAMPAIGN,
+    ApprovalKind.PERSONAL_NAME: Permission.REQUEST_PERSONAL_NAME,
 }
 
 Loaded = tuple[Actor, PolicySettings, list[TrackerRow]]
@@ -131,6 +134,14 @@ class ApprovalsTab(BaseTab):
         self.count.setObjectName("approvalsCount")
         self.count.setProperty("role", "muted")
         bar.addWidget(self.count)
+        self.names_register = QPushButton("Personal names re&gister…")
+        self.names_register.setObjectName("personalNamesButton")
+        self.names_register.setToolTip(
+            "The register of staff members' personal social media names that include the "
+            "Government's name, with their approvals."
+        )
+        self.names_register.clicked.connect(self._on_names_register)
+        bar.addWidget(self.names_register)
         bar.addWidget(self.new_request)
 
         # Parented: a model the Python collector frees on a worker thread would crash Qt.
@@ -287,6 +298,10 @@ class ApprovalsTab(BaseTab):
 
     def _apply_request_permissions(self) -> None:
         roles = self.actor.roles if self.actor else frozenset()
+        unreadable = denial(roles, Permission.READ_ALL)
+        self.names_register.setEnabled(unreadable is None)
+        if unreadable:
+            self.names_register.setToolTip(unreadable)
         for kind, action in self.new_actions.items():
             reason = denial(roles, REQUEST_PERMISSIONS[kind])
             action.setEnabled(reason is None)
@@ -441,6 +456,15 @@ class ApprovalsTab(BaseTab):
         self._keep_shown = True
         self._load()
         self.data_changed.emit()
+
+    def make_names_register(self) -> PersonalNamesDialog:
+        return PersonalNamesDialog(self.ctx, self)
+
+    @Slot()
+    def _on_names_register(self) -> None:
+        dialog = self.make_names_register()
+        dialog.exec()
+        dialog.deleteLater()
 
     def make_new_request_dialog(self, kind: ApprovalKind) -> NewRequestDialog:
         return NewRequestDialog(self.ctx, kind, self)
