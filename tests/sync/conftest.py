@@ -1,0 +1,129 @@
+"""Hubs on a throwaway cluster, replicas in tmp, the cast with their own hub logins."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, create_engine, select, text
+from sqlalchemy.engine import make_url
+
+from desktop.hub import changes, roles
+from desktop.models import Person
+from desktop.services.context import ServiceContext
+from desktop.storage.auditlog.verify import verify
+from desktop.storage.database import Database, open_database
+from desktop.sync import replica
+from desktop.sync import rows as R
+from desktop.sync.engine import Syncer, hub_engine
+from tests.hub.conftest import Hub, _cast
+from tests.sync.pgcluster import Cluster
+
+PREFIX = "smgov"
+
+
+@pytest.fixture(scope="session")
+def cluster() -> Iterator[Cluster]:
+    try:
+        c = Cluster()
+    except (FileNotFoundError, OSError) as exc:
+        pytest.skip(f"no initdb to make a throwaway PostgreSQL cluster: {exc}")
+    c.start()
+    yield c
+    c.destroy()
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class SyncHub:
+    cluster: Cluster
+    url: str  # as the DBA
+    hub: Hub
+    replicas: list[Database] = field(default_factory=list)
+    engines: list[Engine] = field(default_factory=list)
+
+    def login(self, key: str) -> str:
+        return self.hub.logins[key]
+
+    def url_as(self, key: str, port: int | None = None) -> str:
+        u = make_url(self.url).set(username=self.login(key))
+        if port is not None:
+            u = u.set(port=port)
+        return u.render_as_string(hide_password=False)
+
+    def hub_as(self, key: str, port: int | None = None) -> Engine:
+        engine = hub_engine(self.url_as(key, port), timeout=3)
+        self.engines.append(engine)
+        return engine
+
+    def replica(self, key: str, path: Path) -> tuple[Database, Syncer]:
+        hub = self.hub_as(key)
+        db = replica.create(hub, path)
+        self.replicas.append(db)
+        return db, Syncer(db.engine, hub)
+
+    def ctx(self, db: Database) -> ServiceContext:
+        return ServiceContext(db, clock=now)
+
+    def person(self, key: str) -> Person:
+        return self.hub.people[key]
+
+
+def make_hub(cluster: Cluster) -> SyncHub:
+    admin = create_engine(cluster.url, isolation_level="AUTOCOMMIT")
+    name = f"hub_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    url = make_url(cluster.url).set(database=name).render_as_string(hide_password=False)
+    db = open_database(url)
+    with db.engine.begin() as conn:
+        roles.provision_roles(conn, PREFIX)
+        changes.provision_change_feed(conn, PREFIX)
+    from tests.factories import ROLE_CAST
+
+    logins = {key: f"{PREFIX}u_{key}" for key in ROLE_CAST}
+    h = Hub(url, PREFIX, db, logins)
+    _cast(h)
+    return SyncHub(cluster, url, h)
+
+
+@pytest.fixture
+def sync_hub(cluster: Cluster) -> Iterator[SyncHub]:
+    h = make_hub(cluster)
+    yield h
+    for db in h.replicas:
+        db.dispose()
+    for e in h.engines:
+        e.dispose()
+    h.hub.db.dispose()
+    for e in h.hub.engines.values():
+        e.dispose()
+
+
+def contents(engine: Engine) -> dict[str, list[str]]:
+    """Every replicated table's rows, as sorted canonical JSON (the export that must match)."""
+    out: dict[str, list[str]] = {}
+    with engine.connect() as conn:
+        for table in R.tables_by_name().values():
+            out[table.name] = sorted(
+                R.dumps(R.encode(table, r)) for r in conn.execute(select(table)).mappings()
+            )
+    return out
+
+
+def verify_ok(engine: Engine) -> Any:
+    from sqlalchemy.orm import Session
+
+    with Session(bind=engine) as session:
+        report = verify(session)
+    assert report.ok, report.message
+    return report
