@@ -172,8 +172,16 @@ def resolve(engine: Engine, conflict_id: int, choice: str, now: datetime) -> Non
                     [(table.name, rid, span[1], span[0])],
                     {"because": "kept mine"},
                 )
+            conn.execute(
+                sync_outbox.delete().where(
+                    sync_outbox.c.table_name == table.name, sync_outbox.c.row_key == key
+                )
+            )
+            # The row goes out again from the hub's version: its digest is taken after.
+            _write_mine_again(conn, table, key, mine_live, theirs, head)
+            mine_now = R.fetch(conn, table, key)
             d_theirs = digests.row_digest(table, R.decode(table, theirs)) if theirs else ""
-            d_mine = digests.row_digest(table, R.decode(table, mine_live)) if mine_live else ""
+            d_mine = digests.row_digest(table, R.decode(table, mine_now)) if mine_now else ""
             if d_theirs != d_mine:
                 _append(
                     conn,
@@ -184,12 +192,6 @@ def resolve(engine: Engine, conflict_id: int, choice: str, now: datetime) -> Non
                     [(table.name, rid, d_theirs, d_mine)],
                     {"change_id": c["change_id"]},
                 )
-            conn.execute(
-                sync_outbox.delete().where(
-                    sync_outbox.c.table_name == table.name, sync_outbox.c.row_key == key
-                )
-            )
-            _write_mine_again(conn, table, key, mine_live, theirs, head)
             fix_digest(conn, table, key)
         conn.execute(
             update(sync_conflicts)
