@@ -223,8 +223,12 @@ class Syncer:
             ]
             entries: list[dict[str, Any]] = []
             for e in found:
-                if (e["table_name"], e["row_key"]) in blocked:
+                row = (e["table_name"], e["row_key"])
+                if row in blocked:
                     continue
+                # One entry per row and batch: a later one waits to see how the first fares
+                # (its base is the version the first one pushes).
+                blocked.add(row)
                 if e["state"] == "pending":
                     table = self.tables[e["table_name"]]
                     data = None if e["op"] == "delete" else R.fetch(conn, table, e["row_key"])
@@ -339,6 +343,21 @@ class Syncer:
                     report.pushed += 1
                 elif result == "conflict":
                     report.conflicts += 1
+                    known = conn.execute(
+                        select(sync_conflicts.c.id).where(
+                            sync_conflicts.c.table_name == table.name,
+                            sync_conflicts.c.row_key == e["row_key"],
+                            sync_conflicts.c.resolved_at.is_(None),
+                        )
+                    ).scalar()
+                    if known is not None:
+                        # One open conflict per row, from the first change the hub missed.
+                        conn.execute(
+                            update(sync_conflicts)
+                            .where(sync_conflicts.c.id == known)
+                            .values(mine=e["payload"] or "null", theirs=detail or "null")
+                        )
+                        continue
                     conn.execute(
                         insert(sync_conflicts).values(
                             table_name=table.name,

@@ -161,7 +161,6 @@ def resolve(engine: Engine, conflict_id: int, choice: str, now: datetime) -> Non
         else:
             span = _my_span(conn, table, rid, c["since_origin_seq"])
             mine_live = R.fetch(conn, table, key)
-            head = _head(conn)
             if span is not None and span[0] != span[1]:
                 _append(
                     conn,
@@ -172,6 +171,9 @@ def resolve(engine: Engine, conflict_id: int, choice: str, now: datetime) -> Non
                     [(table.name, rid, span[1], span[0])],
                     {"because": "kept mine"},
                 )
+            # From here on, the author's only change is the one from the hub's row: should it
+            # conflict again, that is what an undo takes back.
+            head = _head(conn)
             conn.execute(
                 sync_outbox.delete().where(
                     sync_outbox.c.table_name == table.name, sync_outbox.c.row_key == key

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -125,5 +126,77 @@ def verify_ok(engine: Engine) -> Any:
 
     with Session(bind=engine) as session:
         report = verify(session)
-    assert report.ok, report.message
+    if not report.ok:
+        from desktop.sync.rows import tables_by_name
+        from desktop.storage.auditlog import digests
+
+        extra = [*_unbalanced(engine)]
+        for change in report.records:
+            extra.append(record_history(engine, change.table, change.record_id))
+            table = tables_by_name()[change.table]
+            with engine.connect() as conn:
+                rows = {
+                    digests.record_id(table, r): digests.row_digest(table, r)
+                    for r in conn.execute(select(table)).mappings()
+                }
+            extra.append(f"live digest {rows.get(change.record_id, '')[:8]}")
+        raise AssertionError(report.message + "\n" + "\n".join(extra))
     return report
+
+
+def record_history(engine: Engine, table_name: str, rid: str) -> str:
+    """The log's entries for one record in branch order (what a failing verify names)."""
+    from desktop.models import AuditEvent
+
+    lines = []
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                AuditEvent.seq,
+                AuditEvent.origin,
+                AuditEvent.origin_seq,
+                AuditEvent.actor_login,
+                AuditEvent.action,
+                AuditEvent.records,
+            ).order_by(AuditEvent.seq.nulls_last(), AuditEvent.origin, AuditEvent.origin_seq)
+        ).all()
+        for seq, origin, oseq, actor, action, records in rows:
+            for e in json.loads(records or "[]"):
+                if e[0] == table_name and e[1] == rid:
+                    lines.append(
+                        f"#{seq} {origin[:6]}:{oseq} {actor} {action} {e[2][:8]}→{e[3][:8]}"
+                    )
+    return "\n".join(lines)
+
+
+def _unbalanced(engine: Engine) -> list[str]:
+    """Records whose log entries do not add up to their live digest."""
+    from desktop.models import AuditEvent
+    from desktop.storage.auditlog import digests
+    from desktop.storage.auditlog.hashing import SET_MODULUS, term
+    from desktop.sync.rows import tables_by_name
+
+    sums: dict[tuple[str, str], int] = {}
+    with engine.connect() as conn:
+        for (records,) in conn.execute(select(AuditEvent.records)):
+            for e in json.loads(records or "[]"):
+                if e[1] == "*":
+                    continue
+                k = (e[0], e[1])
+                d = (term(e[0], e[1], e[3]) if e[3] else 0) - (
+                    term(e[0], e[1], e[2]) if e[2] else 0
+                )
+                sums[k] = (sums.get(k, 0) + d) % SET_MODULUS
+        out = []
+        for name in {k[0] for k in sums}:
+            table = tables_by_name()[name]
+            live = {
+                digests.record_id(table, r): digests.row_digest(table, r)
+                for r in conn.execute(select(table)).mappings()
+            }
+            for (t, rid), total in sums.items():
+                if t == name and total != (term(t, rid, live[rid]) if rid in live else 0):
+                    out.append(f"unbalanced {t} {rid}")
+                    out.append(record_history(engine, t, rid))
+                    out.append(f"live {live.get(rid, '')[:8]}")
+    return out
