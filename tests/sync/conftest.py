@@ -127,8 +127,8 @@ def verify_ok(engine: Engine) -> Any:
     with Session(bind=engine) as session:
         report = verify(session)
     if not report.ok:
-        from desktop.sync.rows import tables_by_name
         from desktop.storage.auditlog import digests
+        from desktop.sync.rows import tables_by_name
 
         extra = [*_unbalanced(engine)]
         for change in report.records:

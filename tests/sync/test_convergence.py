@@ -52,26 +52,17 @@ def test_five_replicas_converge(sync_hub: SyncHub, tmp_path: Path) -> None:
         replicas[key] = db
         db.dispose()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    procs = {
-        key: subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "tests.sync.worker",
-                str(tmp_path / f"{key}.sqlite3"),
-                sync_hub.url_as(key),
-                str(sync_hub.cluster.port),
-                str(i + 1),
-                str(OPS),
-                str(tmp_path / f"{key}.json"),
-            ],
+    procs = {}
+    for i, key in enumerate(WORKERS):
+        args = [str(tmp_path / f"{key}.sqlite3"), sync_hub.url_as(key)]
+        args += [str(sync_hub.cluster.port), str(i + 1), str(OPS), str(tmp_path / f"{key}.json")]
+        procs[key] = subprocess.Popen(
+            [sys.executable, "-m", "tests.sync.worker", *args],
             env=env,
             cwd=ROOT,
             stderr=subprocess.PIPE,
             text=True,
-        )  # fmt: skip
-        for i, key in enumerate(WORKERS)
-    }
+        )
     for key, p in procs.items():
         _, err = p.communicate(timeout=240)
         assert p.returncode == 0, f"{key}: {err[-3000:]}"
@@ -81,7 +72,7 @@ def test_five_replicas_converge(sync_hub: SyncHub, tmp_path: Path) -> None:
     syncers = {key: Syncer(db.engine, sync_hub.hub_as(key)) for key, db in replicas.items()}
     for _round in range(8):
         moved = 0
-        for key, syncer in syncers.items():
+        for syncer in syncers.values():
             pushed, pulled = syncer.sync_once()
             moved += pushed.pushed + pushed.conflicts + pulled.applied
             for c in resolve.open_conflicts(syncer.local):
