@@ -140,7 +140,7 @@ def verify_ok(engine: Engine) -> Any:
                     for r in conn.execute(select(table)).mappings()
                 }
             extra.append(f"live digest {rows.get(change.record_id, '')[:8]}")
-        raise AssertionError(report.message + "\n" + "\n".join(extra))
+        raise AssertionError(f"{engine.url}: " + report.message + "\n" + "\n".join(extra))
     return report
 
 
@@ -148,7 +148,7 @@ def record_history(engine: Engine, table_name: str, rid: str) -> str:
     """The log's entries for one record in branch order (what a failing verify names)."""
     from desktop.models import AuditEvent
 
-    lines = []
+    lines = ["(in the order the events were written here)"]
     with engine.connect() as conn:
         rows = conn.execute(
             select(
@@ -158,7 +158,11 @@ def record_history(engine: Engine, table_name: str, rid: str) -> str:
                 AuditEvent.actor_login,
                 AuditEvent.action,
                 AuditEvent.records,
-            ).order_by(AuditEvent.seq.nulls_last(), AuditEvent.origin, AuditEvent.origin_seq)
+            ).order_by(
+                text("rowid")
+                if engine.dialect.name == "sqlite"
+                else AuditEvent.seq.nulls_last()
+            )
         ).all()
         for seq, origin, oseq, actor, action, records in rows:
             for e in json.loads(records or "[]"):

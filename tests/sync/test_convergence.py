@@ -125,6 +125,9 @@ def test_five_replicas_converge(sync_hub: SyncHub, tmp_path: Path) -> None:
         "conflicts_surfaced": surfaced,
         "refused_by_hub": rejected,
         "refused_locally": sum(len(d["refused_locally"]) for d in did.values()),
+        "refused_locally_why": sorted({m[:70] for d in did.values() for m in d["refused_locally"]})[
+            :6
+        ],
         "syncs_failed_offline": sum(len(d["sync_failures"]) for d in did.values()),
         "changes_applied_on_hub": applied,
         "lost": len(lost_comments) + len(lost_edits),

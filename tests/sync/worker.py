@@ -96,7 +96,11 @@ def main(argv: list[str]) -> int:
                         service.acknowledge(c.id)
                     else:
                         service.respond(
-                            c.id, ResponseMethod.PUBLIC_ANSWER, text=f"answer {seed}-{n}"
+                            c.id,
+                            ResponseMethod.PUBLIC_ANSWER,
+                            text=f"answer {seed}-{n}",
+                            restricted_topics_cleared=True,
+                            high_profile_referral=c.high_profile,
                         )
             else:
                 syncer.sync_once()
