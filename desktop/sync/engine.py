@@ -151,7 +151,7 @@ class PullReport:
 
 @dataclass
 class Status:
-    online: bool
+    online: bool  # the last attempt reached the hub
     offline_since: datetime | None
     waiting: int
     conflicts: int
@@ -159,6 +159,7 @@ class Status:
     last_sync: datetime | None
     blocked: str = ""
     hub: str = ""
+    events_waiting: int = 0  # audit events not yet on the hub (not shown as changes)
     login: str = ""
 
     def line(self) -> str:
@@ -262,11 +263,20 @@ class Syncer:
                 prev = h.execute(
                     text("SELECT result, detail FROM smgov_sync_result(:c)"), {"c": cid}
                 ).first()
+                table = self.tables[e["table_name"]]
                 if prev is not None:
-                    results[e["id"]] = (str(prev[0]), str(prev[1]))
+                    result, detail = str(prev[0]), str(prev[1])
+                    # Applied before the connection dropped: the hub's row as it is now, not
+                    # as it was then (the pull that follows brings what changed since).
+                    if result == "conflict":
+                        detail = R.dumps(R.fetch(h, table, e["row_key"]))
+                    elif result == "rejected":
+                        found = json.loads(detail)
+                        found["theirs"] = R.fetch(h, table, e["row_key"])
+                        detail = R.dumps(found)
+                    results[e["id"]] = (result, detail)
                     report.already += 1
                     continue
-                table = self.tables[e["table_name"]]
                 savepoint = h.begin_nested()
                 try:
                     h.execute(text("SELECT set_config('smgov.change_id', :c, true)"), {"c": cid})
@@ -533,7 +543,16 @@ class Syncer:
 
 def status(local: Engine, online: bool | None = None) -> Status:
     with local.connect() as conn:
-        waiting = conn.execute(select(func.count()).select_from(sync_outbox)).scalar_one()
+        waiting = conn.execute(
+            select(func.count())
+            .select_from(sync_outbox)
+            .where(sync_outbox.c.table_name != "audit_events")
+        ).scalar_one()
+        events = conn.execute(
+            select(func.count())
+            .select_from(sync_outbox)
+            .where(sync_outbox.c.table_name == "audit_events")
+        ).scalar_one()
         conflicts = conn.execute(
             select(func.count())
             .select_from(sync_conflicts)
@@ -550,6 +569,7 @@ def status(local: Engine, online: bool | None = None) -> Status:
             online=offline is None if online is None else online,
             offline_since=datetime.fromisoformat(offline) if offline else None,
             waiting=int(waiting),
+            events_waiting=int(events),
             conflicts=int(conflicts),
             rejections=int(rejections),
             last_sync=datetime.fromisoformat(last) if last else None,

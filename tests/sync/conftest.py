@@ -140,6 +140,8 @@ def verify_ok(engine: Engine) -> Any:
                     for r in conn.execute(select(table)).mappings()
                 }
             extra.append(f"live digest {rows.get(change.record_id, '')[:8]}")
+            if engine.dialect.name == "sqlite":
+                extra.extend(_conflicts_of(engine, table, change.record_id))
         raise AssertionError(f"{engine.url}: " + report.message + "\n" + "\n".join(extra))
     return report
 
@@ -159,9 +161,7 @@ def record_history(engine: Engine, table_name: str, rid: str) -> str:
                 AuditEvent.action,
                 AuditEvent.records,
             ).order_by(
-                text("rowid")
-                if engine.dialect.name == "sqlite"
-                else AuditEvent.seq.nulls_last()
+                text("rowid") if engine.dialect.name == "sqlite" else AuditEvent.seq.nulls_last()
             )
         ).all()
         for seq, origin, oseq, actor, action, records in rows:
@@ -203,4 +203,25 @@ def _unbalanced(engine: Engine) -> list[str]:
                     out.append(f"unbalanced {t} {rid}")
                     out.append(record_history(engine, t, rid))
                     out.append(f"live {live.get(rid, '')[:8]}")
+    return out
+
+
+def _conflicts_of(engine: Engine, table: Any, rid: str) -> list[str]:
+    from desktop.storage.auditlog import digests
+    from desktop.sync.tables import sync_conflicts
+
+    out = []
+    with engine.connect() as conn:
+        for c in conn.execute(select(sync_conflicts)).mappings():
+            key = R.key_values(table, c["row_key"]) if c["table_name"] == table.name else None
+            if key is None or digests.record_id(table, key) != rid:
+                continue
+            theirs = json.loads(c["theirs"])
+            mine = json.loads(c["mine"])
+            d_t = digests.row_digest(table, R.decode(table, theirs))[:8] if theirs else ""
+            d_m = digests.row_digest(table, R.decode(table, mine))[:8] if mine else ""
+            out.append(
+                f"conflict {c['id']} since {c['since_origin_seq']} mine {d_m} theirs {d_t} "
+                f"{c['resolution']} at {c['resolved_at']}"
+            )
     return out

@@ -82,7 +82,7 @@ def test_five_replicas_converge(sync_hub: SyncHub, tmp_path: Path) -> None:
             break
     for key, syncer in syncers.items():
         st = status(syncer.local)
-        assert (st.waiting, st.conflicts, st.blocked) == (0, 0, ""), key
+        assert (st.waiting, st.events_waiting, st.conflicts, st.blocked) == (0, 0, 0, ""), key
 
     hub = sync_hub.hub.db.engine
     expected = contents(hub)

@@ -1,0 +1,110 @@
+"""The sync corner of the window, its worker and the conflicts dialog, on real replicas of a
+hub that goes away and comes back (a loopback proxy stands between them)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QMainWindow
+from pytestqt.qtbot import QtBot
+
+from desktop.sync import replica
+from desktop.sync.engine import Syncer
+from desktop.sync.service import SyncService
+from desktop.views.sync_status import ConflictsDialog, SyncControls
+from tests.sync.conftest import SyncHub
+from tests.sync.proxy import Proxy
+from tests.sync.test_push import edit, make_account
+
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "images"
+
+
+def test_the_window_shows_an_outage_and_syncs_when_the_hub_returns(
+    sync_hub: SyncHub, tmp_path: Path, qtbot: QtBot
+) -> None:
+    account = make_account(sync_hub)
+    proxy = Proxy(sync_hub.cluster.port)
+    try:
+        hub = sync_hub.hub_as("officer", port=proxy.port)
+        db = replica.create(hub, tmp_path / "a.sqlite3")
+        sync_hub.replicas.append(db)
+        window = QMainWindow()
+        qtbot.addWidget(window)
+        service = SyncService(db)
+        service._syncer = Syncer(db.engine, hub)  # through the proxy
+        proxy.refuse = True
+        proxy.drop_all()
+        controls = SyncControls(window, window.statusBar(), service)
+        controls.worker.interval = 0.2
+        window.show()
+        qtbot.waitUntil(lambda: "offline since" in controls.indicator.text(), timeout=10_000)
+        # Work goes on while the hub is away: the GUI thread never waits for it.
+        started = time.monotonic()
+        edit(db, sync_hub, account.id, "written during the outage")
+        QApplication.processEvents()
+        assert time.monotonic() - started < 2
+        controls.worker.wake()
+        qtbot.waitUntil(lambda: "· 1 change waiting" in controls.indicator.text(), timeout=10_000)
+        assert controls.indicator.text().startswith("offline since")
+        SHOTS.mkdir(exist_ok=True)
+        window.resize(900, 120)
+        window.grab().save(str(SHOTS / "sync-offline-status.png"))
+        proxy.refuse = False
+        controls.sync_now()
+        qtbot.waitUntil(
+            lambda: controls.indicator.text().startswith("online · 0 changes waiting"),
+            timeout=15_000,
+        )
+        from desktop.models import Account
+
+        with sync_hub.hub.db.read() as s:
+            got = s.get(Account, account.id)
+            assert got is not None
+            assert got.purpose == "written during the outage"
+        controls.close()
+    finally:
+        proxy.close()
+
+
+def test_conflicts_dialog_shows_both_versions_and_keeps_theirs(
+    sync_hub: SyncHub, tmp_path: Path, qtbot: QtBot
+) -> None:
+    account = make_account(sync_hub)
+    a, sync_a = sync_hub.replica("officer", tmp_path / "a.sqlite3")
+    b, sync_b = sync_hub.replica("comms", tmp_path / "b.sqlite3")
+    edit(a, sync_hub, account.id, "Health news for the province")
+    edit(b, sync_hub, account.id, "Health news and clinic hours")
+    sync_a.sync_once()
+    sync_b.sync_once()
+    service = SyncService(b)
+    dialog = ConflictsDialog(service)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    rows = {
+        dialog.table.item(r, 0).text(): (
+            dialog.table.item(r, 1).text(),
+            dialog.table.item(r, 2).text(),
+        )
+        for r in range(dialog.table.rowCount())
+    }
+    assert rows["● purpose"] == ("Health news and clinic hours", "Health news for the province")
+    assert rows["handle"] == ("SKHealthSync", "SKHealthSync")
+    SHOTS.mkdir(exist_ok=True)
+    dialog.grab().save(str(SHOTS / "sync-conflicts.png"))
+    qtbot.mouseClick(dialog.keep_theirs, qtbot_button())
+    assert dialog.list.count() == 0
+    assert service.status().conflicts == 0
+    sync_b.sync_once()
+    from desktop.models import Account
+
+    with b.read() as s:
+        got = s.get(Account, account.id)
+        assert got is not None
+        assert got.purpose == "Health news for the province"
+
+
+def qtbot_button():  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+
+    return Qt.MouseButton.LeftButton
