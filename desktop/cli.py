@@ -136,9 +136,22 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from desktop.services.context import ServiceContext
+    from desktop.services.people import PeopleService
+
+    if bool(args.admin_name) != bool(args.admin_email):
+        raise SmgovError("Give both --admin-name and --admin-email to set up the administrator.")
     db = open_target(args.db, create=True)
-    print(f"Database ready: {db.label}")
-    db.dispose()
+    try:
+        print(f"Database ready: {db.label}")
+        if args.admin_name:
+            ctx = ServiceContext(db)
+            person = PeopleService(ctx).bootstrap_admin(
+                ctx.login, args.admin_name, args.admin_email
+            )
+            print(f"{person.name} ({person.login}) is the first administrator.")
+    finally:
+        db.dispose()
     return 0
 
 
@@ -289,6 +302,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("init", help="create or upgrade a database")
     _db_arg(p)
+    p.add_argument(
+        "--admin-name",
+        metavar="NAME",
+        help="on a database with nobody registered: make you (as signed in) its first "
+        "administrator, with this name",
+    )
+    p.add_argument(
+        "--admin-email", metavar="EMAIL", help="the first administrator's government e-mail"
+    )
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("demo", help="fill a database with realistic demo data")

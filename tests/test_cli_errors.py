@@ -104,8 +104,21 @@ def test_init_creates_and_then_check_reads_it(
     assert cli.main(["init", "--db", str(target)]) == 0
     assert target.is_file()
     capsys.readouterr()
+    # Nobody registered yet: the message says how to become the first administrator.
+    assert cli.main(["check", "--db", str(target), "--as-of", AS_OF]) == 1
+    assert "Nobody is registered in this database yet" in capsys.readouterr().err
+    assert cli.main(["init", "--db", str(target), "--admin-name", "Pat Lee"]) == 1
+    assert "Give both --admin-name and --admin-email" in capsys.readouterr().err
+    argv = ["init", "--db", str(target), "--admin-name", "Pat Lee", "--admin-email"]
+    assert cli.main([*argv, "pat@gmail.com"]) == 1
+    assert "not a government address" in capsys.readouterr().err
+    assert cli.main([*argv, "pat.lee@gov.sk.ca"]) == 0
+    assert "Pat Lee (" in capsys.readouterr().out
     assert cli.main(["check", "--db", str(target), "--as-of", AS_OF]) == 0
     assert capsys.readouterr().out.startswith("No findings: every check passed")
+    # A second set-up is refused: the database has people now.
+    assert cli.main([*argv, "pat.lee@gov.sk.ca"]) == 1
+    assert "already has people" in capsys.readouterr().err
 
 
 # -- one line, exit 1 ------------------------------------------------------------------------

@@ -47,7 +47,12 @@ WORKERS = frozenset(
 )  # fmt: skip
 READERS = WORKERS | {R.AUDITOR}
 EMERGENCY = frozenset({R.COMMS_DIRECTOR, R.DCI_DIRECTOR, R.DSO, R.EXEC_COUNCIL, R.ADMIN})
-COMMENTS = frozenset({R.OFFICER, R.COMMS_DIRECTOR, R.DCI_DIRECTOR, R.DSO, R.ADMIN, R.EXEC_COUNCIL})
+# Executive Council and the Minister's Office work on the central accounts' comments (the
+# services check which account; the server only knows the role).
+COMMENTS = frozenset(
+    {R.OFFICER, R.COMMS_DIRECTOR, R.DCI_DIRECTOR, R.DSO, R.ADMIN, R.EXEC_COUNCIL,
+     R.MINISTERS_OFFICE}
+)  # fmt: skip
 DRAFTERS = frozenset({R.OFFICER, R.COMMS_DIRECTOR, R.DCI_DIRECTOR, R.DSO, R.ADMIN})
 PEOPLE = frozenset({R.DSO, R.ADMIN})
 ACCOUNT_STATUS = ("status", "status_changed_at", "status_reason", "activated_at", "version",
@@ -83,7 +88,8 @@ WRITES: dict[str, dict[str, frozenset[AppRole]]] = {
     "emergencies": {"INSERT": EMERGENCY, "UPDATE": EMERGENCY},
     "emergency_ministries": {"INSERT": EMERGENCY, "DELETE": EMERGENCY},
     "emergency_accounts": {"INSERT": EMERGENCY, "DELETE": EMERGENCY},
-    "group_updates": {"INSERT": EMERGENCY, "UPDATE": EMERGENCY},
+    # Group updates are replies to the public: the comment workers post them too.
+    "group_updates": {"INSERT": EMERGENCY | COMMENTS, "UPDATE": EMERGENCY},
     "settings": {"INSERT": PEOPLE, "UPDATE": PEOPLE},
     "closures": {"INSERT": PEOPLE, "UPDATE": PEOPLE, "DELETE": PEOPLE},
     # Signing a checkpoint is part of verifying the log: every reader.

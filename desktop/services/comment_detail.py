@@ -62,6 +62,8 @@ class CommentDetail:
     responses: list[ResponseView] = field(default_factory=list)
     strikes: list[StrikeView] = field(default_factory=list)  # the commenter's, newest first
     active_bans: int = 0
+    # Why the reader may not work on this comment (None: they may), filled by the log service.
+    work_refusal: str | None = None
 
 
 def load_detail(session: Session, row: CommentRow) -> CommentDetail:

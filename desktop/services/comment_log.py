@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Literal
@@ -33,6 +33,7 @@ from desktop.models import Account, Comment, Ministry, Person
 from desktop.services.authz import Permission, require
 from desktop.services.clock import OPEN_STATUSES
 from desktop.services.comment_detail import CommentDetail, load_detail
+from desktop.services.comment_work.scope import work_refusal
 from desktop.services.context import Actor, ServiceContext, load_settings, resolve_actor
 
 PAGE_SIZE = 200
@@ -321,11 +322,16 @@ class CommentLogService:
     def get(self, comment_id: uuid.UUID) -> CommentDetail:
         """The comment with its row, responses, and the commenter's strikes and bans."""
         with self.ctx.read() as session:
-            self._reader(session)
+            actor = self._reader(session)
             rows = rows_for(session, [comment_id])
             if not rows:
                 raise NotFound(f"Comment {comment_id} does not exist (it may have been removed).")
-            return load_detail(session, rows[0])
+            detail = load_detail(session, rows[0])
+            account = session.get(Account, detail.account_id)
+            assert account is not None
+            # Whether the reader may work on it (the three monitoring bodies), for the GUI.
+            refusal = work_refusal(session, actor.id, actor.roles, account, self.ctx.now())
+            return replace(detail, work_refusal=refusal)
 
 
 def _ordered(cols: Sequence[Any], descending: bool) -> list[Any]:

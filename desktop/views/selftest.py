@@ -205,6 +205,9 @@ def self_test() -> int:
             dialogs = {
                 "settings": window.make_settings_dialog,
                 "emergency": window.make_emergency_dialog,
+                "emergency record": window.make_emergency_record_dialog,
+                "key contacts": window.make_key_contacts_dialog,
+                "bans": window.make_bans_dialog,
                 "audit log": window.make_audit_dialog,
                 "about": window.make_about_box,
                 "policy": window.make_policy_dialog,

@@ -378,7 +378,7 @@ CASES = [
     Case(
         "COMMENT_UNASSIGNED",
         backlog(unassigned=5, unassigned_oldest=regina(2026, 11, 17, 9)),
-        "5 open comments on Facebook @SKGov have had no assignee for more than 4 hours; "
+        "5 open comments on Facebook @SKGov have had no assignee for more than 4 business hours; "
         "the oldest has waited since 2026-11-17 09:00.",
         backlog(answer_overdue=1, answer_oldest_due=regina(2026, 11, 17, 17)),
     ),

@@ -421,7 +421,7 @@ def test_comment_backlog_is_counted_per_account(cast: Cast) -> None:
         (
             "COMMENT_UNASSIGNED",
             "Facebook @SKGov",
-            "1 open comment on Facebook @SKGov has had no assignee for more than 4 hours; "
+            "1 open comment on Facebook @SKGov has had no assignee for more than 4 business hours; "
             "it has waited since 2026-11-17 12:00.",
         ),
     ]

@@ -3,8 +3,9 @@ not registered; each may do exactly what the table says.
 
 One test per operation (on both databases); inside it, each member of the cast tries it on
 records of their own, so one person's success does not change another's outcome. Rows that
-depend on issue 14's policy work (Executive Council's comment work on central accounts and
-while on call) are marked as expected failures until that work is merged.
+on the comments of central accounts and of emergencies check the three monitoring bodies of the
+policy: Executive Council and the Minister's Office on the central accounts, and whoever is named
+on call on the accounts a running emergency covers.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ EMERGENCY = frozenset({"comms", "dci", "dso", "council", "council2", "admin"})
 DRAFTERS = frozenset({"officer", "comms", "dci", "dso", "admin"})  # of a Health account
 DECIDERS = frozenset({"dci", "admin"})
 SETTINGS = frozenset({"dso", "admin"})
-ISSUE_14 = "Executive Council's comment work arrives with issue 14 (policy fidelity)"
+CENTRAL_MONITORS = frozenset({"council", "council2", "minister"})
 
 
 @dataclass
@@ -323,8 +324,46 @@ OPS = [
             w.now - timedelta(hours=1),
             "Hello?",
         ),
-        COMMENT_WORKERS | {"council", "council2"},
-        xfail=ISSUE_14,
+        COMMENT_WORKERS | CENTRAL_MONITORS,
+    ),
+    Op(
+        "comments",
+        "acknowledge on a central account",
+        lambda w, c: CommentService(c).acknowledge(
+            w.comment(account=w.made.setdefault("central", w.account(is_central=True))).id
+        ),
+        COMMENT_WORKERS | CENTRAL_MONITORS,
+    ),
+    Op(
+        "comments",
+        "answer on a central account",
+        lambda w, c: CommentService(c).respond(
+            w.comment(account=w.made.setdefault("central", w.account(is_central=True))).id,
+            "public_answer",
+            text="At nine.",
+            restricted_topics_cleared=True,
+        ),
+        COMMENT_WORKERS | CENTRAL_MONITORS,
+    ),
+    Op(
+        "comments",
+        "assign on a central account",
+        lambda w, c: CommentService(c).assign(
+            w.comment(account=w.made.setdefault("central", w.account(is_central=True))).id,
+            w.cast.people["council"].id,
+        ),
+        COMMENT_WORKERS | CENTRAL_MONITORS,
+    ),
+    Op(
+        "comments",
+        "answer during an emergency (council2 on call)",
+        lambda w, c: CommentService(c).respond(
+            w.comment(account=_on_call_account(w)).id,
+            "public_answer",
+            text="Sandbags at the rink.",
+            restricted_topics_cleared=True,
+        ),
+        COMMENT_WORKERS | {"council2"},
     ),
     # -- emergencies ---------------------------------------------------------------------------
     Op(
@@ -399,6 +438,21 @@ OPS = [
         SETTINGS,
     ),
 ]
+
+
+def _on_call_account(w: World) -> Any:
+    """An Environment account under a running flood that names council2 on call."""
+    if "flooded" not in w.made:
+        account = w.account(ministry_id=w.cast.environment.id)
+        EmergencyService(w.cast.ctx("dso")).declare(
+            EmergencyKind.FLOOD,
+            f"Flood {w.fresh()}",
+            [w.cast.environment.id],
+            on_call_ministry_id=w.cast.people["officer2"].id,
+            on_call_council_id=w.cast.people["council2"].id,
+        )
+        w.made["flooded"] = account
+    return w.made["flooded"]
 
 
 def _person_as(w: World, ctx: ServiceContext) -> Any:

@@ -238,6 +238,10 @@ class ApprovalsTab(BaseTab):
 
         def work(_p: Progress) -> Loaded:
             actor = ctx.actor()
+            if denial(actor.roles, Permission.READ_ALL) is not None:
+                # An agency reads no one's requests (DESIGN §6); the tab still knows who is
+                # acting, so the New request menu can say what it allows.
+                return actor, ctx.settings(), []
             rows = service.tracker(
                 ctx.now(), waiting_for=actor.login if waiting else None, include_closed=closed
             )
@@ -326,6 +330,11 @@ class ApprovalsTab(BaseTab):
         self._show_count()
 
     def _show_count(self) -> None:
+        reason = denial(self.actor.roles, Permission.READ_ALL) if self.actor else None
+        if reason is not None:
+            self.count.setText("Your role does not read the approvals register.")
+            self.count.setToolTip(reason)
+            return
         shown, total = self.proxy.rowCount(), self.model.rowCount()
         noun = "request" if total == 1 else "requests"
         self.count.setText(f"{total} {noun}" if shown == total else f"{shown} of {total} {noun}")

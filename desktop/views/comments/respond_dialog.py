@@ -219,17 +219,20 @@ class RespondDialog(QDialog):
 
     @Slot()
     def _on_topic_answered(self, *_args: object) -> None:
-        public = self.method() == ResponseMethod.PUBLIC_ANSWER
+        bare = self.method() in (ResponseMethod.WEB_LINK, ResponseMethod.PHONE_NUMBER)
         discussed = [t.label for t, g in self.topic_groups.items() if g.checkedId() == DISCUSSED]
         if discussed:
             text = (
-                "A reply touching these may not be posted publicly; use a phone number or a "
-                "direct message instead."
+                "A reply may not discuss these, in public or in a message: take them out, or "
+                "reply with only a phone number or a link where the person can get help."
             )
-        elif public:
-            text = "Answer every line before saving a public answer."
+        elif bare:
+            text = (
+                "Required as soon as the reply has words in it; a bare link or phone number "
+                "needs no checklist."
+            )
         else:
-            text = "Recommended for every reply; required for a public answer."
+            text = "Answer every line before saving: the reply puts words in public or a message."
         if self.topics_cleared():
             text = "Checked: the reply discusses none of the restricted topics."
         self.topics_hint.setText(text)
