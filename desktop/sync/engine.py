@@ -66,6 +66,10 @@ PULL_SEQ = "pull_seq"
 LAST_SYNC = "last_sync"
 OFFLINE_SINCE = "offline_since"
 BLOCKED = "push_blocked"
+# Pulled rows of these tables move due times (settings, closures, emergencies).
+RECOMPUTE_AFTER = frozenset(
+    {"settings", "closures", "emergencies", "emergency_ministries", "emergency_accounts"}
+)
 
 
 # -- local helpers -------------------------------------------------------------------------
@@ -147,6 +151,7 @@ class PullReport:
     applied: int = 0
     skipped: int = 0
     last_seq: int = 0
+    recomputed: int = 0  # open comments whose due times a pulled setting moved
 
 
 @dataclass
@@ -425,6 +430,7 @@ class Syncer:
             report.changes += part.changes
             report.applied += part.applied
             report.skipped += part.skipped
+            report.recomputed += part.recomputed
             report.last_seq = part.last_seq or report.last_seq
             if part.changes == 0 or (limit is not None and part.changes < limit):
                 return report
@@ -497,6 +503,7 @@ class Syncer:
                     ).where(sync_conflicts.c.resolved_at.is_(None))
                 )
             }
+            touched: set[str] = set()
             with applying(conn):
                 for name, key in keys:
                     table = self.tables[name]
@@ -517,7 +524,18 @@ class Syncer:
                     else:
                         upsert_local(conn, table, row)
                     report.applied += 1
+                    touched.add(name)
                 set_state(conn, PULL_SEQ, str(report.last_seq))
+            if touched & RECOMPUTE_AFTER:
+                # Comments logged here offline got due times from the settings of then; the
+                # changes go out like any other (the hub's own comments move there).
+                from sqlalchemy.orm import Session
+
+                from desktop.services.recompute import recompute_due_times
+
+                with Session(bind=conn) as session:
+                    report.recomputed = recompute_due_times(session, open_only=True)
+                    session.flush()
 
     # .. both ..
 

@@ -63,3 +63,42 @@ def test_work_on_one_replica_arrives_on_the_other(sync_hub: SyncHub, tmp_path: P
     for engine in (hub, a.engine, b.engine):
         verify_ok(engine)
     assert (status(a.engine).waiting, status(a.engine).events_waiting) == (0, 0)
+
+
+def test_a_pulled_emergency_moves_the_due_times_of_comments_logged_offline(
+    sync_hub: SyncHub, tmp_path: Path
+) -> None:
+    from desktop.enums import EmergencyKind
+    from desktop.services.context import ServiceContext
+    from desktop.services.emergencies import EmergencyService
+
+    account = _account(sync_hub)
+    a, sync_a = sync_hub.replica("officer", tmp_path / "a.sqlite3")
+    comment = CommentService(sync_hub.ctx(a)).log(
+        account.id,  # type: ignore[attr-defined]
+        now() - timedelta(minutes=5),
+        "Is the highway open?",
+    )
+    before = comment.answer_due_at
+    dso = ServiceContext(sync_hub.hub.database("dso"), clock=now)
+    EmergencyService(dso).declare(
+        EmergencyKind.FOREST_FIRE,
+        "Wildfire",
+        [sync_hub.hub.ministries["HEA"].id],
+        declared_at=now() - timedelta(hours=1),
+    )
+    dso.db.dispose()
+    _, pulled = sync_a.sync_once()  # pushes the comment, then pulls the emergency
+    assert pulled.recomputed == 1
+    with a.read() as s:
+        got = s.get(Comment, comment.id)
+        assert got is not None
+        assert got.emergency_id is not None
+        assert got.answer_due_at is not None
+        assert before is not None
+        assert got.answer_due_at < before
+    sync_a.sync_once()
+    hub = sync_hub.hub.db.engine
+    assert contents(a.engine) == contents(hub)
+    verify_ok(hub)
+    verify_ok(a.engine)
