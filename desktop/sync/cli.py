@@ -98,19 +98,10 @@ def cmd_hub_add_login(args: argparse.Namespace) -> int:
     return 0
 
 
-def default_replica_path(hub_url: str) -> Path:
-    from sqlalchemy.engine import make_url
-
-    from desktop.storage.paths import app_paths
-
-    u = make_url(hub_url)
-    name = f"replica-{u.host or 'localhost'}-{u.port or 5432}-{u.database}.sqlite3"
-    return app_paths().data_dir / name
-
-
 def cmd_replica_create(args: argparse.Namespace) -> int:
     from desktop.sync import replica
     from desktop.sync.engine import hub_engine
+    from desktop.sync.service import default_replica_path
 
     path = Path(args.path) if args.path else default_replica_path(args.hub_url)
     hub = hub_engine(args.hub_url, _password(args.hub_url))

@@ -4,8 +4,10 @@ open conflicts field by field, and their resolution. Nothing here knows Qt."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
@@ -55,6 +57,40 @@ def _title(table: str, row: dict[str, Any] | None) -> str:
             text = str(row[name])
             return f"{table.replace('_', ' ')} “{text[:40]}”"
     return table.replace("_", " ")
+
+
+def default_replica_path(hub_url: str) -> Path:
+    """Where a workstation keeps its replica of a hub: one file per hub, in the data folder."""
+    from desktop.storage.paths import app_paths
+
+    u = make_url(hub_url)
+    name = f"replica-{u.host or 'localhost'}-{u.port or 5432}-{u.database}.sqlite3"
+    return app_paths().data_dir / name
+
+
+def create_replica(
+    hub_url: str,
+    password: str | None = None,
+    progress: Callable[[str, int], None] | None = None,
+    path: Path | None = None,
+) -> Path:
+    """Set up (or finish setting up) this workstation's replica of ``hub_url``: the password
+    from the keyring when not given; returns the replica's file."""
+    from desktop.sync import replica
+
+    u = make_url(hub_url)
+    if password is None and u.password is None and u.username:
+        from desktop.storage.secrets import PasswordStore, keyring_account
+
+        account = keyring_account(u.username, u.host or "localhost", u.port, u.database or "")
+        password = PasswordStore().get(account)
+    target = path or default_replica_path(hub_url)
+    hub = E.hub_engine(u, password)
+    try:
+        replica.create(hub, target, progress).dispose()
+    finally:
+        hub.dispose()
+    return target
 
 
 class SyncService:

@@ -108,3 +108,32 @@ def qtbot_button():  # type: ignore[no-untyped-def]
     from PySide6.QtCore import Qt
 
     return Qt.MouseButton.LeftButton
+
+
+def test_connecting_to_a_shared_database_sets_up_the_offline_copy_in_one_step(
+    sync_hub: SyncHub, tmp_path: Path, qtbot: QtBot
+) -> None:
+    from desktop.storage.app_settings import LocalSettings
+    from desktop.storage.database import open_database
+    from desktop.storage.paths import app_paths
+    from desktop.views.storage_form import ConnectDialog
+
+    make_account(sync_hub)
+    dialog = ConnectDialog()
+    qtbot.addWidget(dialog)
+    assert dialog.form.offline_copy.isChecked()
+    dialog.form.url.setText(sync_hub.url_as("officer"))
+    dialog.form.password.setText("not needed on the test cluster")
+    dialog.show()
+    SHOTS.mkdir(exist_ok=True)
+    dialog.grab().save(str(SHOTS / "sync-connect.png"))
+    with qtbot.waitSignal(dialog.accepted, timeout=30_000):
+        dialog._on_connect()
+    path = Path(dialog.chosen_target or "")
+    assert path.parent == app_paths().data_dir
+    assert path.name.startswith("replica-127.0.0.1-")
+    assert LocalSettings.load().database_url == str(path)
+    db = open_database(path)
+    sync_hub.replicas.append(db)
+    assert db.session_login() == sync_hub.login("officer")
+    assert SyncService(db).is_replica()
