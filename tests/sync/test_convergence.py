@@ -122,6 +122,7 @@ def test_five_replicas_converge(sync_hub: SyncHub, tmp_path: Path) -> None:
         "operations": operations,
         "comments": len(created),
         "edits": len(edits),
+        "role_grants": sum(len(d["grants"]) for d in did.values()),
         "conflicts_surfaced": surfaced,
         "refused_by_hub": rejected,
         "refused_locally": sum(len(d["refused_locally"]) for d in did.values()),

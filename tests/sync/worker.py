@@ -17,12 +17,13 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
-from desktop.enums import ResponseMethod
+from desktop.enums import PageRole, ResponseMethod
 from desktop.errors import SmgovError
-from desktop.models import Account, Comment
+from desktop.models import Account, Comment, Person
 from desktop.services.accounts import AccountInput, AccountService
 from desktop.services.comments import CommentService
 from desktop.services.context import ServiceContext
+from desktop.services.roles import RoleService
 from desktop.storage.database import open_database
 from desktop.sync import resolve
 from desktop.sync.engine import Syncer, hub_engine
@@ -43,6 +44,7 @@ def main(argv: list[str]) -> int:
     syncer = Syncer(db.engine, hub)
     did: dict[str, list[object]] = {
         "comments": [],
+        "grants": [],
         "edits": [],
         "refused_locally": [],
         "sync_failures": [],
@@ -55,7 +57,9 @@ def main(argv: list[str]) -> int:
             proxy.refuse = offline
             if offline:
                 proxy.drop_all()
-        kind = rng.choice(["log", "log", "edit", "edit", "ack", "respond", "sync", "sync"])
+        kind = rng.choice(
+            ["log", "log", "edit", "edit", "ack", "respond", "grant", "sync", "sync", "sync"]
+        )
         try:
             if kind == "log":
                 with db.read() as s:
@@ -82,6 +86,14 @@ def main(argv: list[str]) -> int:
                     ),
                 )
                 did["edits"].append([str(acc.id), purpose])
+            elif kind == "grant":
+                with db.read() as s:
+                    people = list(s.scalars(select(Person.id).where(Person.kind == "employee")))
+                    accounts = list(s.scalars(select(Account.id).order_by(Account.handle)))
+                RoleService(ctx).grant(
+                    rng.choice(people), rng.choice(accounts), rng.choice(list(PageRole))
+                )
+                did["grants"].append(kind)
             elif kind in ("ack", "respond"):
                 with db.read() as s:
                     found = list(
