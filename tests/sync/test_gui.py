@@ -137,3 +137,49 @@ def test_connecting_to_a_shared_database_sets_up_the_offline_copy_in_one_step(
     sync_hub.replicas.append(db)
     assert db.session_login() == sync_hub.login("officer")
     assert SyncService(db).is_replica()
+
+
+def test_the_hub_server_stops_mid_work_and_comes_back(
+    sync_hub: SyncHub, tmp_path: Path, qtbot: QtBot
+) -> None:
+    """The real thing: the hub's server is stopped (not a proxy) while an officer logs and
+    answers comments; the window goes on, and the work arrives when the server is back."""
+    from datetime import timedelta
+
+    from desktop.enums import ResponseMethod
+    from desktop.models import Comment
+    from desktop.services.comments import CommentService
+    from tests.sync.conftest import now
+
+    account = make_account(sync_hub)
+    db, syncer = sync_hub.replica("officer", tmp_path / "a.sqlite3")
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    service = SyncService(db)
+    service._syncer = syncer
+    controls = SyncControls(window, window.statusBar(), service)
+    controls.worker.interval = 0.3
+    window.show()
+    qtbot.waitUntil(lambda: controls.indicator.text().startswith("online"), timeout=15_000)
+    sync_hub.cluster.stop("immediate")
+    try:
+        comments = CommentService(sync_hub.ctx(db))
+        logged = comments.log(account.id, now() - timedelta(minutes=3), "Road closed?")
+        comments.respond(
+            logged.id, ResponseMethod.PUBLIC_ANSWER, text="Yes, until noon.",
+            restricted_topics_cleared=True,
+        )  # fmt: skip
+        qtbot.waitUntil(lambda: "offline since" in controls.indicator.text(), timeout=20_000)
+        qtbot.waitUntil(lambda: "2 changes waiting" in controls.indicator.text(), timeout=20_000)
+    finally:
+        sync_hub.cluster.start()
+    controls.sync_now()
+    qtbot.waitUntil(
+        lambda: controls.indicator.text().startswith("online · 0 changes waiting"),
+        timeout=30_000,
+    )
+    controls.close()
+    with sync_hub.hub.db.read() as s:
+        got = s.get(Comment, logged.id)
+        assert got is not None
+        assert got.status.value == "answered"
