@@ -68,6 +68,7 @@ def _password(url: str) -> str | None:
 
 def cmd_hub_init(args: argparse.Namespace) -> int:
     from desktop.hub.changes import provision_change_feed
+    from desktop.hub.invariants import provision_invariants
     from desktop.hub.roles import provision_roles
     from desktop.storage.database import open_database
 
@@ -78,6 +79,7 @@ def cmd_hub_init(args: argparse.Namespace) -> int:
         with db.engine.begin() as conn:
             provision_roles(conn, args.prefix)
             provision_change_feed(conn, args.prefix)
+            provision_invariants(conn, args.prefix)
     finally:
         db.dispose()
     print(f"{db.label} is ready as a hub (roles {args.prefix}_*, change feed).")

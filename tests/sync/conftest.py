@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, select, text
 from sqlalchemy.engine import make_url
 
-from desktop.hub import changes, roles
+from desktop.hub import changes, invariants, roles
 from desktop.models import Person
 from desktop.services.context import ServiceContext
 from desktop.storage.auditlog.verify import verify
@@ -89,6 +89,7 @@ def make_hub(cluster: Cluster) -> SyncHub:
     with db.engine.begin() as conn:
         roles.provision_roles(conn, PREFIX)
         changes.provision_change_feed(conn, PREFIX)
+        invariants.provision_invariants(conn, PREFIX)
     from tests.factories import ROLE_CAST
 
     logins = {key: f"{PREFIX}u_{key}" for key in ROLE_CAST}

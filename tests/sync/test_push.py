@@ -185,3 +185,41 @@ def test_a_change_the_hub_refuses_comes_back_with_the_reason(
         assert s.get(Comment, comment.id) is None
     sync_a.sync_once()
     everything_agrees(sync_hub, a)
+
+
+def test_rules_across_rows_are_checked_again_on_the_hub(sync_hub: SyncHub, tmp_path: Path) -> None:
+    from desktop.enums import PageRole
+    from desktop.models import AccountRole
+    from desktop.services.roles import RoleService
+
+    account = make_account(sync_hub)
+    comms = sync_hub.person("comms")
+    officer = sync_hub.person("officer")
+    a, sync_a = sync_hub.replica("dso", tmp_path / "a.sqlite3")
+    b, sync_b = sync_hub.replica("admin", tmp_path / "b.sqlite3")
+    # Offline, both grant the officer Editor; the DSO makes the Director of Communications
+    # an Admin of the Facebook page, while on the hub that person stops being one.
+    RoleService(sync_hub.ctx(a)).grant(officer.id, account.id, PageRole.EDITOR)
+    twice = RoleService(sync_hub.ctx(b)).grant(officer.id, account.id, PageRole.EDITOR)
+    admin_grant = RoleService(sync_hub.ctx(a)).grant(comms.id, account.id, PageRole.ADMIN)
+    admin = sync_hub.hub.ctx("admin")
+    PeopleService(admin).set_roles(comms.id, [AppRole.OFFICER])
+    admin.db.dispose()
+
+    pa, _ = sync_a.sync_once()
+    pb, _ = sync_b.sync_once()
+    assert (pa.rejected, pb.rejected) == (1, 1)
+    with a.engine.connect() as conn:
+        [reason_a] = conn.execute(select(sync_rejections.c.reason)).scalars()
+    with b.engine.connect() as conn:
+        [reason_b] = conn.execute(select(sync_rejections.c.reason)).scalars()
+    assert "Comms Person cannot be Admin of Facebook @SKHealthSync" in reason_a
+    assert reason_b == "Officer Person already holds the role editor on facebook @SKHealthSync."
+    with a.read() as s:
+        assert s.get(AccountRole, admin_grant.id) is None
+    with b.read() as s:
+        assert s.get(AccountRole, twice.id) is None
+    for _ in range(2):
+        sync_a.sync_once()
+        sync_b.sync_once()
+    everything_agrees(sync_hub, a, b)
