@@ -160,7 +160,7 @@ def test_the_hub_server_stops_mid_work_and_comes_back(
     controls = SyncControls(window, window.statusBar(), service)
     controls.worker.interval = 0.3
     window.show()
-    qtbot.waitUntil(lambda: controls.indicator.text().startswith("online"), timeout=15_000)
+    qtbot.waitUntil(lambda: controls.indicator.text().startswith("online"), timeout=40_000)
     sync_hub.cluster.stop("immediate")
     try:
         comments = CommentService(sync_hub.ctx(db))
@@ -169,14 +169,14 @@ def test_the_hub_server_stops_mid_work_and_comes_back(
             logged.id, ResponseMethod.PUBLIC_ANSWER, text="Yes, until noon.",
             restricted_topics_cleared=True,
         )  # fmt: skip
-        qtbot.waitUntil(lambda: "offline since" in controls.indicator.text(), timeout=20_000)
-        qtbot.waitUntil(lambda: "2 changes waiting" in controls.indicator.text(), timeout=20_000)
+        qtbot.waitUntil(lambda: "offline since" in controls.indicator.text(), timeout=40_000)
+        qtbot.waitUntil(lambda: "2 changes waiting" in controls.indicator.text(), timeout=40_000)
     finally:
         sync_hub.cluster.start()
     controls.sync_now()
     qtbot.waitUntil(
         lambda: controls.indicator.text().startswith("online · 0 changes waiting"),
-        timeout=30_000,
+        timeout=60_000,
     )
     controls.close()
     with sync_hub.hub.db.read() as s:
