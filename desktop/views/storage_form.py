@@ -38,7 +38,13 @@ URL_HINT = "postgresql://user@server:5432/smgov"
 
 
 class StorageForm(QWidget):
-    def __init__(self, current: TargetInfo | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        current: TargetInfo | None,
+        parent: QWidget | None = None,
+        *,
+        offer_offline_copy: bool = False,
+    ) -> None:
         super().__init__(parent)
         self.current = current
         self.local = QRadioButton("A &local file on this computer (works offline)")
@@ -74,7 +80,9 @@ class StorageForm(QWidget):
             "The app works on the copy: work goes on during an outage and is sent to the "
             "shared database when it is back; changes of others arrive the same way."
         )
-        self.offline_copy.setChecked(True)
+        self.offline_copy.setChecked(offer_offline_copy)
+        # Only File ▸ Connect makes the copy (with progress); elsewhere it is not offered.
+        self.offline_copy.setVisible(offer_offline_copy)
         self.test_button = QPushButton("Test connection")
         self.test_button.setObjectName("testConnection")
         self.test_button.clicked.connect(self._on_test)
@@ -226,7 +234,7 @@ class ConnectDialog(QDialog):
         self.setWindowTitle("Connect to a shared database")
         self.resize(640, 380)
         self.chosen_target: str | None = None
-        self.form = StorageForm(current, self)
+        self.form = StorageForm(current, self, offer_offline_copy=True)
         if not self.form.locked:
             self.form.shared.setChecked(True)
         buttons = QDialogButtonBox(
