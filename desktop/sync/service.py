@@ -138,8 +138,13 @@ class SyncService:
             mine = json.loads(c["mine"]) or {}
             theirs = json.loads(c["theirs"]) or {}
             names = sorted(set(mine) | set(theirs), key=lambda n: (n in BOOKKEEPING, n))
+            names_of = self._labels(c["table_name"], mine, theirs)
             fields = [
-                FieldDiff(n, _text(mine.get(n)), _text(theirs.get(n)))
+                FieldDiff(
+                    n,
+                    names_of.get(str(mine.get(n)), _text(mine.get(n))),
+                    names_of.get(str(theirs.get(n)), _text(theirs.get(n))),
+                )
                 for n in names
                 if n not in BOOKKEEPING
             ]
@@ -151,6 +156,41 @@ class SyncService:
                     c["detected_at"], fields,
                 )
             )  # fmt: skip
+        return out
+
+    def _labels(self, table_name: str, *rows: dict[str, Any]) -> dict[str, str]:
+        """id → what a person calls the record (a ministry's name, an account's handle) for
+        the columns of ``table_name`` that refer to other records."""
+        import uuid
+
+        from sqlalchemy import select
+
+        from desktop.sync.rows import tables_by_name
+
+        table = tables_by_name().get(table_name)
+        out: dict[str, str] = {}
+        if table is None:
+            return out
+        with self.db.engine.connect() as conn:
+            for column in table.columns:
+                for fk in column.foreign_keys:
+                    target = fk.column.table
+                    for row in rows:
+                        value = row.get(column.name)
+                        if not value or str(value) in out:
+                            continue
+                        found = (
+                            conn.execute(select(target).where(fk.column == uuid.UUID(str(value))))
+                            .mappings()
+                            .first()
+                        )
+                        if found is not None:
+                            label = next(
+                                (str(found[k]) for k in ("name", "handle", "title", "login")
+                                 if found.get(k)),
+                                str(value),
+                            )  # fmt: skip
+                            out[str(value)] = label
         return out
 
     def resolve(self, conflict_id: int, keep_mine: bool) -> None:

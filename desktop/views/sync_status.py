@@ -183,7 +183,8 @@ class ConflictsDialog(QDialog):
         marked = QBrush(QColor("#fff3cd"))
         # The fields that differ first: they are what the person decides on.
         for r, f in enumerate(sorted(c.fields, key=lambda f: not f.differs)):
-            cells = [QTableWidgetItem(f.name.replace("_", " ")), QTableWidgetItem(f.mine)]
+            label = f.name.removesuffix("_id").replace("_", " ")
+            cells = [QTableWidgetItem(label), QTableWidgetItem(f.mine)]
             cells.append(QTableWidgetItem(f.theirs))
             for col, cell in enumerate(cells):
                 cell.setToolTip(cell.text())

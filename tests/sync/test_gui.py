@@ -90,6 +90,7 @@ def test_conflicts_dialog_shows_both_versions_and_keeps_theirs(
     }
     assert rows["● purpose"] == ("Health news and clinic hours", "Health news for the province")
     assert rows["handle"] == ("SKHealthSync", "SKHealthSync")
+    assert rows["ministry"] == ("Ministry of Health", "Ministry of Health")  # not an id
     SHOTS.mkdir(exist_ok=True)
     dialog.grab().save(str(SHOTS / "sync-conflicts.png"))
     qtbot.mouseClick(dialog.keep_theirs, qtbot_button())
