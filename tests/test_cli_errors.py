@@ -86,7 +86,7 @@ def test_an_empty_server_database_is_no_database(
 ) -> None:
     assert cli.main(["audit", "verify", "--db", empty_pg_database]) == 1
     line = one_error_line(capsys)
-    assert line.startswith("smgov: No database at postgresql+psycopg://postgres@")
+    assert line.startswith("smgov: No database at postgresql://postgres@")
     assert line.endswith("; run smgov init to create one.")
     engine = create_engine(make_url(empty_pg_database).set(drivername="postgresql+psycopg"))
     with engine.connect() as conn:

@@ -68,6 +68,7 @@ ACTIONS: dict[str, str] = {
     "ministry.add": "Added the ministry",
     "person.add": "Added the person",
     "person.bootstrap_admin": "Became the first administrator",
+    "audit.checkpoint": "Signed a checkpoint of the audit log",
     "person.deactivate": "Deactivated the person",
     "person.roles": "Changed the person's roles",
     "settings.update": "Changed the policy settings",

@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from desktop.enums import (
@@ -129,9 +131,7 @@ class CommentService:
             if assignee_id is not None:
                 _assignee(work, assignee_id, account)
             due, emergency = due_for(work.session, account.id, received_at)
-            commenter = (
-                commenter_for(work.session, account.platform, handle, name) if handle else None
-            )
+            commenter = commenter_for(work, account.platform, handle, name) if handle else None
             comment = Comment(
                 id=new_id(),
                 account_id=account.id,
@@ -318,18 +318,32 @@ class CommentService:
 # -- shared with the moderation service -----------------------------------------------------
 
 
-def commenter_for(session: Session, platform: Platform, handle: str, name: str = "") -> Commenter:
-    """The commenter with this handle on this platform (case-insensitive), created if new."""
-    found = session.scalar(
-        select(Commenter).where(
-            Commenter.platform == platform, func.lower(Commenter.handle) == handle.lower()
-        )
+def commenter_for(work: Work, platform: Platform, handle: str, name: str = "") -> Commenter:
+    """The commenter with this handle on this platform (case-insensitive), created if new.
+
+    Two officers logging the same new commenter at once get the same row: the insert yields to
+    a concurrent twin (``ON CONFLICT DO NOTHING`` on the case-insensitive unique index), and
+    the row is read back whoever wrote it.
+    """
+    session = work.session
+    wanted = select(Commenter).where(
+        Commenter.platform == platform, func.lower(Commenter.handle) == handle.lower()
     )
+    found = session.scalar(wanted)
     if found is None:
-        found = Commenter(id=new_id(), platform=platform, handle=handle, display_name=name)
-        session.add(found)
-        session.flush()
-    elif name and not found.display_name:
+        dialect = session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        new = new_id()
+        session.execute(
+            insert(Commenter)
+            .values(id=new, platform=platform, handle=handle, display_name=name)
+            .on_conflict_do_nothing()
+        )
+        work.touch(Commenter, [(new,)])
+        found = session.scalar(wanted)
+        if found is None:  # pragma: no cover - the twin's row is committed before ours yields
+            raise ConflictError("This commenter was being added at the same moment; try again.")
+    if name and not found.display_name:
         found.display_name = name
     return found
 

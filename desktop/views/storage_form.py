@@ -27,6 +27,7 @@ from desktop.services.session import (
     check_connection,
     database_lock,
     describe_target,
+    keyring_note,
     save_database_choice,
     store_password,
 )
@@ -98,10 +99,7 @@ class StorageForm(QWidget):
         form.addRow("URL", self.url)
         form.addRow("Password", self.password)
         form.addRow("", self.offline_copy)
-        note = QLabel(
-            "The password is kept in the Windows Credential Manager (the OS keyring), never "
-            "in a file. The change takes effect when the database is opened again."
-        )
+        note = QLabel(keyring_note())
         note.setWordWrap(True)
         note.setProperty("role", "muted")
         # IT may have fixed the database in the machine-wide settings: say so, change nothing.
