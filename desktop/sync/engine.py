@@ -620,11 +620,12 @@ def hub_engine(url: str | URL, password: str | None = None, timeout: int = 5) ->
         u = u.set(drivername="postgresql+psycopg")
     if password is not None and u.password is None:
         u = u.set(password=password)
-    return create_engine(
-        u,
-        pool_pre_ping=True,
-        connect_args={"connect_timeout": timeout, "application_name": "smgov-sync"},
-    )
+    from desktop.storage.timeouts import pg_connect_args
+
+    # The app's bounds on a hub that stalls (statement and lock timeouts, keepalives): a frozen
+    # hub ends a round with an error the worker backs off from, never a wait without end.
+    args = {**pg_connect_args(), "connect_timeout": timeout, "application_name": "smgov-sync"}
+    return create_engine(u, pool_pre_ping=True, connect_args=args)
 
 
 def new_change_id() -> str:
