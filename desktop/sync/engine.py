@@ -66,6 +66,7 @@ PULL_SEQ = "pull_seq"
 LAST_SYNC = "last_sync"
 OFFLINE_SINCE = "offline_since"
 BLOCKED = "push_blocked"
+NOT_YOURS = "The shared database does not let you change this record (row-level security)."
 # Pulled rows of these tables move due times (settings, closures, emergencies).
 RECOMPUTE_AFTER = frozenset(
     {"settings", "closures", "emergencies", "emergency_ministries", "emergency_accounts"}
@@ -298,11 +299,19 @@ class Syncer:
                         break
                     result = "rejected"
                     detail = R.dumps({"reason": reason, "theirs": R.fetch(h, table, e["row_key"])})
+                if result == "conflict" and R.is_versioned(table) and e["op"] != "insert":
+                    theirs = json.loads(detail) if detail else None
+                    if theirs is not None and theirs.get("version") == e["base_version"]:
+                        # The hub's row is still at the base: no row came back because the
+                        # hub's row-level security does not let this login change it.
+                        result = "rejected"
+                        detail = R.dumps({"reason": NOT_YOURS, "theirs": theirs})
                 h.execute(
                     text("SELECT smgov_sync_applied(:c, :r, :d)"),
                     {"c": cid, "r": result, "d": detail},
                 )
                 results[e["id"]] = (result, detail)
+
         return results
 
     def _apply(self, h: Connection, table: Table, e: dict[str, Any]) -> tuple[str, str]:
