@@ -412,9 +412,10 @@ def _extra_commands() -> list[
     from desktop.check_cli import register as register_check
     from desktop.import_cli import register as register_imports
     from desktop.reports.cli import register as register_report
+    from desktop.sync.cli import register as register_sync
     from desktop.views.cli_commands import register as register_gui_tools
 
-    builtin = [register_check, register_report, register_gui_tools, register_imports]
+    builtin = [register_check, register_report, register_gui_tools, register_imports, register_sync]
     return builtin + [r for r in EXTRA_COMMANDS if r not in builtin]
 
 

@@ -93,8 +93,24 @@ def sqlite_db(_sqlite_template: Path, tmp_path: Path) -> Iterator[Database]:
     path = tmp_path / "test.sqlite3"
     shutil.copy(_sqlite_template, path)
     db = open_database(path)
+    if os.environ.get("SMGOV_TEST_REPLICA"):
+        _as_replica(db)
     yield db
     db.dispose()
+
+
+def _as_replica(db: Database) -> None:
+    """SMGOV_TEST_REPLICA=1: the SQLite file is a replica of a hub (its outbox triggers on,
+    events pending until the hub positions them), so the service tests run on a replica as
+    the GUI uses it (docs/trust-and-sync.md §6). It keeps the tests' own identity."""
+    from desktop.storage.auditlog.chain import forget_origin
+    from desktop.sync import replica
+
+    identity_before = db.identity
+    replica.prepare(db, "postgresql://hub@localhost/hub", identity_before.login(db.engine))
+    db.set_identity(identity_before)
+    with db.read() as session:
+        forget_origin(session)
 
 
 # -- PostgreSQL ----------------------------------------------------------------------------

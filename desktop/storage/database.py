@@ -281,6 +281,21 @@ def ensure_local_file(path: Path) -> None:
         raise StorageUnavailable(network_refusal(location))
 
 
+def _replica_owner(db: Database) -> None:
+    """A replica (``smgov replica create``) acts as the hub login that owns it, as the hub
+    confirmed it (docs/trust-and-sync.md §1)."""
+    from sqlalchemy import inspect, text
+
+    from desktop.storage.identity import ConfirmedLogin
+
+    with db.engine.connect() as conn:
+        if not inspect(conn).has_table("sync_state"):
+            return
+        login = conn.execute(text("SELECT value FROM sync_state WHERE key = 'hub_login'")).scalar()
+    if login:
+        db.set_identity(ConfirmedLogin(str(login)))
+
+
 def open_database(
     target: str | Path | URL,
     *,
@@ -329,6 +344,8 @@ def open_database(
         else:
             with engine.connect():
                 pass
+        if db.is_sqlite:
+            _replica_owner(db)
     except (OperationalError, DBAPIError) as exc:
         engine.dispose()
         raise StorageUnavailable(

@@ -94,6 +94,7 @@ class MenuWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        self.file_menu = file_menu
         self.action_open_local = self._action(
             file_menu, "&Open local database…", self._on_open_local,
             name="actionOpenLocal", shortcut="Ctrl+O",

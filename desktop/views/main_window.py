@@ -33,6 +33,7 @@ from desktop.views.worker import Task, run_in_background
 if TYPE_CHECKING:
     from desktop.services.context import Actor
     from desktop.services.session import AppServices, SessionStatus, TargetInfo
+    from desktop.views.sync_status import SyncControls
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +125,7 @@ class MainWindow(MenuWindow):
         self.setCentralWidget(central)
         self.status_bar = AppStatusBar()
         self.setStatusBar(self.status_bar)
+        self.sync: SyncControls | None = None
 
         self._build_menus()
         self._build_shortcuts()
@@ -158,6 +160,23 @@ class MainWindow(MenuWindow):
         self._on_tab_changed(self.tab_widget.currentIndex())
         self._timer.start(self._status_interval_ms)
         self.refresh_status()
+        self._attach_sync(app)
+
+    def _attach_sync(self, app: AppServices) -> None:
+        """On a replica: the sync corner, its worker, "Sync now" and the conflicts dialog."""
+        from desktop.sync.service import SyncService
+        from desktop.views.sync_status import SyncControls
+
+        if self.sync is not None:
+            self.sync.close()
+            self.sync = None
+        service = SyncService(app.ctx.db)
+        if not service.is_replica():
+            return
+        self.sync = SyncControls(self, self.status_bar, service)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.sync.action_sync)
+        self.file_menu.addAction(self.sync.action_conflicts)
 
     # -- building ------------------------------------------------------------------------
 
@@ -309,6 +328,9 @@ class MainWindow(MenuWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._timer.stop()
+        if self.sync is not None:
+            self.sync.close()
+            self.sync = None
         try:
             self.save_state()
         except Exception:

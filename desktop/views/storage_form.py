@@ -7,6 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -38,7 +39,13 @@ URL_HINT = "postgresql://user@server:5432/smgov"
 
 
 class StorageForm(QWidget):
-    def __init__(self, current: TargetInfo | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        current: TargetInfo | None,
+        parent: QWidget | None = None,
+        *,
+        offer_offline_copy: bool = False,
+    ) -> None:
         super().__init__(parent)
         self.current = current
         self.local = QRadioButton("A &local file on this computer (works offline)")
@@ -68,6 +75,15 @@ class StorageForm(QWidget):
         self.password.setAccessibleName("Database password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText("Leave empty to keep the stored password")
+        self.offline_copy = QCheckBox("Keep an &offline copy on this computer (recommended)")
+        self.offline_copy.setObjectName("storageOfflineCopy")
+        self.offline_copy.setToolTip(
+            "The app works on the copy: work goes on during an outage and is sent to the "
+            "shared database when it is back; changes of others arrive the same way."
+        )
+        self.offline_copy.setChecked(offer_offline_copy)
+        # Only File ▸ Connect makes the copy (with progress); elsewhere it is not offered.
+        self.offline_copy.setVisible(offer_offline_copy)
         self.test_button = QPushButton("Test connection")
         self.test_button.setObjectName("testConnection")
         self.test_button.clicked.connect(self._on_test)
@@ -82,6 +98,7 @@ class StorageForm(QWidget):
         form.addRow("File", path_row)
         form.addRow("URL", self.url)
         form.addRow("Password", self.password)
+        form.addRow("", self.offline_copy)
         note = QLabel(keyring_note())
         note.setWordWrap(True)
         note.setProperty("role", "muted")
@@ -130,6 +147,7 @@ class StorageForm(QWidget):
         self.browse.setEnabled(local and free)
         self.url.setEnabled(not local and free)
         self.password.setEnabled(not local)
+        self.offline_copy.setEnabled(not local and free)
         self.fields["database_url"] = self.path if local else self.url
 
     def target(self) -> str:
@@ -214,7 +232,7 @@ class ConnectDialog(QDialog):
         self.setWindowTitle("Connect to a shared database")
         self.resize(640, 380)
         self.chosen_target: str | None = None
-        self.form = StorageForm(current, self)
+        self.form = StorageForm(current, self, offer_offline_copy=True)
         if not self.form.locked:
             self.form.shared.setChecked(True)
         buttons = QDialogButtonBox(
@@ -237,4 +255,32 @@ class ConnectDialog(QDialog):
         except DomainError as exc:
             self.form.show_error(exc)
             return
+        form = self.form
+        if form.shared.isChecked() and form.offline_copy.isChecked() and self.chosen_target:
+            self._set_up_replica(self.chosen_target, form.password.text() or None)
+            return
         self.accept()
+
+    def _set_up_replica(self, url: str, password: str | None) -> None:
+        """The copy is made on the pool (minutes on a big hub, resumable); the window then
+        opens the copy, and its sync worker keeps it in step."""
+        from desktop.sync.service import create_replica
+
+        def make(progress: Progress) -> str:
+            def step(table: str, rows: int) -> None:
+                progress.report(0, 0, f"Copying {table.replace('_', ' ')}: {rows:,} rows")
+
+            return str(create_replica(url, password, step))
+
+        def done(path: str) -> None:
+            save_database_choice(path)
+            self.chosen_target = path
+            self.accept()
+
+        self.task = run_in_background(
+            self,
+            make,
+            on_success=done,
+            on_failure=self.form.show_error,
+            progress_label="Making the offline copy…",
+        )
