@@ -21,7 +21,7 @@ from alembic import op
 from desktop.models.base import UTCDateTime
 
 revision = "0010"
-down_revision = "0005"  # the lead re-chains revisions when merging
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
