@@ -1,7 +1,7 @@
 """sync: the hub's change feed and a replica's outbox (docs/trust-and-sync.md §2, §6)
 
 Revision ID: 0010
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-06 09:00:00
 
 On PostgreSQL (a database that may become a hub): ``hub_counter`` (one row), ``hub_changes``
