@@ -32,6 +32,7 @@ FIGURES: dict[str, tuple[str, str]] = {
     "5": ("benchmarks.portfolio_pdf", "Portfolio PDF"),
     "6": ("benchmarks.transfer_import", "JSON import"),
     "7": ("benchmarks.responsiveness", "GUI responsiveness"),
+    "8": ("benchmarks.first_sync", "First sync of a replica"),
 }
 FIGURE_TIMEOUT_S = 3 * 3600
 NO_ENV = frozenset({"PYTHONDONTWRITEBYTECODE", "SMGOV_DATABASE_URL"})
@@ -172,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     chosen = [n.strip() for n in args.only.split(",")] if args.only else list(FIGURES)
     unknown = [n for n in chosen if n not in FIGURES]
     if unknown:
-        raise SystemExit(f"--only: there is no figure {', '.join(unknown)} (1 to 7).")
+        raise SystemExit(f"--only: there is no figure {', '.join(unknown)} (1 to {len(FIGURES)}).")
     started = datetime.now(UTC)
     load_start = load_average()
     db = prepare(args.db)
