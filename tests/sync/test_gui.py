@@ -3,10 +3,11 @@ hub that goes away and comes back (a loopback proxy stands between them)."""
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QMainWindow
+from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.sync import replica
@@ -17,7 +18,13 @@ from tests.sync.conftest import SyncHub
 from tests.sync.proxy import Proxy
 from tests.sync.test_push import edit, make_account
 
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "images"
+
+def shot(widget: QWidget, name: str) -> None:
+    """With SMGOV_SHOTS_DIR set, the widget as drawn, to look at (docs/images holds the
+    committed pictures; the tests never write into the checkout)."""
+    folder = os.environ.get("SMGOV_SHOTS_DIR")
+    if folder:
+        widget.grab().save(str(Path(folder) / f"{name}.png"))
 
 
 def test_the_window_shows_an_outage_and_syncs_when_the_hub_returns(
@@ -47,9 +54,8 @@ def test_the_window_shows_an_outage_and_syncs_when_the_hub_returns(
         controls.worker.wake()
         qtbot.waitUntil(lambda: "· 1 change waiting" in controls.indicator.text(), timeout=10_000)
         assert controls.indicator.text().startswith("offline since")
-        SHOTS.mkdir(exist_ok=True)
         window.resize(900, 120)
-        window.grab().save(str(SHOTS / "sync-offline-status.png"))
+        shot(window, "sync-offline-status")
         proxy.refuse = False
         controls.sync_now()
         qtbot.waitUntil(
@@ -91,8 +97,7 @@ def test_conflicts_dialog_shows_both_versions_and_keeps_theirs(
     assert rows["● purpose"] == ("Health news and clinic hours", "Health news for the province")
     assert rows["handle"] == ("SKHealthSync", "SKHealthSync")
     assert rows["ministry"] == ("Ministry of Health", "Ministry of Health")  # not an id
-    SHOTS.mkdir(exist_ok=True)
-    dialog.grab().save(str(SHOTS / "sync-conflicts.png"))
+    shot(dialog, "sync-conflicts")
     qtbot.mouseClick(dialog.keep_theirs, qtbot_button())
     assert dialog.list.count() == 0
     assert service.status().conflicts == 0
@@ -126,8 +131,7 @@ def test_connecting_to_a_shared_database_sets_up_the_offline_copy_in_one_step(
     dialog.form.url.setText(sync_hub.url_as("officer"))
     dialog.form.password.setText("not needed on the test cluster")
     dialog.show()
-    SHOTS.mkdir(exist_ok=True)
-    dialog.grab().save(str(SHOTS / "sync-connect.png"))
+    shot(dialog, "sync-connect")
     with qtbot.waitSignal(dialog.accepted, timeout=30_000):
         dialog._on_connect()
     path = Path(dialog.chosen_target or "")
