@@ -110,6 +110,10 @@ def copy(hub: Engine, local: Engine, progress: Progress | None, batch: int) -> N
                 state["done"].append(table.name)
                 state["at"] = None
                 _save(local, state)
+            if not state.get("digests"):
+                _copy_digests(h, local, progress, batch)
+                state["digests"] = True
+                _save(local, state)
     with local.begin() as c:
         state["finished"] = True
         set_state(c, COPY, json.dumps(state))
@@ -155,6 +159,34 @@ def _copy_table(
             progress(table.name, done)
         if len(rows) < batch:
             return
+
+
+def _copy_digests(h: Connection, local: Engine, progress: Progress | None, batch: int) -> None:
+    """The hub's kept record digests, from the same snapshot, in place of those the local
+    trigger derived from the copied events: a table vouched for in bulk (demo data, an
+    import, a migration's baseline) has its digests only there, and without them `audit
+    verify` on the replica would name every such record as added outside the app. One local
+    transaction, so an interruption starts this step again from nothing."""
+    t = RecordDigest.__table__
+    cols = [t.c.table_name, t.c.record_id]
+    done = 0
+    with local.begin() as conn:
+        conn.execute(delete(RecordDigest))
+        last: tuple[Any, ...] | None = None
+        while True:
+            stmt = select(t).order_by(*cols).limit(batch)
+            if last is not None:
+                stmt = stmt.where(tuple_(*cols) > tuple_(*last))
+            rows = [dict(r) for r in h.execute(stmt).mappings()]
+            if not rows:
+                break
+            conn.execute(insert(RecordDigest), rows)
+            last = (rows[-1]["table_name"], rows[-1]["record_id"])
+            done += len(rows)
+            if progress is not None:
+                progress(t.name, done)
+            if len(rows) < batch:
+                break
 
 
 def _save(local: Engine, state: dict[str, Any]) -> None:

@@ -102,3 +102,33 @@ def test_a_pulled_emergency_moves_the_due_times_of_comments_logged_offline(
     assert contents(a.engine) == contents(hub)
     verify_ok(hub)
     verify_ok(a.engine)
+
+
+def test_a_replica_of_records_vouched_for_in_bulk_verifies(
+    sync_hub: SyncHub, tmp_path: Path
+) -> None:
+    """Demo data, an import or a migration's baseline vouch for whole tables in one event:
+    their records' digests exist only in the hub's kept digests, which the first copy
+    brings along (without them the replica named each such record as added outside the
+    app)."""
+    from sqlalchemy import insert
+    from sqlalchemy.orm import Session
+
+    from desktop.models import Ministry
+    from desktop.models.base import new_id
+    from desktop.storage.auditlog.baseline import baseline
+
+    hub = sync_hub.hub.db.engine
+    with Session(bind=hub) as session, session.begin():
+        session.execute(
+            insert(Ministry).values(id=new_id(), code="SEED", name="Ministry of Seeding")
+        )
+        assert (
+            baseline(session, now(), reason="loaded in bulk", tables=[Ministry.__table__])
+            is not None
+        )
+    verify_ok(hub)
+
+    a, _ = sync_hub.replica("officer", tmp_path / "a.sqlite3")
+    assert contents(a.engine) == contents(hub)
+    verify_ok(a.engine)
