@@ -184,7 +184,7 @@ def _copy_digests(h: Connection, local: Engine, progress: Progress | None, batch
             last = (rows[-1]["table_name"], rows[-1]["record_id"])
             done += len(rows)
             if progress is not None:
-                progress(t.name, done)
+                progress(RecordDigest.__tablename__, done)
             if len(rows) < batch:
                 break
 
