@@ -33,6 +33,7 @@ from desktop.models import Account, Comment, Ministry, Person
 from desktop.services.authz import Permission, require
 from desktop.services.clock import OPEN_STATUSES
 from desktop.services.comment_detail import CommentDetail, load_detail
+from desktop.services.comment_search.match import search_condition
 from desktop.services.context import Actor, ServiceContext, load_settings, resolve_actor
 
 PAGE_SIZE = 200
@@ -274,16 +275,9 @@ class CommentLogService:
             where.append(c.high_profile.is_(True))
         if query.during_emergency:
             where.append(c.emergency_id.is_not(None))
-        term = query.search.strip()
-        if term:
-            pattern = "%" + term.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
-            where.append(
-                or_(
-                    c.text.ilike(pattern, escape="\\"),
-                    c.author_name.ilike(pattern, escape="\\"),
-                    c.author_handle.ilike(pattern, escape="\\"),
-                )
-            )
+        found = search_condition(session.get_bind().dialect.name, query.search)
+        if found is not None:
+            where.append(found)
         return where
 
     def _due_terms(

@@ -1,0 +1,62 @@
+"""What a search box's text matches: every word it holds, anywhere in a comment's text, its
+author's name or handle, whatever the case and accents ("@jfriesen", "fries", "Montreal" for
+"Montréal"). Answered by the search index of each database; words shorter than the trigram
+index's three characters are matched by a scan (of the rows the longer words leave, if any).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, column, func, literal_column, select, table
+
+from desktop.models import Comment
+from desktop.storage.comment_search import (
+    MIN_INDEXED,
+    PG_FUNCTION,
+    SQLITE_TABLE,
+    fold,
+    sqlite_document_sql,
+)
+
+_fts = table(SQLITE_TABLE, column("rowid"), column(SQLITE_TABLE))
+
+
+def search_words(search: str) -> list[str]:
+    """The folded words of a search; a leading "@" (a handle as people write it) dropped."""
+    words = []
+    for word in fold(search).split():
+        word = word.lstrip("@") or word
+        if word not in words:
+            words.append(word)
+    return words
+
+
+def _like_pattern(word: str) -> str:
+    return "%" + word.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
+
+
+def search_condition(dialect: str, search: str) -> ColumnElement[bool] | None:
+    """The WHERE term of ``search`` on ``comments``; None when it holds no word."""
+    words = search_words(search)
+    if not words:
+        return None
+    terms: list[ColumnElement[bool]] = []
+    if dialect == "sqlite":
+        indexed = [w for w in words if len(w) >= MIN_INDEXED]
+        if indexed:
+            # Each word a trigram phrase: the exact substring, found by the index.
+            match = " AND ".join('"' + w.replace('"', '""') + '"' for w in indexed)
+            matching = select(_fts.c.rowid).where(_fts.c[SQLITE_TABLE].op("MATCH")(match))
+            terms.append(literal_column("comments.rowid").in_(matching))
+        document: Any = literal_column(sqlite_document_sql("comments"))
+        terms.extend(
+            document.like(_like_pattern(w), escape="\\") for w in words if len(w) < MIN_INDEXED
+        )
+    else:
+        # The same expression as the GIN index, so the planner can use it; "\" escapes.
+        document = getattr(func, PG_FUNCTION)(
+            Comment.text, Comment.author_name, Comment.author_handle
+        )
+        terms.extend(document.like(_like_pattern(w)) for w in words)
+    return and_(*terms)

@@ -1,0 +1,34 @@
+"""comment search index: SQLite FTS5 (trigram) kept by triggers, PostgreSQL trigram GIN
+
+Revision ID: 0008
+Revises: 0005
+Create Date: 2026-12-06 08:40:00
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+from desktop.storage import comment_search
+
+revision = "0008"
+down_revision = "0005"  # the lead re-chains revisions when merging
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    # No record changes layout: the index is the database's own, outside the audited records.
+    conn = op.get_bind()
+    if conn.dialect.name == "sqlite":
+        comment_search.create_sqlite(conn)
+    else:
+        comment_search.create_postgresql(conn)
+
+
+def downgrade() -> None:
+    conn = op.get_bind()
+    if conn.dialect.name == "sqlite":
+        comment_search.drop_sqlite(conn)
+    else:
+        comment_search.drop_postgresql(conn)
