@@ -35,6 +35,8 @@ from desktop.services.clock import OPEN_STATUSES
 from desktop.services.comment_detail import CommentDetail, load_detail
 from desktop.services.comment_search.match import search_condition
 from desktop.services.context import Actor, ServiceContext, load_settings, resolve_actor
+from desktop.storage.interrupt import Interrupter as Interrupter
+from desktop.storage.interrupt import watched
 
 PAGE_SIZE = 200
 EXCERPT_CHARS = 140
@@ -179,10 +181,15 @@ class CommentLogService:
         as_of: datetime,
         after: Cursor | None = None,
         limit: int = PAGE_SIZE,
+        *,
+        cancel: Interrupter | None = None,
     ) -> Page:
-        """Up to ``limit`` rows after ``after`` (from the start when None), SQL-ordered."""
+        """Up to ``limit`` rows after ``after`` (from the start when None), SQL-ordered.
+
+        ``cancel`` stops the reading (``Cancelled``) when a newer request replaces this one.
+        """
         cols = _sort_columns(query.sort)
-        with self.ctx.read() as session:
+        with self.ctx.read() as session, watched(session, cancel):
             arms = self._arms(session, query, as_of, cols)
             if after is not None:
                 arms = [arm.where(_after(cols, after, query.descending)) for arm in arms]
@@ -199,11 +206,16 @@ class CommentLogService:
         return Page(rows, next_cursor)
 
     def count(
-        self, query: CommentLogQuery, as_of: datetime | None = None, *, cap: int = COUNT_CAP
+        self,
+        query: CommentLogQuery,
+        as_of: datetime | None = None,
+        *,
+        cap: int = COUNT_CAP,
+        cancel: Interrupter | None = None,
     ) -> int:
         """How many rows match, counted up to ``cap + 1``: more than ``cap`` means "cap+"."""
         cols = _sort_columns(query.sort)
-        with self.ctx.read() as session:
+        with self.ctx.read() as session, watched(session, cancel):
             total = 0
             for arm in self._arms(session, query, as_of or self.ctx.now(), cols):
                 capped = select(func.count()).select_from(arm.limit(cap + 1).subquery())
@@ -211,7 +223,12 @@ class CommentLogService:
         return min(total, cap + 1)
 
     def row_at_offset(
-        self, query: CommentLogQuery, n: int, as_of: datetime | None = None
+        self,
+        query: CommentLogQuery,
+        n: int,
+        as_of: datetime | None = None,
+        *,
+        cancel: Interrupter | None = None,
     ) -> Cursor | None:
         """The cursor that makes ``page`` start at row ``n`` (0-based); None for row 0.
 
@@ -221,7 +238,7 @@ class CommentLogService:
         if n <= 0:
             return None
         cols = _sort_columns(query.sort)
-        with self.ctx.read() as session:
+        with self.ctx.read() as session, watched(session, cancel):
             arms = self._arms(session, query, as_of or self.ctx.now(), cols)
             found = session.execute(_in_order(arms, cols, query.descending, 1, n - 1)).first()
         if found is None:

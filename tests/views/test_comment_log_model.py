@@ -15,6 +15,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from sqlalchemy import select
 
 from desktop.enums import CommentKind, CommentStatus
+from desktop.errors import Cancelled
 from desktop.models import Comment
 from desktop.services.comment_log import CommentLogQuery, CommentLogService, CommentRow, SortKey
 from desktop.services.context import ServiceContext
@@ -239,7 +240,9 @@ class FixedRows:
     def __init__(self, rows: list[CommentRow]) -> None:
         self.rows = rows
 
-    def page(self, query: CommentLogQuery, as_of: datetime, after: object, limit: int) -> Any:
+    def page(
+        self, query: CommentLogQuery, as_of: datetime, after: object, limit: int, **_kw: object
+    ) -> Any:
         from desktop.services.comment_log import Page
 
         return Page(self.rows, None)
@@ -361,7 +364,11 @@ def test_a_late_page_of_an_old_query_is_dropped(service: CommentLogService, cloc
     assert not model.canFetchMore(QModelIndex())
     model.set_query(CommentLogQuery(statuses=frozenset({CommentStatus.NEW})))
     pending[1]()
-    pending[0]()  # the first query's page arrives after the second's: ignored
+    # The first query's read was stopped when the second replaced it; had it answered, its
+    # page would be dropped.
+    with pytest.raises(Cancelled):
+        pending[0]()
+    assert model.superseded == 1
     statuses = {model.data(model.index(r, COL_STATUS)) for r in range(model.rowCount())}
     assert statuses == {"New"}
     assert not model.loading
@@ -369,7 +376,7 @@ def test_a_late_page_of_an_old_query_is_dropped(service: CommentLogService, cloc
 
 def test_a_failed_page_is_reported_not_swallowed(clock: Clock) -> None:
     class Broken:
-        def page(self, *args: object) -> Any:
+        def page(self, *args: object, **_kw: object) -> Any:
             raise RuntimeError("disk on fire")
 
     model = CommentLogModel(Broken(), clock=clock)  # type: ignore[arg-type]

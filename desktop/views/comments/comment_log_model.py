@@ -25,6 +25,7 @@ from desktop.services.comment_log import (
     CommentLogService,
     CommentRow,
     Cursor,
+    Interrupter,
     Page,
     SortKey,
 )
@@ -153,6 +154,8 @@ class CommentLogModel(QAbstractTableModel):
         self.loading = False
         self._next: Cursor | None = None
         self._generation = 0
+        self._reading: Interrupter | None = None  # the read in flight, stopped when replaced
+        self.superseded = 0  # reads stopped because a newer one replaced them
         self._tz = ZoneInfo(timezone)
 
     def configure(self, timezone: str, due_soon_minutes: int) -> None:
@@ -167,8 +170,15 @@ class CommentLogModel(QAbstractTableModel):
     # -- loading -------------------------------------------------------------------------
 
     def set_query(self, query: CommentLogQuery) -> None:
-        """Show the rows of ``query`` from the top."""
-        self._load(query, lambda: self.service.page(query, self.clock(), None, self.page_size), 0)
+        """Show the rows of ``query`` from the top; a read still running for an earlier query
+        (a search typed past) is stopped."""
+        self._load(
+            query,
+            lambda cancel: self.service.page(
+                query, self.clock(), None, self.page_size, cancel=cancel
+            ),
+            0,
+        )
 
     def reload(self) -> None:
         self.set_query(self.query)
@@ -177,14 +187,25 @@ class CommentLogModel(QAbstractTableModel):
         """Show the rows from absolute row ``n`` (0-based) on, as "go to row" asks."""
         query = self.query
 
-        def work() -> Page:
+        def work(cancel: Interrupter) -> Page:
             as_of = self.clock()
-            cursor = self.service.row_at_offset(query, n, as_of)
-            return self.service.page(query, as_of, cursor, self.page_size)
+            cursor = self.service.row_at_offset(query, n, as_of, cancel=cancel)
+            return self.service.page(query, as_of, cursor, self.page_size, cancel=cancel)
 
         self._load(query, work, max(n, 0))
 
-    def _load(self, query: CommentLogQuery, work: Callable[[], Page], first_row: int) -> None:
+    def _supersede(self) -> Interrupter:
+        """Stop the read in flight (its result would be dropped anyway); the next one's."""
+        if self._reading is not None and self.loading:
+            self._reading.cancel()
+            self.superseded += 1
+        self._reading = Interrupter()
+        return self._reading
+
+    def _load(
+        self, query: CommentLogQuery, work: Callable[[Interrupter], Page], first_row: int
+    ) -> None:
+        cancel = self._supersede()
         self._generation += 1
         generation = self._generation
         self.beginResetModel()
@@ -194,7 +215,7 @@ class CommentLogModel(QAbstractTableModel):
         self._next = None
         self.loading = True
         self.endResetModel()
-        self._run(work, lambda page: self._loaded(generation, page))
+        self._run(lambda: work(cancel), lambda page: self._loaded(generation, page))
 
     def _loaded(self, generation: int, page: Page | BaseException) -> None:
         if generation != self._generation:
@@ -220,9 +241,10 @@ class CommentLogModel(QAbstractTableModel):
         if not self.canFetchMore(parent):
             return
         query, cursor, generation = self.query, self._next, self._generation
+        cancel = self._supersede()
         self.loading = True
         self._run(
-            lambda: self.service.page(query, self.clock(), cursor, self.page_size),
+            lambda: self.service.page(query, self.clock(), cursor, self.page_size, cancel=cancel),
             lambda page: self._appended(generation, page),
         )
 

@@ -27,7 +27,7 @@ from desktop.policy.settings import PolicySettings
 from desktop.services.authz import ALLOWED, Permission, can
 from desktop.services.choices import Choice, ChoiceService
 from desktop.services.comment_detail import CommentDetail
-from desktop.services.comment_log import COUNT_CAP, CommentLogService, CommentRow
+from desktop.services.comment_log import COUNT_CAP, CommentLogService, CommentRow, Interrupter
 from desktop.services.comments import CommentService
 from desktop.services.context import Actor, ServiceContext
 from desktop.views.base_tab import BaseTab
@@ -87,6 +87,7 @@ class CommentsTab(BaseTab):
         self.dialog: QDialog | None = None  # the action dialog open right now
         self._detail_generation = 0
         self._count_generation = 0
+        self._counting: Interrupter | None = None
         self._choices_stale = True
         self._follow_up_pending = False
         self.model = CommentLogModel(self.log_service, clock=ctx.now, runner=self._run_page)
@@ -190,7 +191,7 @@ class CommentsTab(BaseTab):
                 choices.people(roles=ALLOWED[Permission.HANDLE_COMMENTS]),
             )
 
-        run_in_background(self, load, on_success=self._on_loaded)
+        run_in_background(self, load, on_success=self._on_loaded, read=True)
 
     def _on_loaded(self, loaded: _Loaded) -> None:
         self.actor = loaded.actor
@@ -211,12 +212,15 @@ class CommentsTab(BaseTab):
             self.model.set_query(self.filters.query(self.model.query))
 
     def _run_page(self, work: Callable[[], Any], done: Callable[[Any], None]) -> None:
+        # A read: the busy indicator and the count label say so, never a modal dialog.
+        searching = bool(self.model.query.search.strip())
         run_in_background(
             self,
             lambda _p: work(),
             on_success=done,
             on_failure=done,
-            progress_label="Searching the comment log…",
+            progress_label="Searching the comment log…" if searching else "Loading comments…",
+            read=True,
         )
 
     @Slot()
@@ -225,7 +229,7 @@ class CommentsTab(BaseTab):
 
     @Slot()
     def _on_model_reset(self) -> None:
-        self.count_label.setText("Loading…")
+        self.count_label.setText("Searching…" if self.model.query.search.strip() else "Loading…")
         self._show_detail(None)
 
     @Slot()
@@ -252,12 +256,21 @@ class CommentsTab(BaseTab):
         self._count_generation += 1
         generation, query, service = self._count_generation, self.model.query, self.log_service
         as_of = self.model.as_of
+        if self._counting is not None:
+            self._counting.cancel()  # the count of a list no longer shown
+        cancel = self._counting = Interrupter()
 
         def counted(total: int) -> None:
             if generation == self._count_generation:
                 self.count_label.setText(self._count_text(total))
 
-        run_in_background(self, lambda _p: service.count(query, as_of), on_success=counted)
+        run_in_background(
+            self,
+            lambda _p: service.count(query, as_of, cancel=cancel),
+            on_success=counted,
+            progress_label="Counting…",
+            read=True,
+        )
 
     def _count_text(self, total: int) -> str:
         shown = f"{COUNT_CAP:,}+" if total > COUNT_CAP else f"{total:,}"
@@ -322,7 +335,13 @@ class CommentsTab(BaseTab):
             if generation == self._detail_generation:
                 self._show_detail(detail)
 
-        run_in_background(self, lambda _p: service.get(comment_id), on_success=shown)
+        run_in_background(
+            self,
+            lambda _p: service.get(comment_id),
+            on_success=shown,
+            progress_label="Loading the comment…",
+            read=True,
+        )
 
     def _show_detail(self, detail: CommentDetail | None) -> None:
         self.detail = detail
