@@ -52,6 +52,12 @@ class SortKey(StrEnum):
     ANSWER_DUE = "answer_due_at"
     STATUS = "status"
     ACCOUNT = "account"
+    MINISTRY = "ministry"
+    AUTHOR = "author"
+    TEXT = "text"
+    KIND = "kind"
+    ASSIGNEE = "assignee"
+    FLAGS = "flags"
 
 
 @dataclass(frozen=True)
@@ -104,9 +110,13 @@ class CommentRow:
 class Page:
     rows: list[CommentRow]
     next_cursor: Cursor | None  # None: this was the last page
+    # Where the page's first row is: a page before it starts there (None: the first page).
+    prev_cursor: Cursor | None = None
+    # Each row's own cursor, in order: a window of pages drops and refetches by them.
+    cursors: tuple[Cursor, ...] = ()
 
 
-_Col = InstrumentedAttribute[Any]
+_Col = InstrumentedAttribute[Any] | ColumnElement[Any]
 
 
 class _AccountsFirst(Join):
@@ -142,7 +152,37 @@ def _sort_columns(key: SortKey) -> tuple[_Col, ...]:
     if key == SortKey.ACCOUNT:
         # Platform values sort like their labels, so this is the order of "Facebook @x".
         return (Account.platform, Account.handle, c.received_at, c.id)
+    if key == SortKey.AUTHOR:  # ix_comments_author_received
+        return (c.author_name, c.received_at, c.id)
+    if key == SortKey.KIND:  # ix_comments_kind_received
+        return (c.kind, c.received_at, c.id)
+    # No index: the database sorts the matches for each page (a top-N sort of one pass).
+    if key == SortKey.MINISTRY:
+        return (func.coalesce(_routed.code, _home.code), c.received_at, c.id)
+    if key == SortKey.ASSIGNEE:
+        return (func.coalesce(_assignee.name, ""), c.received_at, c.id)
+    if key == SortKey.TEXT:
+        return (c.text, c.id)
+    if key == SortKey.FLAGS:
+        return (c.high_profile, c.emergency_id.is_not(None), c.received_at, c.id)
     return (c.received_at, c.id)
+
+
+def _joined(stmt: Select[Any], key: SortKey) -> Select[Any]:
+    """The keys query with the tables its sort columns come from."""
+    if key == SortKey.ACCOUNT:
+        return stmt.select_from(_AccountsFirst(Account, Comment, Account.id == Comment.account_id))
+    if key == SortKey.MINISTRY:
+        return stmt.select_from(
+            Comment.__table__.join(Account, Account.id == Comment.account_id)
+            .join(_home, _home.id == Account.ministry_id)
+            .outerjoin(_routed, _routed.id == Comment.routed_ministry_id)
+        )
+    if key == SortKey.ASSIGNEE:
+        return stmt.select_from(
+            Comment.__table__.outerjoin(_assignee, _assignee.id == Comment.assignee_id)
+        )
+    return stmt
 
 
 def _after(cols: Sequence[_Col], cursor: Cursor, descending: bool) -> Any:
@@ -152,7 +192,8 @@ def _after(cols: Sequence[_Col], cursor: Cursor, descending: bool) -> Any:
     # The id is not a column of the secondary indexes (SQLite keys them by rowid), so the
     # row value with it cannot seek; a bound on the columns before it can. A row value
     # spanning two tables cannot seek either: the leading table's columns get their own.
-    lead = next((i for i, col in enumerate(cols) if col.class_ is not cols[0].class_), len(cols))
+    owner = [getattr(col, "class_", None) for col in cols]
+    lead = next((i for i, o in enumerate(owner) if o is None or o is not owner[0]), len(cols))
     bounds = []
     for n in sorted({len(cols) - 1, lead} - {0, len(cols)}):
         head, head_values = tuple_(*cols[:n]), tuple_(*values[:n])
@@ -182,28 +223,42 @@ class CommentLogService:
         after: Cursor | None = None,
         limit: int = PAGE_SIZE,
         *,
+        before: Cursor | None = None,
+        last: bool = False,
         cancel: Interrupter | None = None,
     ) -> Page:
         """Up to ``limit`` rows after ``after`` (from the start when None), SQL-ordered.
 
+        ``before``: the rows just before that cursor instead; ``last``: the list's last rows
+        (both read the order backwards, so the end costs what the start costs).
         ``cancel`` stops the reading (``Cancelled``) when a newer request replaces this one.
         """
         cols = _sort_columns(query.sort)
+        backward = last or before is not None
+        direction = query.descending != backward
+        bound = before if backward else after
         with self.ctx.read() as session, watched(session, cancel):
             arms = self._arms(session, query, as_of, cols)
-            if after is not None:
-                arms = [arm.where(_after(cols, after, query.descending)) for arm in arms]
-            keys = _in_order(arms, cols, query.descending, limit + 1)
-            found = session.execute(keys).all()
+            if bound is not None:
+                arms = [arm.where(_after(cols, bound, direction)) for arm in arms]
+            keys = _in_order(arms, cols, direction, limit + 1)
+            found = list(session.execute(keys).all())
             more = len(found) > limit
             found = found[:limit]
             rows = rows_for(session, [r[0] for r in found])
+        if backward:
+            found.reverse()
         # The detail query's join order is the database's choice; the page order is the keys'.
         order = {key[0]: i for i, key in enumerate(found)}
         rows.sort(key=lambda r: order[r.id])
-        last = found[-1] if found else None
-        next_cursor = Cursor((*last[1:], last[0])) if more and last is not None else None
-        return Page(rows, next_cursor)
+        cursors = tuple(Cursor((*key[1:], key[0])) for key in found)
+        if backward:
+            next_cursor = cursors[-1] if cursors and before is not None else None
+            prev_cursor = cursors[0] if cursors and more else None
+        else:
+            next_cursor = cursors[-1] if cursors and more else None
+            prev_cursor = cursors[0] if cursors and after is not None else None
+        return Page(rows, next_cursor, prev_cursor, cursors)
 
     def count(
         self,
@@ -259,10 +314,7 @@ class CommentLogService:
         stmt: Select[Any] = select(
             cols[-1].label("k0"), *(col.label(f"k{i}") for i, col in enumerate(cols[:-1], 1))
         )
-        if query.sort == SortKey.ACCOUNT:
-            stmt = stmt.select_from(
-                _AccountsFirst(Account, Comment, Account.id == Comment.account_id)
-            )
+        stmt = _joined(stmt, query.sort)
         stmt = stmt.where(*self._filters(session, query, as_of, actor))
         if query.ministry_id is None:
             return [stmt]

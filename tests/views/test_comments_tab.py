@@ -159,26 +159,30 @@ def test_search_box_takes_ctrl_f(cast: Cast, qtbot: QtBot) -> None:
     qtbot.waitUntil(tab.filters.search.hasFocus, timeout=2_000)
 
 
-def test_header_click_sorts_in_sql_and_unsortable_columns_do_not(
+def test_header_click_sorts_every_column_in_sql(
     cast: Cast, qtbot: QtBot, accounts: tuple[Account, Account]
 ) -> None:
     log(cast, accounts[0], "First", author_name="Zed", minutes_ago=90)
     log(cast, accounts[0], "Second", author_name="Amy", minutes_ago=10)
+    log(cast, accounts[1], "A third", author_name="Max", minutes_ago=50)
     tab = open_tab(cast, qtbot, "officer")
     header = tab.table.horizontalHeader()
-    assert column(tab, COL_AUTHOR) == ["Amy", "Zed"]  # newest first
+    assert column(tab, COL_AUTHOR) == ["Amy", "Max", "Zed"]  # newest first
     qtbot.mouseClick(
         header.viewport(), Qt.MouseButton.LeftButton, pos=_section_pos(tab, COL_RECEIVED)
     )
     settle(qtbot, tab)
     assert tab.model.query.descending is False
-    assert column(tab, COL_AUTHOR) == ["Zed", "Amy"]
-    qtbot.mouseClick(
-        header.viewport(), Qt.MouseButton.LeftButton, pos=_section_pos(tab, COL_AUTHOR)
-    )
-    settle(qtbot, tab)
-    assert header.sortIndicatorSection() == SORT_COLUMNS[tab.model.query.sort] == COL_RECEIVED
-    assert column(tab, COL_AUTHOR) == ["Zed", "Amy"]
+    assert column(tab, COL_AUTHOR) == ["Zed", "Max", "Amy"]
+    for col, ascending in (
+        (COL_AUTHOR, ["Amy", "Max", "Zed"]),
+        (COL_EXCERPT, ["A third", "First", "Second"]),
+    ):
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=_section_pos(tab, col))
+        settle(qtbot, tab)
+        assert header.sortIndicatorSection() == SORT_COLUMNS[tab.model.query.sort] == col
+        shown = column(tab, col)
+        assert shown == (list(reversed(ascending)) if tab.model.query.descending else ascending)
 
 
 def _section_pos(tab: CommentsTab, col: int) -> QPoint:

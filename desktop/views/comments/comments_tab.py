@@ -248,11 +248,15 @@ class CommentsTab(BaseTab):
         self._follow_up_pending = False
         self._load_choices()
         if self.model.rowCount():
+            # After Ctrl+End the last row, else the first.
+            row = self.model.rowCount() - 1 if self.model.at_end else 0
             self.table.selectionModel().setCurrentIndex(
-                self.model.index(0, 0),
+                self.model.index(row, 0),
                 QItemSelectionModel.SelectionFlag.ClearAndSelect
                 | QItemSelectionModel.SelectionFlag.Rows,
             )
+            if self.model.at_end:
+                self.table.scrollToBottom()
         self._count_generation += 1
         generation, query, service = self._count_generation, self.model.query, self.log_service
         as_of = self.model.as_of
@@ -276,8 +280,14 @@ class CommentsTab(BaseTab):
         shown = f"{COUNT_CAP:,}+" if total > COUNT_CAP else f"{total:,}"
         noun = "comment" if total == 1 else "comments"
         text = f"{shown} {noun}"
-        if self.model.first_row:
-            text += f" · from row {self.model.first_row + 1:,}"
+        first = self.model.first_row
+        if first is None:
+            if total <= COUNT_CAP and self.model.rows:
+                first = self.model.first_row = max(total - len(self.model.rows), 0)
+            else:
+                return text + " · the end of the list"
+        if first:
+            text += f" · from row {first + 1:,}"
         return text
 
     @Slot(object)
@@ -303,7 +313,12 @@ class CommentsTab(BaseTab):
     @Slot()
     def _on_goto(self) -> None:
         number, ok = QInputDialog.getInt(
-            self, "Go to row", "Row number in this list:", self.model.first_row + 1, 1, 100_000_000
+            self,
+            "Go to row",
+            "Row number in this list:",
+            (self.model.first_row or 0) + 1,
+            1,
+            100_000_000,
         )
         if ok:
             self.model.jump_to(number - 1)
@@ -316,6 +331,8 @@ class CommentsTab(BaseTab):
 
     @Slot(QModelIndex, QModelIndex)
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self.model.trimming:
+            return  # the selected row left the window as it scrolled: the detail stays
         row = current.data(RowRole) if current.isValid() else None
         self._load_detail(row.id if row else None)
 

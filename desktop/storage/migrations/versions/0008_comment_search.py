@@ -1,4 +1,5 @@
-"""comment search index: SQLite FTS5 (trigram) kept by triggers, PostgreSQL trigram GIN
+"""comment search index: SQLite FTS5 (trigram) kept by triggers, PostgreSQL trigram GIN;
+indexes for the comment log's author and kind sorts
 
 Revision ID: 0008
 Revises: 0005
@@ -18,6 +19,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_index("ix_comments_author_received", "comments", ["author_name", "received_at"])
+    op.create_index("ix_comments_kind_received", "comments", ["kind", "received_at"])
     # No record changes layout: the index is the database's own, outside the audited records.
     conn = op.get_bind()
     if conn.dialect.name == "sqlite":
@@ -32,3 +35,5 @@ def downgrade() -> None:
         comment_search.drop_sqlite(conn)
     else:
         comment_search.drop_postgresql(conn)
+    op.drop_index("ix_comments_kind_received", table_name="comments")
+    op.drop_index("ix_comments_author_received", table_name="comments")
