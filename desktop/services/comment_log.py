@@ -272,7 +272,7 @@ class CommentLogService:
         cols = _sort_columns(query.sort)
         with self.ctx.read() as session, watched(session, cancel):
             total = 0
-            for arm in self._arms(session, query, as_of or self.ctx.now(), cols):
+            for arm in self._arms(session, query, as_of or self.ctx.now(), cols, ordered=False):
                 capped = select(func.count()).select_from(arm.limit(cap + 1).subquery())
                 total += int(session.scalar(capped) or 0)
         return min(total, cap + 1)
@@ -301,7 +301,13 @@ class CommentLogService:
         return Cursor((*found[1:], found[0]))
 
     def _arms(
-        self, session: Session, query: CommentLogQuery, as_of: datetime, cols: Sequence[_Col]
+        self,
+        session: Session,
+        query: CommentLogQuery,
+        as_of: datetime,
+        cols: Sequence[_Col],
+        *,
+        ordered: bool = True,
     ) -> list[Select[Any]]:
         """The keys queries (id, then the sort values) whose rows together match ``query``.
 
@@ -315,7 +321,7 @@ class CommentLogService:
             cols[-1].label("k0"), *(col.label(f"k{i}") for i, col in enumerate(cols[:-1], 1))
         )
         stmt = _joined(stmt, query.sort)
-        stmt = stmt.where(*self._filters(session, query, as_of, actor))
+        stmt = stmt.where(*self._filters(session, query, as_of, actor, ordered=ordered))
         if query.ministry_id is None:
             return [stmt]
         accounts = select(Account.id).where(Account.ministry_id == query.ministry_id)
@@ -326,7 +332,13 @@ class CommentLogService:
         ]
 
     def _filters(
-        self, session: Session, query: CommentLogQuery, as_of: datetime, actor: Actor
+        self,
+        session: Session,
+        query: CommentLogQuery,
+        as_of: datetime,
+        actor: Actor,
+        *,
+        ordered: bool = True,
     ) -> list[ColumnElement[bool]]:
         c = Comment
         where: list[ColumnElement[bool]] = []
@@ -344,7 +356,7 @@ class CommentLogService:
             where.append(c.high_profile.is_(True))
         if query.during_emergency:
             where.append(c.emergency_id.is_not(None))
-        found = search_condition(session.get_bind().dialect.name, query.search)
+        found = search_condition(session, query.search, ordered=ordered)
         if found is not None:
             where.append(found)
         return where

@@ -155,3 +155,16 @@ def test_postgresql_search_uses_the_trigram_index(pg_db: Database) -> None:
             text("SELECT indexname FROM pg_indexes WHERE tablename = 'comments'")
         ).all()
     assert comment_search.PG_INDEX in names
+
+
+@pytest.mark.parametrize("search", ["the", "regina", "e wildfire"])
+def test_a_common_word_walks_the_sort_index_and_finds_the_same(
+    db: Database, service: CommentLogService, search: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.services.comment_search import match
+
+    monkeypatch.setattr(match, "MANY", 5)  # every word here is "common"
+    expected = _scanned(db, search)
+    assert len(expected) > 5 or search == "e wildfire"
+    assert _found(service, search) == expected
+    assert service.count(CommentLogQuery(search=search)) == len(expected)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, column, func, literal_column, select, table
+from sqlalchemy.orm import Session
 
 from desktop.models import Comment
 from desktop.storage.comment_search import (
@@ -36,19 +37,35 @@ def _like_pattern(word: str) -> str:
     return "%" + word.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
 
 
-def search_condition(dialect: str, search: str) -> ColumnElement[bool] | None:
-    """The WHERE term of ``search`` on ``comments``; None when it holds no word."""
+# Above this many matches SQLite walks the sort's index and keeps the rows the search
+# matched (their set read once from the index): the first page is found within a few
+# thousand index entries. Below it, it fetches the few matching rows and sorts them.
+MANY = 2_000
+
+
+def search_condition(
+    session: Session, search: str, *, ordered: bool = True
+) -> ColumnElement[bool] | None:
+    """The WHERE term of ``search`` on ``comments``; None when it holds no word.
+
+    ``ordered``: for a page in the list's order (a count takes the matches as they come).
+    """
     words = search_words(search)
     if not words:
         return None
     terms: list[ColumnElement[bool]] = []
-    if dialect == "sqlite":
+    if session.get_bind().dialect.name == "sqlite":
         indexed = [w for w in words if len(w) >= MIN_INDEXED]
         if indexed:
             # Each word a trigram phrase: the exact substring, found by the index.
             match = " AND ".join('"' + w.replace('"', '""') + '"' for w in indexed)
             matching = select(_fts.c.rowid).where(_fts.c[SQLITE_TABLE].op("MATCH")(match))
-            terms.append(literal_column("comments.rowid").in_(matching))
+            many = ordered and session.scalar(
+                select(func.count()).select_from(matching.limit(MANY).subquery())
+            )
+            # "+rowid" keeps SQLite from looking the rows up by rowid (and sorting them).
+            rowid: Any = literal_column("+comments.rowid" if many == MANY else "comments.rowid")
+            terms.append(rowid.in_(matching))
         document: Any = literal_column(sqlite_document_sql("comments"))
         terms.extend(
             document.like(_like_pattern(w), escape="\\") for w in words if len(w) < MIN_INDEXED
