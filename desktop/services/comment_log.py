@@ -34,7 +34,7 @@ from desktop.services.authz import Permission, require
 from desktop.services.clock import OPEN_STATUSES
 from desktop.services.comment_detail import CommentDetail, load_detail
 from desktop.services.comment_search.match import search_condition
-from desktop.services.context import Actor, ServiceContext, load_settings, resolve_actor
+from desktop.services.context import Actor, ServiceContext
 from desktop.storage.interrupt import Interrupter as Interrupter
 from desktop.storage.interrupt import watched
 
@@ -237,7 +237,7 @@ class CommentLogService:
         backward = last or before is not None
         direction = query.descending != backward
         bound = before if backward else after
-        with self.ctx.read() as session, watched(session, cancel):
+        with self.ctx.quick_read() as session, watched(session, cancel):
             arms = self._arms(session, query, as_of, cols)
             if bound is not None:
                 arms = [arm.where(_after(cols, bound, direction)) for arm in arms]
@@ -270,7 +270,7 @@ class CommentLogService:
     ) -> int:
         """How many rows match, counted up to ``cap + 1``: more than ``cap`` means "cap+"."""
         cols = _sort_columns(query.sort)
-        with self.ctx.read() as session, watched(session, cancel):
+        with self.ctx.quick_read() as session, watched(session, cancel):
             total = 0
             for arm in self._arms(session, query, as_of or self.ctx.now(), cols, ordered=False):
                 capped = select(func.count()).select_from(arm.limit(cap + 1).subquery())
@@ -293,7 +293,7 @@ class CommentLogService:
         if n <= 0:
             return None
         cols = _sort_columns(query.sort)
-        with self.ctx.read() as session, watched(session, cancel):
+        with self.ctx.quick_read() as session, watched(session, cancel):
             arms = self._arms(session, query, as_of or self.ctx.now(), cols)
             found = session.execute(_in_order(arms, cols, query.descending, 1, n - 1)).first()
         if found is None:
@@ -376,7 +376,7 @@ class CommentLogService:
             terms.append(and_(c.status == new, c.acknowledge_due_at < as_of))
             terms.append(and_(c.status == acked, c.answer_due_at < as_of))
         if query.due_soon:
-            soon = as_of + timedelta(minutes=load_settings(session).due_soon_minutes)
+            soon = as_of + timedelta(minutes=self.ctx.settings().due_soon_minutes)
             terms.append(
                 and_(c.status == new, c.acknowledge_due_at >= as_of, c.acknowledge_due_at < soon)
             )
@@ -387,7 +387,7 @@ class CommentLogService:
         return terms
 
     def _reader(self, session: Session) -> Actor:
-        actor = resolve_actor(session, self.ctx.login)
+        actor = self.ctx.actor()  # read once a session, not once a page
         require(actor.roles, Permission.READ_ALL)
         return actor
 
@@ -395,7 +395,7 @@ class CommentLogService:
 
     def get(self, comment_id: uuid.UUID) -> CommentDetail:
         """The comment with its row, responses, and the commenter's strikes and bans."""
-        with self.ctx.read() as session:
+        with self.ctx.quick_read() as session:
             self._reader(session)
             rows = rows_for(session, [comment_id])
             if not rows:

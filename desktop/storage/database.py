@@ -84,9 +84,13 @@ def create_db_engine(url: URL, password: str | None = None) -> Engine:
     if password is not None and url.password is None:
         url = url.set(password=password)
     try:
+        # No ping before each checkout: on a WAN it is a round trip per transaction. A
+        # connection the server dropped fails its statement instead; SQLAlchemy then discards
+        # every pooled connection as old as it, and the next action reconnects.
         return create_engine(
             url,
-            pool_pre_ping=True,
+            pool_pre_ping=False,
+            pool_recycle=3600,
             connect_args={"connect_timeout": 10, "application_name": "smgov"},
         )
     except (NoSuchModuleError, ModuleNotFoundError) as exc:
@@ -107,6 +111,16 @@ class Database:
         self._write = sessionmaker(engine, expire_on_commit=False)
         self._read = sessionmaker(
             engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
+        )
+        # A short read on PostgreSQL in autocommit: no BEGIN and no ROLLBACK, one round trip
+        # per statement (each statement sees the data as of its own start).
+        self._quick = (
+            self._read
+            if self.is_sqlite
+            else sessionmaker(
+                engine.execution_options(**{READ_ONLY: True}, isolation_level="AUTOCOMMIT"),
+                expire_on_commit=False,
+            )
         )
 
     @property
@@ -140,6 +154,14 @@ class Database:
         """A read-only transaction; on SQLite it never takes the write lock."""
         # Autobegin on first use; closing the session rolls the transaction back.
         with _storage_errors(self), self._read() as session:
+            yield session
+
+    @contextmanager
+    def quick_read(self) -> Iterator[Session]:
+        """A read of a few statements that need no common snapshot (a page of a list, a
+        count, one record): on PostgreSQL without a transaction, so without its two round
+        trips; on SQLite the same as ``read``."""
+        with _storage_errors(self), self._quick() as session:
             yield session
 
     def dispose(self) -> None:
