@@ -33,7 +33,7 @@ from desktop.models import Account, Comment, Ministry, Person
 from desktop.services.authz import Permission, require
 from desktop.services.clock import OPEN_STATUSES
 from desktop.services.comment_detail import CommentDetail, load_detail
-from desktop.services.comment_search.match import search_condition
+from desktop.services.comment_search.match import search_condition, search_count
 from desktop.services.context import Actor, ServiceContext
 from desktop.storage.interrupt import Interrupter as Interrupter
 from desktop.storage.interrupt import watched
@@ -271,6 +271,11 @@ class CommentLogService:
         """How many rows match, counted up to ``cap + 1``: more than ``cap`` means "cap+"."""
         cols = _sort_columns(query.sort)
         with self.ctx.quick_read() as session, watched(session, cancel):
+            if query.search.strip() and _only_search(query):
+                self._reader(session)
+                counted = search_count(session, query.search, cap)
+                if counted is not None:
+                    return min(counted, cap + 1)
             total = 0
             for arm in self._arms(session, query, as_of or self.ctx.now(), cols, ordered=False):
                 capped = select(func.count()).select_from(arm.limit(cap + 1).subquery())
@@ -401,6 +406,12 @@ class CommentLogService:
             if not rows:
                 raise NotFound(f"Comment {comment_id} does not exist (it may have been removed).")
             return load_detail(session, rows[0])
+
+
+def _only_search(query: CommentLogQuery) -> bool:
+    """Nothing but a search narrows the list (its sort does not change a count)."""
+    plain = CommentLogQuery(search=query.search, sort=query.sort, descending=query.descending)
+    return query == plain
 
 
 def _ordered(cols: Sequence[Any], descending: bool) -> list[Any]:

@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, column, func, literal_column, select, table
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    column,
+    false,
+    func,
+    literal_column,
+    select,
+    table,
+)
 from sqlalchemy.orm import Session
 
 from desktop.models import Comment
@@ -33,13 +43,38 @@ def search_words(search: str) -> list[str]:
     return words
 
 
+def _fts_matching(words: list[str]) -> Select[Any] | None:
+    """The rowids whose document holds every word of three characters or more (each a
+    trigram phrase: the exact substring), or None when there is no such word."""
+    indexed = [w for w in words if len(w) >= MIN_INDEXED]
+    if not indexed:
+        return None
+    match = " AND ".join('"' + w.replace('"', '""') + '"' for w in indexed)
+    return select(_fts.c.rowid).where(_fts.c[SQLITE_TABLE].op("MATCH")(match))
+
+
+def search_count(session: Session, search: str, cap: int) -> int | None:
+    """How many comments the search alone matches, up to ``cap + 1``, from the index alone;
+    None where the index cannot tell (PostgreSQL, or a word too short for it)."""
+    words = search_words(search)
+    if session.get_bind().dialect.name != "sqlite" or not words:
+        return None
+    if any(len(w) < MIN_INDEXED for w in words):
+        return None
+    matching = _fts_matching(words)
+    assert matching is not None
+    return int(
+        session.scalar(select(func.count()).select_from(matching.limit(cap + 1).subquery())) or 0
+    )
+
+
 def _like_pattern(word: str) -> str:
     return "%" + word.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
 
 
 # Above this many matches SQLite walks the sort's index and keeps the rows the search
 # matched (their set read once from the index): the first page is found within a few
-# thousand index entries. Below it, it fetches the few matching rows and sorts them.
+# thousand index entries. Below it, the matching rows are looked up by rowid and sorted.
 MANY = 2_000
 
 
@@ -55,17 +90,19 @@ def search_condition(
         return None
     terms: list[ColumnElement[bool]] = []
     if session.get_bind().dialect.name == "sqlite":
-        indexed = [w for w in words if len(w) >= MIN_INDEXED]
-        if indexed:
-            # Each word a trigram phrase: the exact substring, found by the index.
-            match = " AND ".join('"' + w.replace('"', '""') + '"' for w in indexed)
-            matching = select(_fts.c.rowid).where(_fts.c[SQLITE_TABLE].op("MATCH")(match))
-            many = ordered and session.scalar(
-                select(func.count()).select_from(matching.limit(MANY).subquery())
-            )
-            # "+rowid" keeps SQLite from looking the rows up by rowid (and sorting them).
-            rowid: Any = literal_column("+comments.rowid" if many == MANY else "comments.rowid")
-            terms.append(rowid.in_(matching))
+        matching = _fts_matching(words)
+        if matching is not None:
+            rowid: Any = literal_column("comments.rowid")
+            # The matches, up to MANY: a few are looked up by rowid and sorted; the index is
+            # read once, here, not again inside the page's query.
+            few = session.scalars(matching.limit(MANY)).all()
+            if len(few) < MANY:
+                terms.append(rowid.in_(list(few)) if few else false())
+            elif ordered:
+                # "+rowid" keeps SQLite from looking the rows up by rowid (and sorting them).
+                terms.append(literal_column("+comments.rowid").in_(matching))
+            else:
+                terms.append(rowid.in_(matching))
         document: Any = literal_column(sqlite_document_sql("comments"))
         terms.extend(
             document.like(_like_pattern(w), escape="\\") for w in words if len(w) < MIN_INDEXED
