@@ -5,7 +5,7 @@ shows its data; 1c: the longest the window went unanswered in between.
 Each start is a fresh ``python -c`` process. The parent notes the wall clock just before it
 spawns the process; the process prints the wall clock at each mark. The app is started as a
 person starts it: ``desktop.cli.main`` (what the ``smgov`` command runs) with ``--db``, acting
-as an administrator through the workstation's settings file. The process only adds a watcher
+as an administrator (the demo database's "act as" choice). The process only adds a watcher
 before it: it makes the QApplication (the app takes the one that exists) and marks
 
 - ``painted``: the first paint of the main window has finished (a zero-delay timer queued by
