@@ -231,6 +231,11 @@ class CommentLogModel(QAbstractTableModel):
         )
 
     @property
+    def complete(self) -> bool:
+        """The window holds the whole list: its count is the rows shown, no query needed."""
+        return self.first_row == 0 and self._prev is None and self._next is None
+
+    @property
     def can_fetch_previous(self) -> bool:
         return not self.loading and self._prev is not None
 

@@ -259,9 +259,13 @@ class CommentsTab(BaseTab):
                 self.table.scrollToBottom()
         self._count_generation += 1
         generation, query, service = self._count_generation, self.model.query, self.log_service
-        as_of = self.model.as_of
         if self._counting is not None:
             self._counting.cancel()  # the count of a list no longer shown
+        if self.model.complete and not self.model.loading:
+            # Every row is in sight (a narrow search, a short filter): that is the count.
+            self.count_label.setText(self._count_text(self.model.rowCount()))
+            return
+        as_of = self.model.as_of
         cancel = self._counting = Interrupter()
 
         def counted(total: int) -> None:
