@@ -8,12 +8,14 @@ from collections.abc import Callable
 from datetime import datetime
 
 import pytest
-from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QModelIndex, Qt
+from pytestqt.qtbot import QtBot
 
 from desktop.services.comment_log import CommentLogQuery, CommentLogService, Cursor, SortKey
 from desktop.services.context import ServiceContext
 from desktop.storage.database import Database
-from desktop.views.comments.comment_log_model import CommentLogModel
+from desktop.views.comments.comment_log_model import CommentLogModel, IdRole
+from desktop.views.comments.comment_table import comment_table
 from tests.bulk_comments import bulk_comment_log
 from tests.conftest import FIXED_NOW
 
@@ -91,5 +93,33 @@ def test_ctrl_end_reads_the_last_page_directly(
     model.fetch_previous()  # scrolling up from the end
     assert [r.id for r in model.rows] == every[-2 * PAGE :]
     model.jump_to_start()
+    assert model.first_row == 0
+    assert [r.id for r in model.rows] == every[:PAGE]
+
+
+def test_ctrl_end_and_ctrl_home_in_the_table_jump_over_the_window(
+    service: CommentLogService, clock: Callable[[], datetime], qtbot: QtBot
+) -> None:
+    query = CommentLogQuery()
+    every = _every_id(service, query)
+    model = CommentLogModel(service, clock=clock, page_size=PAGE, window_pages=WINDOW)
+    table = comment_table(model)
+    qtbot.addWidget(table)
+    table.resize(1200, 500)
+    table.show()
+    model.set_query(query)
+    table.setFocus()
+    table.setCurrentIndex(model.index(0, 0))
+    qtbot.keyClick(table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    assert model.at_end
+    assert [r.id for r in model.rows] == every[-PAGE:]
+    # Scrolling up from the end brings the page before, and the rows in sight stay put.
+    table.scrollToBottom()
+    in_sight = table.indexAt(table.viewport().rect().topLeft()).data(IdRole)
+    table.verticalScrollBar().setValue(0)
+    assert [r.id for r in model.rows] == every[-2 * PAGE :]
+    assert table.indexAt(table.viewport().rect().topLeft()).row() >= PAGE - 1
+    assert in_sight in [r.id for r in model.rows]
+    qtbot.keyClick(table, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
     assert model.first_row == 0
     assert [r.id for r in model.rows] == every[:PAGE]

@@ -61,6 +61,7 @@ class CommentTableView(QTableView):
         self.verticalScrollBar().valueChanged.connect(self._scrolled)
 
     def _shift(self, rows: int) -> None:
+        self.updateGeometries()  # the scroll bar's range must include the new rows first
         bar = self.verticalScrollBar()
         per_pixel = self.verticalScrollMode() == QAbstractItemView.ScrollMode.ScrollPerPixel
         bar.setValue(
