@@ -260,6 +260,8 @@ def test_due_soon_window_follows_the_setting(db: Database, service: CommentLogSe
 
     with db.write() as s:
         s.add(Setting(key="due_soon_minutes", value="45"))
+    # Another session changed the setting: read again after a refresh (F5) or 60 s.
+    service.ctx.forget()
     assert target.id in {r.id for r in _all(service, query)}
 
 
