@@ -368,6 +368,7 @@ def test_detail_has_responses_and_the_commenters_strikes(
         s.add(commenter)
         s.flush()
         comment.commenter_id = commenter.id
+        comment.logged_by_id = officer.id
         other = s.scalars(select(Comment).where(Comment.id != comment.id).limit(1)).one()
         for i, (on, category) in enumerate(
             [(other.id, RemovalCategory.SPAM), (comment.id, RemovalCategory.HARASSMENT)]
@@ -414,6 +415,7 @@ def test_detail_has_responses_and_the_commenters_strikes(
             )
         )
     assert detail.ministry_name == home
+    assert detail.logged_by == officer.name
     assert detail.platform == Platform(account.platform)
     with pytest.raises(DomainError, match="does not exist"):
         service.get(uuid.uuid4())
