@@ -11,7 +11,7 @@ def measure(env: BenchEnv) -> list[Result]:
     from desktop.storage.database import open_database
 
     db = open_database(env.db_path, migrate=False)
-    service = ComplianceService(ServiceContext.system(db))
+    service = ComplianceService(ServiceContext(db, env.login))
     as_of = env.as_of_time
     samples: list[float] = []
     found = 0

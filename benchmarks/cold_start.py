@@ -21,14 +21,12 @@ One unmeasured start of each program comes first, so both read from a warm file 
 
 from __future__ import annotations
 
-import json
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 
 from benchmarks.common import BenchEnv, Budget, Result, child_main, log
 
@@ -157,11 +155,16 @@ def start_once(code: str, args: list[str], home: str, last: str = "painted") -> 
     return marks
 
 
-def _acting_as(home: str, login: str) -> None:
-    """The workstation acts as ``login`` (the app's settings file), as a person set it up."""
-    settings = Path(home) / "config" / "settings.json"
-    settings.parent.mkdir(parents=True, exist_ok=True)
-    settings.write_text(json.dumps({"acting_login": login}), encoding="utf-8")
+def _acting_as(db: str, login: str) -> None:
+    """The app acts as ``login``: on demo data, the person chosen in the database."""
+    from desktop.services.acting import choose_demo_person
+    from desktop.storage.database import open_database
+
+    chosen = open_database(db, migrate=False)
+    try:
+        choose_demo_person(chosen, login)
+    finally:
+        chosen.dispose()
 
 
 def _demo_acts_as(env: BenchEnv) -> None:
@@ -184,7 +187,7 @@ def measure(env: BenchEnv) -> list[Result]:
     app_runs: list[dict[str, float]] = []
     bare_runs: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory(prefix="smgov-bench-") as home:
-        _acting_as(home, env.login)
+        _acting_as(env.db, env.login)
         start_once(BARE, [], home)
         start_once(APP, args, home, "usable")
         for n in range(env.repeats):

@@ -30,11 +30,16 @@ def offscreen_app() -> QApplication:
 def start_app(qapp: QApplication, env: Any) -> tuple[Any, Any]:
     """The app started as ``smgov`` starts it (frame first, database opened in the background),
     acting as ``env.login`` at ``env.as_of``: the controller and its filled-in main window."""
-    from desktop.services.session import save_acting_login
+    from desktop.services.acting import choose_demo_person
+    from desktop.storage.database import open_database
     from desktop.views.app import AppController
 
     as_of = env.as_of_time
-    save_acting_login(env.login)
+    chosen = open_database(env.db, migrate=False)  # demo data: act as env.login there
+    try:
+        choose_demo_person(chosen, env.login, clock=lambda: as_of)
+    finally:
+        chosen.dispose()
     controller = AppController(clock=lambda: as_of)
     window = controller.start(env.db)
     deadline = time.monotonic() + WAIT_TIMEOUT_MS / 1000

@@ -80,7 +80,7 @@ def measure(env: BenchEnv) -> list[Result]:
 
     as_of = env.as_of_time
     db = open_database(env.db_path, migrate=False)
-    ctx = ServiceContext.system(db, clock=lambda: as_of)
+    ctx = ServiceContext(db, env.login, clock=lambda: as_of)
     spec = ReportSpec(kind=ReportKind.PORTFOLIO, period=half_year(as_of), as_of=as_of)
     samples: list[float] = []
     baseline: list[float] = []

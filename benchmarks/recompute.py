@@ -34,7 +34,7 @@ def add_closure(db: object, env: BenchEnv, **hooks: Any) -> date:
     from desktop.services.settings_service import SettingsService
 
     as_of = env.as_of_time
-    service = SettingsService(ServiceContext.system(db, clock=lambda: as_of))  # type: ignore[arg-type]
+    service = SettingsService(ServiceContext(db, env.login, clock=lambda: as_of))  # type: ignore[arg-type]
     day = closure_day(env)
     for _ in range(14):
         try:

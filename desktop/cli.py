@@ -64,34 +64,46 @@ def open_target(db: str | None, *, interactive: bool | None = None, create: bool
     from desktop.storage.database import NoDatabase, open_database, to_url
     from desktop.storage.paths import app_paths
     from desktop.storage.secrets import PasswordStore, keyring_account
+    from desktop.storage.urls import scrub, url_secret, without_secrets
 
     target = resolve_target(db)
     try:
         url = to_url(target)
     except (ArgumentError, ValueError):
         raise SmgovError(
-            f"{target!r} is not a database URL; give a SQLite file path or a URL such as "
+            f"{scrub(target)!r} is not a database URL; give a SQLite file path or a URL such as "
             "postgresql://user@host/database."
         ) from None
     password = None
-    if url.get_backend_name() == "postgresql" and url.password is None and url.username:
-        ask = None
-        if interactive if interactive is not None else sys.stdin.isatty():
-            import getpass
+    asked: list[str] = []
+    if url.get_backend_name() == "postgresql" and url.username and url.database:
+        account = keyring_account(url.username, url.host or "localhost", url.port, url.database)
+        typed = url_secret(url)
+        url = without_secrets(url)
+        if typed is not None:
+            # A password written into the URL goes to the keyring, and no further.
+            PasswordStore().set(account, typed)
+            password = typed
+        else:
+            ask = None
+            if interactive if interactive is not None else sys.stdin.isatty():
+                import getpass
 
-            def ask(account: str) -> str | None:
-                return getpass.getpass(f"Password for {account}: ") or None
+                def ask(account: str) -> str | None:
+                    asked.append(account)
+                    return getpass.getpass(PasswordStore.prompt(account) + " ") or None
 
-        account = keyring_account(
-            url.username, url.host or "localhost", url.port, url.database or ""
-        )
-        password = PasswordStore(ask).get(account)
+            password = PasswordStore(ask).get(account)
     try:
-        return open_database(
+        opened = open_database(
             url, password=password, backup_dir=app_paths().backup_dir, create=create
         )
     except NoDatabase as exc:
         raise SmgovError(f"No database at {exc.label}; run smgov init to create one.") from exc
+    if asked and password and url.username and url.database:
+        # It worked: kept in the keyring, so nobody is asked next time.
+        PasswordStore().set(asked[0], password)
+    return opened
 
 
 def output_path(text: str, option: str) -> Path:
@@ -136,9 +148,22 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from desktop.services.context import ServiceContext
+    from desktop.services.people import PeopleService
+
+    if bool(args.admin_name) != bool(args.admin_email):
+        raise SmgovError("Give both --admin-name and --admin-email to set up the administrator.")
     db = open_target(args.db, create=True)
-    print(f"Database ready: {db.label}")
-    db.dispose()
+    try:
+        print(f"Database ready: {db.label}")
+        if args.admin_name:
+            ctx = ServiceContext(db)
+            person = PeopleService(ctx).bootstrap_admin(
+                ctx.login, args.admin_name, args.admin_email
+            )
+            print(f"{person.name} ({person.login}) is the first administrator.")
+    finally:
+        db.dispose()
     return 0
 
 
@@ -147,11 +172,27 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
     db = open_target(args.db)
     try:
-        report = AuditService(cli_context(db, args)).verify()
+        report = AuditService(cli_context(db, args)).verify(args.checkpoint)
     finally:
         db.dispose()
     print(report.message, file=sys.stdout if report.ok else sys.stderr)
     return 0 if report.ok else 1
+
+
+def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
+    from desktop.services.checkpoints import CheckpointService
+
+    db = open_target(args.db)
+    try:
+        checkpoint = CheckpointService(cli_context(db, args)).sign()
+    finally:
+        db.dispose()
+    print(
+        f"Checkpoint signed: event #{checkpoint.seq}, head {checkpoint.head_hash}, by "
+        f"{checkpoint.signer_name}. Keep it elsewhere; check later with "
+        f"smgov audit verify --checkpoint {checkpoint.seq}:{checkpoint.head_hash}"
+    )
+    return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -160,7 +201,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     output = output_path(args.output, "-o")
     db = open_target(args.db)
     try:
-        count = TransferService(cli_context(db, args)).export_file(output)
+        count = TransferService(cli_context(db, args)).export_file(
+            output, name_server=args.name_server
+        )
     finally:
         db.dispose()
     print(f"Exported {count} rows to {args.output}")
@@ -289,6 +332,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("init", help="create or upgrade a database")
     _db_arg(p)
+    p.add_argument(
+        "--admin-name",
+        metavar="NAME",
+        help="on a database with nobody registered: make you (as signed in) its first "
+        "administrator, with this name",
+    )
+    p.add_argument(
+        "--admin-email", metavar="EMAIL", help="the first administrator's government e-mail"
+    )
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("demo", help="fill a database with realistic demo data")
@@ -316,6 +368,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE.json",
         help="the JSON file to write (replaced if it exists)",
     )
+    p.add_argument(
+        "--name-server",
+        action="store_true",
+        help="name the database's server in the file's source, not only the database",
+    )
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("import", help="import a JSON export into an empty database")
@@ -330,7 +387,18 @@ def build_parser() -> argparse.ArgumentParser:
     audit_sub = p.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     v = audit_sub.add_parser("verify", help="verify the hash chain of the audit log")
     _db_arg(v)
+    v.add_argument(
+        "--checkpoint",
+        metavar="SEQ:HASH",
+        help="also hold the log against this checkpoint (as printed in a report's footer)",
+    )
     v.set_defaults(func=cmd_audit_verify)
+    c = audit_sub.add_parser(
+        "checkpoint",
+        help="sign a checkpoint of the audit log (your key stays in your keyring)",
+    )
+    _db_arg(c)
+    c.set_defaults(func=cmd_audit_checkpoint)
 
     for register in _extra_commands():
         register(sub)

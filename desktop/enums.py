@@ -109,6 +109,33 @@ class ApprovalKind(StrEnum):
     CAMPAIGN_CONTENT = "campaign_content"
     ANNUAL_GOALS = "annual_goals"
     ACCOUNT_TERMINATION = "account_termination"
+    # Content posted on official duty outside a campaign (same approvals as campaign content).
+    OFFICIAL_CONTENT = "official_content"
+    # A staff member's personal social media name that includes the Government's name.
+    PERSONAL_NAME = "personal_name"
+
+
+class MediaKind(StrEnum):
+    IMAGE = "image"
+    VIDEO = "video"
+
+
+class MediaPermission(StrEnum):
+    """Why the Government may publish an image or video (copyright: permission or citation)."""
+
+    OWN_WORK = "own_work"  # made by GoS staff or under a GoS contract
+    LICENSED = "licensed"  # under a licence that allows this use
+    WRITTEN_PERMISSION = "written_permission"  # the rights holder agreed in writing
+    SOURCE_CITED = "source_cited"  # public material, used with the source cited
+
+    @property
+    def label(self) -> str:
+        return {
+            "own_work": "Our own work (GoS staff or contract)",
+            "licensed": "Licensed for this use",
+            "written_permission": "Written permission from the rights holder",
+            "source_cited": "Public material, source cited in the reply",
+        }[self.value]
 
 
 class ApprovalState(StrEnum):

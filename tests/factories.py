@@ -101,3 +101,14 @@ def load_cast(db: Database, clock: Callable[[], datetime]) -> Cast:
         return Cast(
             db, clock, ministries["HEA"], ministries["ENV"], {k: people[k] for k in ROLE_CAST}
         )
+
+
+def approve_new_account(cast: Cast, account_id: uuid.UUID) -> None:
+    """The new-account workflow for an account: an officer's business case, the DSO's
+    alignment, senior Executive Council's approval (each a different person)."""
+    from desktop.services.approvals import ApprovalService
+
+    officer = ApprovalService(cast.ctx("officer"))
+    request = officer.submit(officer.request_new_account(account_id, "Business case.").id)
+    ApprovalService(cast.ctx("dso")).approve(request.id, "Aligned.")
+    ApprovalService(cast.ctx("council")).approve(request.id)

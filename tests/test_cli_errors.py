@@ -86,7 +86,7 @@ def test_an_empty_server_database_is_no_database(
 ) -> None:
     assert cli.main(["audit", "verify", "--db", empty_pg_database]) == 1
     line = one_error_line(capsys)
-    assert line.startswith("smgov: No database at postgresql+psycopg://postgres@")
+    assert line.startswith("smgov: No database at postgresql://postgres@")
     assert line.endswith("; run smgov init to create one.")
     engine = create_engine(make_url(empty_pg_database).set(drivername="postgresql+psycopg"))
     with engine.connect() as conn:
@@ -104,8 +104,21 @@ def test_init_creates_and_then_check_reads_it(
     assert cli.main(["init", "--db", str(target)]) == 0
     assert target.is_file()
     capsys.readouterr()
+    # Nobody registered yet: the message says how to become the first administrator.
+    assert cli.main(["check", "--db", str(target), "--as-of", AS_OF]) == 1
+    assert "Nobody is registered in this database yet" in capsys.readouterr().err
+    assert cli.main(["init", "--db", str(target), "--admin-name", "Pat Lee"]) == 1
+    assert "Give both --admin-name and --admin-email" in capsys.readouterr().err
+    argv = ["init", "--db", str(target), "--admin-name", "Pat Lee", "--admin-email"]
+    assert cli.main([*argv, "pat@gmail.com"]) == 1
+    assert "not a government address" in capsys.readouterr().err
+    assert cli.main([*argv, "pat.lee@gov.sk.ca"]) == 0
+    assert "Pat Lee (" in capsys.readouterr().out
     assert cli.main(["check", "--db", str(target), "--as-of", AS_OF]) == 0
     assert capsys.readouterr().out.startswith("No findings: every check passed")
+    # A second set-up is refused: the database has people now.
+    assert cli.main([*argv, "pat.lee@gov.sk.ca"]) == 1
+    assert "already has people" in capsys.readouterr().err
 
 
 # -- one line, exit 1 ------------------------------------------------------------------------

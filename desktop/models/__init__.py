@@ -8,6 +8,7 @@ from desktop.models.base import Base, UTCDateTime, new_id, utcnow
 from desktop.models.calendar import Closure
 from desktop.models.campaign import Campaign
 from desktop.models.comment import Comment, Response
+from desktop.models.content import PersonalName, ResponseMedia
 from desktop.models.emergency import Emergency, EmergencyAccount, EmergencyMinistry, GroupUpdate
 from desktop.models.evaluation import Evaluation
 from desktop.models.goal import Goal
@@ -45,9 +46,11 @@ __all__ = [
     "Ministry",
     "Person",
     "PersonRole",
+    "PersonalName",
     "PostMetric",
     "RecordDigest",
     "Response",
+    "ResponseMedia",
     "Setting",
     "SigningKey",
     "Strike",

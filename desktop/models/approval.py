@@ -24,7 +24,9 @@ class Approval(Versioned, Base):
     account_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id"), index=True)
     campaign_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("campaigns.id"), index=True)
     submitter_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id"), index=True)
-    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the first submission
+    # The latest (re)submission: stalls are counted from it; None until a resubmission.
+    resubmitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     steps: Mapped[list[ApprovalStep]] = relationship(

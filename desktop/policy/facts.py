@@ -73,8 +73,12 @@ class AccountFacts:
     activated_at: datetime | None = None
     is_international: bool = False
     language: str = ""
+    has_cultural_notes: bool = True
     is_central: bool = False
     new_account_approved: bool = False
+    termination_approved: bool = False
+    status_changed_at: datetime | None = None
+    unreviewed_final_goals: int = 0  # final goals without an approved annual-goals review
     goals: tuple[GoalGroup, ...] = ()
     last_evaluated_at: datetime | None = None  # the latest completed evaluation
     # Summed over the engagement window that ends at the checks' as_of; None: no snapshot in it.
@@ -153,9 +157,10 @@ class PendingApprovalFacts:
     id: str
     title: str
     kind: ApprovalKind
-    submitted_at: datetime
+    submitted_at: datetime  # the latest submission (a resubmission restarts the clock)
     last_decision_at: datetime | None = None
     waiting_on: tuple[AppRole, ...] = ()
+    resubmitted: bool = False  # sent back after changes: submitted_at is the resubmission
 
     @property
     def subject(self) -> Subject:

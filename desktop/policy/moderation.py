@@ -34,6 +34,24 @@ class BanProposal:
     reason: str
 
 
+def ban_record(
+    kind: BanKind,
+    status: BanStatus,
+    starts_at: datetime | None,
+    ends_at: datetime | None,
+    proposed_at: datetime | None,
+    decided_at: datetime | None,
+) -> BanRecord:
+    """A stored ban as the rule reads it. A proposal has no start of its own: it stands at
+    the time it was made, and a declined one at the time it was declined, so that the
+    decline ends the strike episode and only a strike recorded after it counts again."""
+    if starts_at is None and status is BanStatus.DECLINED:
+        starts_at = decided_at or proposed_at
+    elif starts_at is None and status is BanStatus.PROPOSED:
+        starts_at = proposed_at
+    return BanRecord(kind, status, starts_at, ends_at)
+
+
 # A ban in one of these states means the person has been banned at some point.
 _SERVED = frozenset({BanStatus.ACTIVE, BanStatus.EXPIRED, BanStatus.LIFTED})
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 _PERIOD = re.compile(r"(\d{4})[Hh]([12])")
 _BAD_PERIOD = "Period must look like 2026H1 or 2026H2."
@@ -78,3 +78,25 @@ def next_evaluation_due(
 def goals_expire_on(goals_final_on: date, validity_months: int = 12) -> date:
     """The first day on which the goals are out of date and new ones are due."""
     return add_months(goals_final_on, validity_months)
+
+
+def goals_period_end(period_start: date, validity_months: int = 12) -> date:
+    """The default last day (inclusive) of goals starting ``period_start``: exactly
+    ``validity_months`` later, less one day (2026-11-18 -> 2027-11-17)."""
+    return goals_expire_on(period_start, validity_months) - timedelta(days=1)
+
+
+def goals_last_day(period_start: date, period_end: date, validity_months: int = 12) -> date:
+    """The last day final goals count: their period's end, or the end of their validity."""
+    return min(period_end, goals_period_end(period_start, validity_months))
+
+
+def password_due(changed_at: datetime, rotation_days: int) -> datetime:
+    """When a password changed at ``changed_at`` must be changed again.
+
+    "Quarterly" is a rolling interval, not calendar quarters: every password is at most
+    ``rotation_days`` (90) old. Calendar quarters would let a password changed on 1 January
+    stand until 30 June while counting as changed "this quarter" twice, or call a password
+    changed on 31 March overdue the next day.
+    """
+    return changed_at + timedelta(days=rotation_days)

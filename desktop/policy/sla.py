@@ -170,6 +170,29 @@ class BusinessCalendar:
             remaining -= left
             current = info[2]
 
+    def subtract_business_time(self, end: datetime, delta: timedelta) -> datetime:
+        """The latest instant ``s`` with ``business_time_between(s, end) == delta``: how far
+        back ``delta`` of business time reaches from ``end``. A clock that started (in
+        business time) before ``s`` has run more than ``delta`` by ``end``."""
+        if delta < _ZERO:
+            raise ValueError(f"delta must not be negative, got {delta}")
+        last = self._local(end, "end")
+        if not delta:
+            return last
+        remaining = delta
+        day = last.date()
+        hi_limit: datetime | None = last
+        while True:
+            opens, closes = self._day(day)[:2]
+            if opens is not None and closes is not None:
+                hi = closes if hi_limit is None else min(hi_limit, closes)
+                if hi > opens:
+                    if remaining <= hi - opens:
+                        return hi - remaining
+                    remaining -= hi - opens
+            hi_limit = None
+            day -= _ONE_DAY
+
     def business_time_between(self, start: datetime, end: datetime) -> timedelta:
         """Business time in [start, end); zero when ``end`` is not after ``start``."""
         first = self._local(start, "start")

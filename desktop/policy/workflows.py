@@ -43,6 +43,13 @@ class WorkflowDef:
 
 
 _DCI = "Director, Digital Channels and Insights"
+# Third-party campaign content, and "currently the process used for content that does not get
+# managed through third party advertising campaigns": all three sign.
+_CONTENT_SIGNERS = (
+    StepDef(AppRole.COMMS_DIRECTOR, "Ministry Director of Communications"),
+    StepDef(AppRole.MINISTERS_OFFICE, "Minister's Office"),
+    StepDef(AppRole.EXEC_COUNCIL, "Executive Council"),
+)
 _WORKFLOW_LIST = (
     WorkflowDef(
         ApprovalKind.NEW_ACCOUNT,
@@ -57,15 +64,28 @@ _WORKFLOW_LIST = (
     WorkflowDef(
         ApprovalKind.CAMPAIGN_CONTENT,
         "Third-party campaign content",
+        (_CONTENT_SIGNERS,),
+        None,
+        "The campaign content and its timeline are approved for publication.",
+    ),
+    WorkflowDef(
+        ApprovalKind.OFFICIAL_CONTENT,
+        "Official content (posts and in-house campaigns)",
+        (_CONTENT_SIGNERS,),
+        None,
+        "The content is approved for publication on the account.",
+    ),
+    WorkflowDef(
+        ApprovalKind.PERSONAL_NAME,
+        "Personal name with the Government's name",
         (
             (
-                StepDef(AppRole.COMMS_DIRECTOR, "Ministry Director of Communications"),
-                StepDef(AppRole.MINISTERS_OFFICE, "Minister's Office"),
                 StepDef(AppRole.EXEC_COUNCIL, "Executive Council"),
+                StepDef(AppRole.DSO, "Digital Strategy and Operations"),
             ),
         ),
         None,
-        "The campaign content and its timeline are approved for publication.",
+        "The staff member may use this personal name; it is kept in the register.",
     ),
     WorkflowDef(
         ApprovalKind.ANNUAL_GOALS,
@@ -146,8 +166,9 @@ def waiting_on(snap: ApprovalSnapshot) -> tuple[Step, ...]:
 def steps_for_actor(
     snap: ApprovalSnapshot, actor: str, roles: frozenset[AppRole]
 ) -> tuple[int, ...]:
-    """Indexes of the steps this person may sign now (never on their own request)."""
-    if actor == snap.submitter:
+    """Indexes of the steps this person may sign now: never on their own request, and never
+    once they signed another step of it (the policy's sign-offs are separate people)."""
+    if actor == snap.submitter or signed_by(snap, actor) is not None:
         return ()
     stage = current_stage(snap)
     return tuple(
@@ -155,6 +176,11 @@ def steps_for_actor(
         for i, s in enumerate(snap.steps)
         if s.stage == stage and s.state is StepState.PENDING and s.role in roles
     )
+
+
+def signed_by(snap: ApprovalSnapshot, actor: str) -> Step | None:
+    """The step ``actor`` already signed on this request (approved, refused or sent back)."""
+    return next((s for s in snap.steps if s.decided_by == actor), None)
 
 
 def blocked_reason(
@@ -234,6 +260,12 @@ def _resolve(
         raise DomainError("Changes were requested; the submitter must resubmit before signing.")
     if actor == snap.submitter:
         raise PermissionDenied("You cannot sign your own request.")
+    earlier = signed_by(snap, actor)
+    if earlier is not None:
+        raise PermissionDenied(
+            f"You already signed \u201c{earlier.label}\u201d on this request; another person "
+            "holding the role signs the next step (the policy's sign-offs are separate people)."
+        )
     index = _pick_step(snap, actor, roles, step_index)
     if action is not Action.APPROVE and comment is not None and not comment.strip():
         what = "reject this request" if action is Action.REJECT else "request changes"

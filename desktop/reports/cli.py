@@ -61,6 +61,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action="store_true",
         help="show e-mail addresses, phone numbers and citizens' handles in comment excerpts",
     )
+    p.add_argument(
+        "--name-server",
+        action="store_true",
+        help="name the database's server in the Source line, not only the database",
+    )
     p.set_defaults(func=cmd_report)
 
 
@@ -78,6 +83,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         end=_day(args.end, "--to"),
         as_of=parse_as_of(args.as_of),
         include_personal_info=args.include_personal_info,
+        name_server=args.name_server,
     )
     db = open_target(args.db)
     started = time.perf_counter()

@@ -36,6 +36,7 @@ from desktop.reports.masking import mask_findings
 from desktop.reports.render.base import BaseReportRenderer, ReportHeader
 from desktop.reports.spec import ReportCancelled, ReportKind, ReportResult, ReportSpec
 from desktop.services.authz import Permission, require
+from desktop.services.checkpoints import latest_checkpoint
 from desktop.services.clock import sla_policy
 from desktop.services.context import ServiceContext, load_settings, resolve_actor
 
@@ -98,6 +99,7 @@ class ReportService:
                 )
             subjects = scope_subjects(session, scope) if spec.kind in WITH_FINDINGS else None
             official = official_handles(session)
+            checkpoint = latest_checkpoint(session)
             step(1, "Reading the data")
             make = _prepare(session, spec, scope, period, as_of, settings, calendar, cancelled)
         findings: tuple[Finding, ...] | None = None
@@ -114,9 +116,12 @@ class ReportService:
             period=_period_text(period, today),
             as_of=as_of,
             generated_at=self.ctx.now(),
-            source=self.ctx.db.label,
+            source=self.ctx.db.label if spec.name_server else self.ctx.db.name,
             author=actor.name,
             timezone=settings.timezone,
+            checkpoint=checkpoint.line()
+            if checkpoint
+            else "No signed checkpoint of the audit log yet (smgov audit checkpoint)",
             personal_info=spec.include_personal_info if spec.kind.has_comments else None,
         )
         renderer = make(header, findings)

@@ -68,6 +68,8 @@ class ReportSpec:
     end: date | None = None
     as_of: datetime | None = None
     include_personal_info: bool = False
+    # The "Source" line names the database's server too (never a password).
+    name_server: bool = False
 
 
 @dataclass(frozen=True)

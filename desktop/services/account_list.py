@@ -18,7 +18,7 @@ from desktop.errors import NotFound
 from desktop.models import Account, Goal, Ministry, Person
 from desktop.policy.engagement import engagement_actions
 from desktop.policy.facts import LIVE_STATUSES
-from desktop.policy.periods import add_months
+from desktop.policy.periods import add_months, password_due
 from desktop.policy.settings import email_domain_allowed
 from desktop.services.accounts import AccountInput
 from desktop.services.approval_tracker import ApprovalTracker, StepRow, TrackerRow
@@ -52,10 +52,10 @@ def password_level(
         return PasswordLevel.NOT_APPLICABLE
     if changed_at is None:
         return PasswordLevel.OVERDUE
-    age = as_of - changed_at
-    if age > timedelta(days=rotation_days):
+    due = password_due(changed_at, rotation_days)  # the instant the check uses
+    if as_of > due:
         return PasswordLevel.OVERDUE
-    if age > timedelta(days=max(rotation_days - PASSWORD_WARNING_DAYS, 0)):
+    if as_of > due - timedelta(days=min(PASSWORD_WARNING_DAYS, rotation_days)):
         return PasswordLevel.DUE_SOON
     return PasswordLevel.OK
 
@@ -107,6 +107,13 @@ class AccountRow:
     @property
     def label(self) -> str:
         return f"{self.platform.label} @{self.handle}"
+
+    @property
+    def password_due_at(self) -> datetime | None:
+        """When the next password change is due: the instant PASSWORD_ROTATION_OVERDUE uses."""
+        if self.password_changed_at is None:
+            return None
+        return password_due(self.password_changed_at, self.rotation_days)
 
     def to_input(self) -> AccountInput:
         """The account as the edit dialog starts from."""

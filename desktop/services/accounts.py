@@ -8,11 +8,13 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from desktop.enums import AccountStatus, Platform, PostingTool
+from desktop.enums import AccountStatus, ApprovalKind, Platform, PostingTool
 from desktop.errors import ConflictError, DomainError
 from desktop.models import Account, Ministry, Person
 from desktop.models.base import new_id
+from desktop.policy.international import defaults_to_international
 from desktop.services import validation as v
+from desktop.services.approvals_flow.gates import has_approved
 from desktop.services.authz import Permission
 from desktop.services.context import ServiceContext, Work
 from desktop.services.serialize import diff, snapshot
@@ -31,6 +33,21 @@ TRANSITIONS: dict[AccountStatus, frozenset[AccountStatus]] = {
     AccountStatus.TERMINATED: frozenset(),
 }
 
+# Registered directly: accounts that already exist on the platform.
+REGISTRABLE = frozenset({AccountStatus.ACTIVE, AccountStatus.SUSPENDED})
+# Statuses that only a completed approval workflow sets, and what to do instead.
+_NEEDS_APPROVAL = {
+    AccountStatus.APPROVED: (
+        "An account becomes approved only when its new-account request is approved "
+        "(DSO alignment, then senior Executive Council): raise it in the Approvals tab."
+    ),
+    AccountStatus.TERMINATED: (
+        "An account is terminated only by an approved termination request (the Director, "
+        "Digital Channels and Insights decides; Executive Council has the final say on "
+        "disagreement): raise it in the Approvals tab, or shut the channel down with a reason."
+    ),
+}
+
 
 @dataclass
 class AccountInput:
@@ -45,7 +62,8 @@ class AccountInput:
     url: str = ""
     purpose: str = ""
     posting_tool: PostingTool | str = PostingTool.NATIVE
-    is_international: bool = False
+    # None: decided by the platform and language (WeChat, or not English/French: international).
+    is_international: bool | None = None
     language: str = ""
     cultural_notes: str = ""
     is_central: bool = False
@@ -69,7 +87,19 @@ class AccountService:
     def create(
         self, data: AccountInput, *, status: AccountStatus = AccountStatus.ACTIVE
     ) -> Account:
-        """DSO records an account it created after approval (or registers an existing one)."""
+        """DSO registers an account that already exists on the platform (active or suspended).
+
+        An account the branch wants to open is proposed instead: it becomes approved only
+        through its new-account request. A registered account without an approved request is
+        flagged (ACCOUNT_NOT_APPROVED) until a new-account request for it is approved.
+        """
+        if status not in REGISTRABLE:
+            raise DomainError(
+                "Only an account that already exists on the platform is registered directly "
+                "(active or suspended). A new account is proposed and becomes approved through "
+                "its new-account request; it is terminated through a termination request.",
+                "status",
+            )
         with self.ctx.write() as work:
             work.require(Permission.MANAGE_ACCOUNTS)
             account = Account(id=new_id(), status=status, status_changed_at=work.at)
@@ -103,8 +133,14 @@ class AccountService:
         *,
         version: int | None = None,
     ) -> Account:
-        """Move an account along its lifecycle (activate, suspend, shut down, terminate)."""
+        """Move an account along the part of its lifecycle that needs no approval: activate an
+        approved account, suspend and resume it, or shut it down (the Government may shut any
+        channel down without notice, for a reason). Approved and terminated follow only from
+        the approval tracker (``ApprovalService``)."""
         target = v.choice(status, AccountStatus, "Status", field="status")
+        refusal = _NEEDS_APPROVAL.get(target)
+        if refusal:
+            raise DomainError(refusal, "status")
         with self.ctx.write() as work:
             account = work.get(Account, account_id, "Account")
             _check_version(account, version)
@@ -112,6 +148,18 @@ class AccountService:
                 work.require(Permission.EDIT_ACCOUNT, ministry_id=account.ministry_id)
             else:
                 work.require(Permission.MANAGE_ACCOUNTS)
+            if target == AccountStatus.SHUT_DOWN and not reason.strip():
+                raise DomainError("Give the reason the account is shut down.", "reason")
+            if (
+                target == AccountStatus.ACTIVE
+                and account.status == AccountStatus.APPROVED
+                and not has_approved(work.session, ApprovalKind.NEW_ACCOUNT, account.id)
+            ):
+                raise DomainError(
+                    f"{account.label} has no approved new-account request (DSO alignment, then "
+                    "senior Executive Council); it goes live only once that is approved.",
+                    "status",
+                )
             self._transition(work, account, target, reason)
             return account
 
@@ -120,8 +168,6 @@ class AccountService:
 
     def retire(self, account_id: uuid.UUID, reason: str, *, version: int | None = None) -> Account:
         """Shut an account down (GoS may shut down any channel, for any reason)."""
-        if not reason.strip():
-            raise DomainError("Give the reason the account is shut down.", "reason")
         return self.set_status(account_id, AccountStatus.SHUT_DOWN, reason, version=version)
 
     def record_password_change(
@@ -201,8 +247,20 @@ class AccountService:
                 "set the posting tool to TweetDeck.",
                 "posting_tool",
             )
-        if data.is_international and not data.language.strip():
+        international = (
+            defaults_to_international(platform, data.language)
+            if data.is_international is None
+            else data.is_international
+        )
+        if international and not data.language.strip():
             raise DomainError("International accounts need the language they post in.", "language")
+        if international and not data.cultural_notes.strip():
+            raise DomainError(
+                "International accounts need cultural notes: the local language and cultural "
+                "norms the account respects (policy: special considerations may be made for "
+                "them).",
+                "cultural_notes",
+            )
         duplicate = work.session.scalar(
             select(func.count())
             .select_from(Account)
@@ -227,7 +285,7 @@ class AccountService:
         account.government_email = email
         account.owner_id = owner.id if owner else None
         account.posting_tool = tool
-        account.is_international = data.is_international
+        account.is_international = international
         account.language = v.text(
             data.language, "Language", field="language", required=False, max_len=40
         )

@@ -12,11 +12,19 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from desktop.enums import AppRole, ApprovalKind, ApprovalState, StepState
 from desktop.errors import NotFound
-from desktop.models import Account, Approval, ApprovalStep, Campaign, Ministry, Person
+from desktop.models import (
+    Account,
+    Approval,
+    ApprovalStep,
+    Campaign,
+    Ministry,
+    Person,
+    PersonalName,
+)
 from desktop.policy import workflows as wf
 from desktop.policy.workflows import Action, ApprovalSnapshot, Step
 from desktop.services.context import ServiceContext
@@ -39,6 +47,8 @@ class TrackerRow:
     age_days: int | None  # since submitted: to as_of while open, to the decision once closed
     version: int
     account_id: uuid.UUID | None = None  # the account the request is about; None for a campaign
+    # While open, days since the latest (re)submission: what "stalled" counts from.
+    waiting_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -61,11 +71,12 @@ class ApprovalDetail:
     subject_label: str
     submitter_name: str
     state: ApprovalState
-    submitted_at: datetime | None
+    submitted_at: datetime | None  # the first submission
     decided_at: datetime | None
     on_approved: str
     version: int
     steps: tuple[StepRow, ...]
+    resubmitted_at: datetime | None = None  # the latest resubmission after changes
 
 
 class ApprovalTracker:
@@ -110,7 +121,7 @@ class ApprovalTracker:
                     id=h.id,
                     kind=h.kind,
                     title=h.title,
-                    subject_label=_subject(h.platform, h.handle, h.campaign_name),
+                    subject_label=_subject(h),
                     submitter_name=h.submitter_name,
                     state=h.state,
                     stage_label=_stage_label(snap, waiting),
@@ -118,6 +129,11 @@ class ApprovalTracker:
                     age_days=(end - h.submitted_at).days if h.submitted_at and end else None,
                     version=h.version,
                     account_id=h.account_id,
+                    waiting_days=(
+                        (as_of - (h.resubmitted_at or h.submitted_at)).days
+                        if h.submitted_at and h.state in OPEN
+                        else None
+                    ),
                 )
             )
         return rows
@@ -140,10 +156,11 @@ class ApprovalTracker:
             kind=h.kind,
             title=h.title,
             business_case=h.business_case,
-            subject_label=_subject(h.platform, h.handle, h.campaign_name),
+            subject_label=_subject(h),
             submitter_name=h.submitter_name,
             state=h.state,
             submitted_at=h.submitted_at,
+            resubmitted_at=h.resubmitted_at,
             decided_at=h.decided_at,
             on_approved=wf.WORKFLOWS[h.kind].on_approved,
             version=h.version,
@@ -245,6 +262,7 @@ def _head_query() -> Any:
             Approval.submitter_id,
             Person.name.label("submitter_name"),
             Approval.submitted_at,
+            Approval.resubmitted_at,
             Approval.decided_at,
             Approval.version,
             Approval.account_id,
@@ -252,11 +270,19 @@ def _head_query() -> Any:
             Account.handle,
             Campaign.name.label("campaign_name"),
             func.coalesce(Account.ministry_id, Campaign.ministry_id).label("ministry_id"),
+            PersonalName.platform.label("name_platform"),
+            PersonalName.handle.label("name_handle"),
+            _NAMED.name.label("named_person"),
         )
         .join(Person, Person.id == Approval.submitter_id)
         .outerjoin(Account, Account.id == Approval.account_id)
         .outerjoin(Campaign, Campaign.id == Approval.campaign_id)
+        .outerjoin(PersonalName, PersonalName.approval_id == Approval.id)
+        .outerjoin(_NAMED, _NAMED.id == PersonalName.person_id)
     )
+
+
+_NAMED = aliased(Person)  # the staff member a personal-name request is about
 
 
 def _steps_query() -> Any:
@@ -276,10 +302,12 @@ def _steps_query() -> Any:
     )
 
 
-def _subject(platform: Any, handle: str | None, campaign_name: str | None) -> str:
-    if platform is not None:
-        return f"{platform.label} @{handle}"
-    return f"Campaign {campaign_name}" if campaign_name else ""
+def _subject(row: Any) -> str:
+    if row.platform is not None:
+        return f"{row.platform.label} @{row.handle}"
+    if row.name_platform is not None:
+        return f"{row.named_person}: personal {row.name_platform.label} @{row.name_handle}"
+    return f"Campaign {row.campaign_name}" if row.campaign_name else ""
 
 
 def _awaits(snap: ApprovalSnapshot, person: Person, ministry: uuid.UUID | None) -> bool:

@@ -31,6 +31,7 @@ from desktop.services.approval_tracker import (
     roles_for,
     to_snapshot,
 )
+from desktop.services.approvals_flow.gates import has_approved
 from desktop.services.authz import Permission
 from desktop.services.campaigns import local_date
 from desktop.services.context import ServiceContext, Work
@@ -47,15 +48,19 @@ class ApprovalService:
         with self.ctx.write() as work:
             account = work.get(Account, account_id, "Account")
             work.require(Permission.PROPOSE_ACCOUNT, ministry_id=account.ministry_id)
-            if account.status != AccountStatus.PROPOSED:
+            if account.status not in NEEDS_NEW_ACCOUNT_APPROVAL:
                 raise DomainError(
-                    f"{account.label} is {_words(account.status)}; only a proposed account "
-                    "needs a new-account approval."
+                    f"{account.label} is {_words(account.status)}; only a proposed account, or "
+                    "one registered without its approval, needs a new-account approval."
                 )
+            if account.status != AccountStatus.PROPOSED and has_approved(
+                work.session, ApprovalKind.NEW_ACCOUNT, account.id
+            ):
+                raise DomainError(f"{account.label} already has an approved new-account request.")
             text = v.text(business_case, "Business case", field="business_case", max_len=8000)
-            _refuse_open(work, ApprovalKind.NEW_ACCOUNT, account.label, account_id=account.id)
+            refuse_open(work, ApprovalKind.NEW_ACCOUNT, account.label, account_id=account.id)
             title = f"New account: {account.label}"
-            return _new(work, ApprovalKind.NEW_ACCOUNT, title, text, account_id=account.id)
+            return new_request(work, ApprovalKind.NEW_ACCOUNT, title, text, account_id=account.id)
 
     def request_campaign_content(self, campaign_id: uuid.UUID, content_summary: str) -> Approval:
         with self.ctx.write() as work:
@@ -68,14 +73,16 @@ class ApprovalService:
                     "its content can no longer be approved."
                 )
             title = f"Campaign content: {campaign.name}"
-            return _new(work, ApprovalKind.CAMPAIGN_CONTENT, title, text, campaign_id=campaign.id)
+            return new_request(
+                work, ApprovalKind.CAMPAIGN_CONTENT, title, text, campaign_id=campaign.id
+            )
 
     def request_goals_review(self, account_id: uuid.UUID) -> Approval:
         with self.ctx.write() as work:
             account = work.get(Account, account_id, "Account")
             work.require(Permission.DRAFT_RECORDS, ministry_id=account.ministry_id)
-            _refuse_open(work, ApprovalKind.ANNUAL_GOALS, account.label, account_id=account.id)
-            approval = _new(
+            refuse_open(work, ApprovalKind.ANNUAL_GOALS, account.label, account_id=account.id)
+            approval = new_request(
                 work, ApprovalKind.ANNUAL_GOALS, f"Annual goals: {account.label}", "",
                 account_id=account.id, audit=False,
             )  # fmt: skip
@@ -99,8 +106,10 @@ class ApprovalService:
                 )
             text = v.text(reason, "Reason", field="reason", max_len=8000)
             kind = ApprovalKind.ACCOUNT_TERMINATION
-            _refuse_open(work, kind, account.label, account_id=account.id)
-            return _new(work, kind, f"Terminate: {account.label}", text, account_id=account.id)
+            refuse_open(work, kind, account.label, account_id=account.id)
+            return new_request(
+                work, kind, f"Terminate: {account.label}", text, account_id=account.id
+            )
 
     # -- decisions -------------------------------------------------------------------------
 
@@ -185,6 +194,9 @@ class ApprovalService:
             _write_back(approval, after)
             if action is Action.SUBMIT:
                 approval.submitted_at = work.at
+            elif action is Action.RESUBMIT:
+                # The first submission stays for history; stalls count from this one.
+                approval.resubmitted_at = work.at
             if after.state in (ApprovalState.APPROVED, *_CLOSED_BY_NO):
                 approval.decided_at = work.at
             # Signing a middle step changes only a step row; the request's version must move too.
@@ -224,6 +236,15 @@ class ApprovalService:
 
 
 _CLOSED_BY_NO = (ApprovalState.REJECTED, ApprovalState.WITHDRAWN)
+_GOVERNS_STATUS = (ApprovalKind.NEW_ACCOUNT, ApprovalKind.ACCOUNT_TERMINATION)
+# A new-account request is for a proposed account, or (catching up) for one that was registered
+# while already on the platform and never approved.
+NEEDS_NEW_ACCOUNT_APPROVAL = (
+    AccountStatus.PROPOSED,
+    AccountStatus.APPROVED,
+    AccountStatus.ACTIVE,
+    AccountStatus.SUSPENDED,
+)
 
 
 def _words(value: StrEnum) -> str:
@@ -236,7 +257,7 @@ def _person_id(work: Work) -> str:
     return str(work.actor.id)
 
 
-def _refuse_open(work: Work, kind: ApprovalKind, label: str, *, account_id: uuid.UUID) -> None:
+def refuse_open(work: Work, kind: ApprovalKind, label: str, *, account_id: uuid.UUID) -> None:
     state = work.session.scalar(
         select(Approval.state).where(
             Approval.kind == kind, Approval.account_id == account_id, Approval.state.in_(OPEN)
@@ -249,7 +270,7 @@ def _refuse_open(work: Work, kind: ApprovalKind, label: str, *, account_id: uuid
         )
 
 
-def _new(
+def new_request(
     work: Work,
     kind: ApprovalKind,
     title: str,
@@ -326,9 +347,12 @@ def _consequences(
                 raise DomainError("The account has no draft goals to resubmit; draft them first.")
             return {"goals_in_review": goals}
         return {}
-    if state != ApprovalState.APPROVED or kind == ApprovalKind.CAMPAIGN_CONTENT:
+    if state != ApprovalState.APPROVED or kind not in _GOVERNS_STATUS:
         return {}
     account = work.get(Account, approval.account_id, "Account")
+    if kind == ApprovalKind.NEW_ACCOUNT and account.status != AccountStatus.PROPOSED:
+        # An account registered before its approval: the approval catches up, status stays.
+        return {"account_status": account.status.value, "approved_after_registration": True}
     target = (
         AccountStatus.APPROVED if kind == ApprovalKind.NEW_ACCOUNT else AccountStatus.TERMINATED
     )

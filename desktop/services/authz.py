@@ -26,6 +26,8 @@ class Permission(StrEnum):
     SETTINGS = "settings"  # settings, calendar, closures, thresholds
     MANAGE_PEOPLE = "manage_people"
     IMPORT = "import"  # merge an export into a database that has data
+    # Ask approval for one's own personal social media name with the Government's name.
+    REQUEST_PERSONAL_NAME = "request_personal_name"
 
 
 _READERS = frozenset(
@@ -58,6 +60,7 @@ ALLOWED: dict[Permission, frozenset[AppRole]] = {
     Permission.SETTINGS: frozenset({R.DSO, R.ADMIN}),
     Permission.MANAGE_PEOPLE: frozenset({R.DSO, R.ADMIN}),
     Permission.IMPORT: frozenset({R.ADMIN}),
+    Permission.REQUEST_PERSONAL_NAME: _READERS - {R.AUDITOR},
 }
 
 _ACTION_TEXT: dict[Permission, str] = {
@@ -66,7 +69,7 @@ _ACTION_TEXT: dict[Permission, str] = {
     Permission.PROPOSE_ACCOUNT: "Proposing an account",
     Permission.MANAGE_ACCOUNTS: "Creating accounts and granting or revoking roles",
     Permission.EDIT_ACCOUNT: "Editing account details",
-    Permission.SUBMIT_CAMPAIGN: "Submitting third-party campaign content",
+    Permission.SUBMIT_CAMPAIGN: "Submitting campaign or official content for approval",
     Permission.REQUEST_TERMINATION: "Requesting an account termination",
     Permission.HANDLE_COMMENTS: "Handling comments and recording strikes",
     Permission.EMERGENCY: "Declaring or ending an emergency",
@@ -75,6 +78,7 @@ _ACTION_TEXT: dict[Permission, str] = {
     Permission.SETTINGS: "Changing settings, the calendar and closures",
     Permission.MANAGE_PEOPLE: "Adding and changing people",
     Permission.IMPORT: "Merging an export into this database",
+    Permission.REQUEST_PERSONAL_NAME: "Asking approval for a personal name",
 }
 
 # Officers may edit only the accounts of their own ministry.

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, aliased
 from desktop.enums import BanStatus, Platform
 from desktop.errors import NotFound
 from desktop.models import Account, Ban, Comment, Ministry, Person, Response, Strike
+from desktop.services.reply_media.media import media_lines
 
 if TYPE_CHECKING:
     # Only an annotation: comment_log imports this module to answer ``get``.
@@ -31,6 +32,7 @@ class ResponseView:
     responder: str
     restricted_topics_cleared: bool
     high_profile_referral: bool
+    media: tuple[str, ...] = ()  # images and videos, with their source and permission
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,8 @@ class CommentDetail:
     responses: list[ResponseView] = field(default_factory=list)
     strikes: list[StrikeView] = field(default_factory=list)  # the commenter's, newest first
     active_bans: int = 0
+    # Why the reader may not work on this comment (None: they may), filled by the log service.
+    work_refusal: str | None = None
 
 
 def load_detail(session: Session, row: CommentRow) -> CommentDetail:
@@ -83,6 +87,13 @@ def load_detail(session: Session, row: CommentRow) -> CommentDetail:
         raise NotFound(f"Comment {row.id} does not exist (it may have been removed).")
     comment, account, ministry_id, ministry_name, logged_by_name = found
     responder = aliased(Person)
+    replies = session.execute(
+        select(Response, responder.name)
+        .outerjoin(responder, responder.id == Response.responder_id)
+        .where(Response.comment_id == comment.id)
+        .order_by(Response.responded_at, Response.id)
+    ).all()
+    media = media_lines(session, [r.id for r, _ in replies])
     responses = [
         ResponseView(
             r.method.label,
@@ -93,13 +104,9 @@ def load_detail(session: Session, row: CommentRow) -> CommentDetail:
             name or "",
             r.restricted_topics_cleared,
             r.high_profile_referral,
+            tuple(media.get(r.id, ())),
         )
-        for r, name in session.execute(
-            select(Response, responder.name)
-            .outerjoin(responder, responder.id == Response.responder_id)
-            .where(Response.comment_id == comment.id)
-            .order_by(Response.responded_at, Response.id)
-        )
+        for r, name in replies
     ]
     strikes, bans = _strikes(session, comment, account.platform)
     return CommentDetail(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Literal
@@ -34,6 +34,7 @@ from desktop.services.authz import Permission, require
 from desktop.services.clock import OPEN_STATUSES
 from desktop.services.comment_detail import CommentDetail, load_detail
 from desktop.services.comment_search.match import search_condition, search_count
+from desktop.services.comment_work.scope import work_refusal
 from desktop.services.context import Actor, ServiceContext
 from desktop.storage.interrupt import Interrupter as Interrupter
 from desktop.storage.interrupt import watched
@@ -401,11 +402,16 @@ class CommentLogService:
     def get(self, comment_id: uuid.UUID) -> CommentDetail:
         """The comment with its row, responses, and the commenter's strikes and bans."""
         with self.ctx.quick_read() as session:
-            self._reader(session)
+            actor = self._reader(session)
             rows = rows_for(session, [comment_id])
             if not rows:
                 raise NotFound(f"Comment {comment_id} does not exist (it may have been removed).")
-            return load_detail(session, rows[0])
+            detail = load_detail(session, rows[0])
+            account = session.get(Account, detail.account_id)
+            assert account is not None
+            # Whether the reader may work on it (the three monitoring bodies), for the GUI.
+            refusal = work_refusal(session, actor.id, actor.roles, account, self.ctx.now())
+            return replace(detail, work_refusal=refusal)
 
 
 def _only_search(query: CommentLogQuery) -> bool:

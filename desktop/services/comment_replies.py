@@ -21,20 +21,22 @@ REFERRAL_TEMPLATE = (
 RESTRICTED_TOPICS_TEXT = "; ".join(t.label[0].lower() + t.label[1:] for t in RestrictedTopic)
 
 
-def check_response(response: Response) -> None:
-    """Refuse a reply its method does not allow: a public answer needs its text and the
-    restricted topics cleared, a direct-message request its text."""
-    if response.method == ResponseMethod.PUBLIC_ANSWER:
-        if not response.text:
-            raise DomainError("Write the answer to post publicly.", "text")
-        if not response.restricted_topics_cleared:
-            raise DomainError(
-                "Before answering publicly, confirm the reply discusses none of the topics that "
-                f"may not be discussed with the public: {RESTRICTED_TOPICS_TEXT}.",
-                "restricted_topics_cleared",
-            )
-    elif response.method == ResponseMethod.DIRECT_MESSAGE and not response.text:
+def check_response(response: Response, *, generated: bool = False) -> None:
+    """Refuse a reply its method does not allow: a public answer and a direct-message request
+    need their text, and any reply with words in it (whatever the method: they are posted in
+    public or sent in a message) needs the restricted topics cleared. ``generated``: the text
+    is the policy's own referral sentence, filled in by the service."""
+    if response.method == ResponseMethod.PUBLIC_ANSWER and not response.text:
+        raise DomainError("Write the answer to post publicly.", "text")
+    if response.method == ResponseMethod.DIRECT_MESSAGE and not response.text:
         raise DomainError("Write the message asking the person to send a direct message.", "text")
+    if response.text and not generated and not response.restricted_topics_cleared:
+        raise DomainError(
+            "Before saving a reply with words in it (in public or in a message), confirm the "
+            "reply discusses none of the topics that may not be discussed with the public: "
+            f"{RESTRICTED_TOPICS_TEXT}.",
+            "restricted_topics_cleared",
+        )
 
 
 def referral_sentence(phone: str, email: str) -> str:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from desktop.enums import (
@@ -22,10 +25,12 @@ from desktop.models import Account, Comment, Commenter, Ministry, Person, Respon
 from desktop.models.base import new_id
 from desktop.policy.sla import DueTimes
 from desktop.services import validation as v
-from desktop.services.authz import Permission, can, require
+from desktop.services.authz import Permission, require
 from desktop.services.clock import due_for
 from desktop.services.comment_replies import check_response, referral_text
+from desktop.services.comment_work.scope import require_comment_work, work_refusal
 from desktop.services.context import ServiceContext, Work, load_settings, resolve_actor
+from desktop.services.reply_media.media import MediaInput, attach_media
 from desktop.services.serialize import diff, snapshot
 
 S = CommentStatus
@@ -111,9 +116,9 @@ class CommentService:
     ) -> Comment:
         """Record a citizen's comment with its due times (24/7 ones if an emergency covers it)."""
         with self.ctx.write() as work:
-            work.require(Permission.HANDLE_COMMENTS)
             _check_received(received_at, work.at)
             account = _account(work.session, account_id)
+            _require_work(work, account)
             comment_kind = v.choice(kind, CommentKind, "Kind", field="kind")
             handle = v.text(
                 author_handle, "Author handle", field="author_handle", required=False, max_len=120
@@ -126,11 +131,9 @@ class CommentService:
             ):
                 raise DomainError("The ministry to route to does not exist.", "routed_ministry_id")
             if assignee_id is not None:
-                _assignee(work.session, assignee_id)
+                _assignee(work, assignee_id, account)
             due, emergency = due_for(work.session, account.id, received_at)
-            commenter = (
-                commenter_for(work.session, account.platform, handle, name) if handle else None
-            )
+            commenter = commenter_for(work, account.platform, handle, name) if handle else None
             comment = Comment(
                 id=new_id(),
                 account_id=account.id,
@@ -163,7 +166,7 @@ class CommentService:
         with self.ctx.write() as work:
             comment = self._workable(work, comment_id, version, "assigned")
             if person_id is not None:
-                _assignee(work.session, person_id)
+                _assignee(work, person_id, _account(work.session, comment.account_id))
             before = {"assignee_id": _str(comment.assignee_id)}
             comment.assignee_id = person_id
             work.audit(
@@ -206,8 +209,11 @@ class CommentService:
         high_profile_referral: bool = False,
         *,
         version: int | None = None,
+        media: Sequence[MediaInput] = (),
     ) -> Response:
-        """Record a reply by one of the policy's four methods; the comment becomes answered."""
+        """Record a reply by one of the policy's four methods; the comment becomes answered.
+
+        ``media``: the images and videos the reply includes, each acknowledged (copyright)."""
         how = v.choice(method, ResponseMethod, "Response method", field="method")
         with self.ctx.write() as work:
             comment = self._workable(work, comment_id, version, "answered")
@@ -218,7 +224,8 @@ class CommentService:
                     "reply with the standard referral to the Minister's office.",
                     "high_profile_referral",
                 )
-            if high_profile_referral and not body:
+            generated = high_profile_referral and not body
+            if generated:
                 ministry_id = comment.routed_ministry_id or _account_ministry(work, comment)
                 body = referral_text(work.session, ministry_id)
             response = Response(
@@ -240,7 +247,7 @@ class CommentService:
                 restricted_topics_cleared=restricted_topics_cleared,
                 high_profile_referral=high_profile_referral,
             )
-            check_response(response)
+            check_response(response, generated=generated)
             before = _state(comment)
             comment.status = S.ANSWERED
             comment.acknowledged_at = comment.acknowledged_at or work.at
@@ -248,6 +255,8 @@ class CommentService:
             work.session.add(response)
             old, new = diff(before, _state(comment))
             new["response"] = snapshot(response)
+            if media:
+                new["media"] = attach_media(work, response, media)
             work.audit("comment.respond", "comment", comment.id, old, new)
             return response
 
@@ -295,8 +304,8 @@ class CommentService:
 
     @staticmethod
     def _get(work: Work, comment_id: uuid.UUID, version: int | None) -> Comment:
-        work.require(Permission.HANDLE_COMMENTS)
         comment = work.get(Comment, comment_id, "Comment")
+        _require_work(work, _account(work.session, comment.account_id))
         if version is not None and comment.version != version:
             raise ConflictError(
                 "Someone else changed this comment after you opened it. "
@@ -316,18 +325,32 @@ class CommentService:
 # -- shared with the moderation service -----------------------------------------------------
 
 
-def commenter_for(session: Session, platform: Platform, handle: str, name: str = "") -> Commenter:
-    """The commenter with this handle on this platform (case-insensitive), created if new."""
-    found = session.scalar(
-        select(Commenter).where(
-            Commenter.platform == platform, func.lower(Commenter.handle) == handle.lower()
-        )
+def commenter_for(work: Work, platform: Platform, handle: str, name: str = "") -> Commenter:
+    """The commenter with this handle on this platform (case-insensitive), created if new.
+
+    Two officers logging the same new commenter at once get the same row: the insert yields to
+    a concurrent twin (``ON CONFLICT DO NOTHING`` on the case-insensitive unique index), and
+    the row is read back whoever wrote it.
+    """
+    session = work.session
+    wanted = select(Commenter).where(
+        Commenter.platform == platform, func.lower(Commenter.handle) == handle.lower()
     )
+    found = session.scalar(wanted)
     if found is None:
-        found = Commenter(id=new_id(), platform=platform, handle=handle, display_name=name)
-        session.add(found)
-        session.flush()
-    elif name and not found.display_name:
+        dialect = session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        new = new_id()
+        session.execute(
+            insert(Commenter)
+            .values(id=new, platform=platform, handle=handle, display_name=name)
+            .on_conflict_do_nothing()
+        )
+        work.touch(Commenter, [(new,)])
+        found = session.scalar(wanted)
+        if found is None:  # pragma: no cover - the twin's row is committed before ours yields
+            raise ConflictError("This commenter was being added at the same moment; try again.")
+    if name and not found.display_name:
         found.display_name = name
     return found
 
@@ -371,14 +394,24 @@ def _account_ministry(work: Work, comment: Comment) -> uuid.UUID:
     return work.get(Account, comment.account_id, "Account").ministry_id
 
 
-def _assignee(session: Session, person_id: uuid.UUID) -> Person:
-    person = session.get(Person, person_id)
+def _require_work(work: Work, account: Account) -> None:
+    a = work.actor
+    require_comment_work(work.session, a.id, a.roles, account, work.at)
+
+
+def _assignee(work: Work, person_id: uuid.UUID, account: Account) -> Person:
+    person = work.session.get(Person, person_id)
     if person is None or not person.active:
         raise DomainError("Assign the comment to an active person.", "assignee_id")
-    if not can(person.roles, Permission.HANDLE_COMMENTS):
+    if work_refusal(work.session, person.id, person.roles, account, work.at, you=False):
         raise DomainError(
-            f"{person.name} does not handle comments; assign it to a communications officer "
-            "or director.",
+            f"{person.name} does not handle comments on {account.label}; assign it to a "
+            "communications officer or director"
+            + (
+                ", or to Executive Council or the Minister's Office (a central account)."
+                if account.is_central
+                else "."
+            ),
             "assignee_id",
         )
     return person

@@ -9,14 +9,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from desktop.enums import BanStatus, CommentStatus, Platform
-from desktop.models import Ban, Comment, Commenter, Strike
+from desktop.models import Ban, Closure, Comment, Commenter, Strike
 from desktop.policy.facts import AccountFacts, BanFacts, CommentBacklog, CommenterFacts
-from desktop.policy.moderation import BanRecord, StrikeRecord
+from desktop.policy.moderation import BanRecord, StrikeRecord, ban_record
 from desktop.policy.settings import PolicySettings
+from desktop.services.clock import policy_from
 
 _OPEN_COMMENT = (CommentStatus.NEW, CommentStatus.ACKNOWLEDGED)
 
@@ -69,11 +70,18 @@ def comment_backlogs(
         t.answer_oldest_due = _earliest(t.answer_oldest_due, oldest)
         if status is CommentStatus.ACKNOWLEDGED:
             t.answered_late += n
-    # (assignee_id, status) index.
-    waited = as_of - timedelta(hours=settings.comment_unassigned_hours)
+    # (assignee_id, status) index. The wait counts like the service levels: business time,
+    # or the 24/7 clock for a comment an emergency covers (its clock started then).
+    limit = timedelta(hours=settings.comment_unassigned_hours)
+    calendar = policy_from(settings, session.scalars(select(Closure.day)).all()).calendar
+    business_cut = calendar.subtract_business_time(as_of, limit)
+    waited = or_(
+        and_(c.emergency_id.is_(None), c.clock_start_at < business_cut),
+        and_(c.emergency_id.is_not(None), c.clock_start_at < as_of - limit),
+    )
     for account_id, n, oldest in session.execute(
         select(c.account_id, func.count(), func.min(c.clock_start_at))
-        .where(c.assignee_id.is_(None), c.status.in_(_OPEN_COMMENT), c.clock_start_at < waited)
+        .where(c.assignee_id.is_(None), c.status.in_(_OPEN_COMMENT), waited)
         .group_by(c.account_id)
     ):
         tallies[account_id].unassigned = n
@@ -131,8 +139,17 @@ def repeat_commenters(
     if not strikes:
         return ()
     bans: dict[tuple[uuid.UUID, Platform], list[BanRecord]] = defaultdict(list)
-    for cid, platform, kind, status, starts, ends in session.execute(
-        select(Ban.commenter_id, Ban.platform, Ban.kind, Ban.status, Ban.starts_at, Ban.ends_at)
+    for cid, platform, kind, status, starts, ends, proposed, decided in session.execute(
+        select(
+            Ban.commenter_id,
+            Ban.platform,
+            Ban.kind,
+            Ban.status,
+            Ban.starts_at,
+            Ban.ends_at,
+            Ban.proposed_at,
+            Ban.decided_at,
+        )
         .join(
             candidates,
             and_(
@@ -142,7 +159,7 @@ def repeat_commenters(
         )
         .order_by(Ban.proposed_at)
     ):
-        bans[(cid, platform)].append(BanRecord(kind, status, starts, ends))
+        bans[(cid, platform)].append(ban_record(kind, status, starts, ends, proposed, decided))
     names = {
         cid: (handle, display)
         for cid, handle, display in session.execute(

@@ -14,7 +14,14 @@ from datetime import date, datetime
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from desktop.enums import AppRole, ApprovalKind, ApprovalState, EvaluationStatus, StepState
+from desktop.enums import (
+    AppRole,
+    ApprovalKind,
+    ApprovalState,
+    EvaluationStatus,
+    GoalStatus,
+    StepState,
+)
 from desktop.models import (
     Account,
     AccountRole,
@@ -78,14 +85,15 @@ def _accounts(
     session: Session, as_of: datetime, today: date, settings: PolicySettings
 ) -> tuple[AccountFacts, ...]:
     owner = aliased(Person)
-    approved = (
+    approved, terminated = (
         exists()
         .where(
             Approval.account_id == Account.id,
-            Approval.kind == ApprovalKind.NEW_ACCOUNT,
+            Approval.kind == kind,
             Approval.state == ApprovalState.APPROVED,
         )
         .correlate(Account)
+        for kind in (ApprovalKind.NEW_ACCOUNT, ApprovalKind.ACCOUNT_TERMINATION)
     )
     rows = session.execute(
         select(
@@ -106,12 +114,16 @@ def _accounts(
             Account.language,
             Account.is_central,
             approved.label("approved"),
+            terminated.label("terminated"),
+            Account.status_changed_at,
+            (Account.cultural_notes != "").label("has_notes"),
         )
         .join(Ministry, Ministry.id == Account.ministry_id)
         .outerjoin(owner, owner.id == Account.owner_id)
         .order_by(Account.platform, Account.handle)
     ).all()
     goals = _goal_groups(session)
+    unreviewed = _unreviewed_final_goals(session)
     evaluated = _last_evaluations(session, as_of)
     engagement = _engagement(session, today, settings)
     return tuple(
@@ -133,6 +145,10 @@ def _accounts(
             language=r[14],
             is_central=r[15],
             new_account_approved=bool(r[16]),
+            termination_approved=bool(r[17]),
+            status_changed_at=r[18],
+            has_cultural_notes=bool(r[19]),
+            unreviewed_final_goals=unreviewed.get(r[0], 0),
             goals=tuple(goals.get(r[0], ())),
             last_evaluated_at=evaluated.get(r[0]),
             engagement=engagement.get(r[0]),
@@ -151,6 +167,21 @@ def _goal_groups(session: Session) -> dict[uuid.UUID, list[GoalGroup]]:
     for account_id, status, start, end, count in rows:
         groups[account_id].append(GoalGroup(status, start, end, count))
     return groups
+
+
+def _unreviewed_final_goals(session: Session) -> dict[uuid.UUID, int]:
+    """Per account: final goals with no approved annual-goals review behind them."""
+    reviewed = exists().where(
+        Approval.id == Goal.approval_id,
+        Approval.kind == ApprovalKind.ANNUAL_GOALS,
+        Approval.state == ApprovalState.APPROVED,
+    )
+    rows = session.execute(
+        select(Goal.account_id, func.count())
+        .where(Goal.status == GoalStatus.FINAL, ~reviewed)
+        .group_by(Goal.account_id)
+    )
+    return {account_id: int(n) for account_id, n in rows}
 
 
 def _last_evaluations(session: Session, as_of: datetime) -> dict[uuid.UUID, datetime]:
@@ -294,7 +325,8 @@ def _campaigns(session: Session, today: date) -> tuple[CampaignFacts, ...]:
 
 
 def _pending_approvals(session: Session) -> tuple[PendingApprovalFacts, ...]:
-    submitted = func.coalesce(Approval.submitted_at, Approval.created_at)
+    # Stalls count from the latest submission: a resubmission restarts the clock.
+    submitted = func.coalesce(Approval.resubmitted_at, Approval.submitted_at, Approval.created_at)
     rows = session.execute(
         select(
             Approval.id,
@@ -302,10 +334,11 @@ def _pending_approvals(session: Session) -> tuple[PendingApprovalFacts, ...]:
             Approval.kind,
             submitted,
             func.max(ApprovalStep.decided_at),
+            Approval.resubmitted_at,
         )
         .outerjoin(ApprovalStep, ApprovalStep.approval_id == Approval.id)
         .where(Approval.state == ApprovalState.SUBMITTED)
-        .group_by(Approval.id, Approval.title, Approval.kind, submitted)
+        .group_by(Approval.id, Approval.title, Approval.kind, submitted, Approval.resubmitted_at)
         .order_by(submitted)
     ).all()
     pending = session.execute(
@@ -324,8 +357,10 @@ def _pending_approvals(session: Session) -> tuple[PendingApprovalFacts, ...]:
         return tuple(role for stage, role in steps if stage == first)
 
     return tuple(
-        PendingApprovalFacts(str(aid), title, kind, at, last, current(aid))
-        for aid, title, kind, at, last in rows
+        PendingApprovalFacts(
+            str(aid), title, kind, at, last, current(aid), resubmitted=again is not None
+        )
+        for aid, title, kind, at, last, again in rows
     )
 
 

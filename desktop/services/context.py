@@ -73,6 +73,12 @@ def load_settings(session: Session) -> PolicySettings:
 
 def resolve_actor(session: Session, login: str) -> Actor:
     person = session.scalar(select(Person).where(Person.login == login))
+    if person is None and not session.scalar(select(Person.id).limit(1)):
+        raise PermissionDenied(
+            f"Nobody is registered in this database yet: start the app, or run smgov init "
+            f'--admin-name "Your Name" --admin-email you@gov.sk.ca, to make {login!r} its '
+            "first administrator."
+        )
     if person is None or not person.active:
         raise PermissionDenied(
             f"Your login {login!r} is not registered as an active person in this database; "

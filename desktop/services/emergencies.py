@@ -28,7 +28,9 @@ from desktop.models import (
 from desktop.models.base import new_id
 from desktop.services import validation as v
 from desktop.services.authz import ALLOWED, Permission, can
+from desktop.services.comment_replies import RESTRICTED_TOPICS_TEXT
 from desktop.services.context import ServiceContext, Work
+from desktop.services.emergency_work.on_call import check_on_call
 from desktop.services.metrics import require_reader
 from desktop.services.recompute import covering_filter, recompute_due_times
 from desktop.services.serialize import snapshot
@@ -81,22 +83,7 @@ class EmergencyService:
                 if account is None:
                     raise DomainError(f"Account {account_id} does not exist.", "account_ids")
                 affected.add(account.ministry_id)
-            if on_call_ministry_id is not None:
-                person = _active_person(work, on_call_ministry_id, "on_call_ministry_id")
-                if person.ministry_id not in affected:
-                    raise DomainError(
-                        f"{person.name} does not work in an affected ministry; the on-call "
-                        "resource must come from the ministry affected by the emergency.",
-                        "on_call_ministry_id",
-                    )
-            if on_call_council_id is not None:
-                person = _active_person(work, on_call_council_id, "on_call_council_id")
-                if AppRole.EXEC_COUNCIL not in person.roles:
-                    raise DomainError(
-                        f"{person.name} is not in the Executive Council; the second on-call "
-                        "person must come from the Executive Council digital team.",
-                        "on_call_council_id",
-                    )
+            check_on_call(work, affected, on_call_ministry_id, on_call_council_id)
             emergency = Emergency(
                 id=new_id(),
                 kind=what,
@@ -173,9 +160,10 @@ class EmergencyService:
         text: str,
         link_url: str = "",
         phone: str = "",
+        restricted_topics_cleared: bool = False,
     ) -> GroupUpdate:
         """Record a group update (statement, Q&A, infographic, phone or link) instead of many
-        individual replies."""
+        individual replies. It is posted in public: the restricted topics must be cleared."""
         what = v.choice(kind, GroupUpdateKind, "Kind of update", field="kind")
         with self.ctx.write() as work:
             _require_any(work, GROUP_UPDATE_PERMISSIONS, "Recording a group update")
@@ -199,8 +187,16 @@ class EmergencyService:
                     "Give the phone number or the link where people can find more information.",
                     "link_url",
                 )
+            if not restricted_topics_cleared:
+                raise DomainError(
+                    "Before posting the update, confirm it discusses none of the topics that may "
+                    f"not be discussed with the public: {RESTRICTED_TOPICS_TEXT}.",
+                    "restricted_topics_cleared",
+                )
             work.session.add(update)
-            work.audit("emergency.group_update", "group_update", update.id, after=snapshot(update))
+            after = snapshot(update)
+            after["restricted_topics_cleared"] = True
+            work.audit("emergency.group_update", "group_update", update.id, after=after)
             return update
 
     def updates(self, emergency_id: uuid.UUID) -> list[GroupUpdate]:
@@ -290,13 +286,6 @@ def _instant(value: datetime, work: Work, verb: str) -> datetime:
             f"The time the emergency {verb} is in the future; record it when it happens.", field
         )
     return value
-
-
-def _active_person(work: Work, person_id: uuid.UUID, field: str) -> Person:
-    person = work.session.get(Person, person_id)
-    if person is None or not person.active:
-        raise DomainError("The on-call person must be an active person.", field)
-    return person
 
 
 def _require_any(work: Work, permissions: tuple[Permission, ...], action: str) -> None:

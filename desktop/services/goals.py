@@ -16,9 +16,9 @@ from desktop.enums import AccountStatus, GoalStatus
 from desktop.errors import ConflictError, DomainError
 from desktop.models import Account, Goal
 from desktop.models.base import new_id
-from desktop.policy.periods import add_months
+from desktop.policy.periods import goals_last_day, goals_period_end
 from desktop.services import validation as v
-from desktop.services.context import ServiceContext, Work
+from desktop.services.context import ServiceContext, Work, load_settings
 from desktop.services.metrics import (
     ENGAGEMENT_METRICS,
     METRIC_LABELS,
@@ -74,7 +74,8 @@ class GoalService:
                     "closed accounts take no new goals."
                 )
             start = period_start or local_today(work)
-            end = period_end or add_months(start, work.settings.goals_validity_months)
+            # Exactly the validity period: 12 months from 2026-11-18 end on 2027-11-17.
+            end = period_end or goals_period_end(start, work.settings.goals_validity_months)
             goal = Goal(id=new_id(), account_id=account.id, status=GoalStatus.DRAFT)
             _apply(goal, title, metric, target_value, baseline_value, start, end, description)
             work.session.add(goal)
@@ -182,15 +183,23 @@ class GoalService:
         """
         with self.ctx.read() as session:
             require_reader(self.ctx, session)
+            months = load_settings(session).goals_validity_months
             account_ids = list(session.scalars(select(Account.id)))
             grouped = session.execute(
                 select(
-                    Goal.account_id, Goal.status, func.max(Goal.period_end).label("last_end")
-                ).group_by(Goal.account_id, Goal.status)
+                    Goal.account_id,
+                    Goal.status,
+                    Goal.period_start,
+                    func.max(Goal.period_end).label("last_end"),
+                ).group_by(Goal.account_id, Goal.status, Goal.period_start)
             ).all()
         by_account: dict[uuid.UUID, dict[GoalStatus, date]] = {}
         for row in grouped:
-            by_account.setdefault(row.account_id, {})[row.status] = row.last_end
+            # Final goals count until their period ends or their validity runs out, whichever
+            # is first: the day GOALS_EXPIRED agrees with.
+            last = goals_last_day(row.period_start, row.last_end, months)
+            statuses = by_account.setdefault(row.account_id, {})
+            statuses[row.status] = max(statuses.get(row.status, last), last)
         return {a: _status_text(by_account.get(a, {}), as_of) for a in account_ids}
 
     # -- helpers -------------------------------------------------------------------------

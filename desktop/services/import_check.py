@@ -12,7 +12,9 @@ already in memory.
 from __future__ import annotations
 
 import json
+from array import array
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
@@ -20,6 +22,7 @@ from sqlalchemy import Table
 
 from desktop.enums import AppRole
 from desktop.errors import DomainError, PermissionDenied
+from desktop.models import Checkpoint, SigningKey
 from desktop.storage.auditlog import digests
 from desktop.storage.auditlog.hashing import SET_MODULUS, term
 from desktop.storage.auditlog.verify import Anchor, _Walk
@@ -47,6 +50,11 @@ class FileAudit:
         self._events = 0
         self._last_seq = 0
         self._records = 0
+        # The first 16 hex digits of each branch position's hash (8 bytes an event), to hold
+        # the file's log against the checkpoints it carries (they come after the events).
+        self._heads = array("Q")
+        self._keys: dict[str, str] = {}  # signing key id -> public key (hex)
+        self._checkpoints = 0
 
     def event(self, row: Mapping[str, Any], index: int | None = None) -> None:
         index = self._events if index is None else index
@@ -62,15 +70,53 @@ class FileAudit:
         self._last_seq = event.seq
         self._walk.branch(event)
         self._refuse_if_broken(index)
+        self._heads.append(int(str(event.hash)[:16], 16))
 
     def record(self, table: Table, row: Mapping[str, Any]) -> None:
         if not digests.is_record_table(table):
             return
         full = _with_defaults(table, row)
+        if table.name == SigningKey.__tablename__:
+            self._keys[str(full["id"])] = str(full["public_key"])
+        elif table.name == Checkpoint.__tablename__:
+            self._checkpoint(full)
         self._records = (
             self._records
             + term(table.name, digests.record_id(table, full), digests.row_digest(table, full))
         ) % SET_MODULUS
+
+    def _checkpoint(self, row: Mapping[str, Any]) -> None:
+        """A checkpoint in the file must hold for the file's log: signed by a key the file
+        registers, and vouching for a position the log has, with that hash."""
+        from desktop.services.checkpoints.signing import holds, message
+
+        path = f"$.tables.{Checkpoint.__tablename__}[{self._checkpoints}]"
+        self._checkpoints += 1
+        seq, head = int(row["seq"]), str(row["head_hash"])
+        signed_at = row["signed_at"]
+        if isinstance(signed_at, str):
+            signed_at = datetime.fromisoformat(signed_at)
+        key = self._keys.get(str(row["key_id"]))
+        if key is None:
+            raise TamperedFile(path, f"checkpoint #{seq} names a signing key the file lacks.")
+        if not holds(
+            key, str(row["signature"]), message(seq, head, signed_at, str(row["signer_login"]))
+        ):
+            raise TamperedFile(
+                path, f"checkpoint #{seq} does not match its signature (it was changed)."
+            )
+        if seq > len(self._heads):
+            raise TamperedFile(
+                path,
+                f"checkpoint #{seq} vouches for more events than the file's log has "
+                f"({len(self._heads)}): events were cut from its end.",
+            )
+        if self._heads[seq - 1] != int(head[:16], 16):
+            raise TamperedFile(
+                path,
+                f"checkpoint #{seq} vouches for a different hash at #{seq}: the file's audit "
+                "log was rewritten.",
+            )
 
     def finish(self) -> None:
         for index, event in sorted(self._pending, key=lambda p: (p[1].origin, p[1].origin_seq)):

@@ -20,6 +20,7 @@ from desktop.models.base import new_id
 from desktop.policy import moderation as rules
 from desktop.services import validation as v
 from desktop.services.authz import Permission, require
+from desktop.services.comment_work.scope import require_comment_work
 from desktop.services.comments import hide_comment
 from desktop.services.context import ServiceContext, Work, resolve_actor
 from desktop.services.serialize import snapshot
@@ -55,8 +56,15 @@ class ModerationService:
         """
         what = v.choice(category, RemovalCategory, "Removal category", field="category")
         with self.ctx.write() as work:
-            work.require(Permission.HANDLE_COMMENTS)
             comment = work.get(Comment, comment_id, "Comment") if comment_id else None
+            if comment is None:
+                work.require(Permission.HANDLE_COMMENTS)
+            else:
+                # A strike on a comment is comment work: the central accounts' monitors and
+                # the emergency's on-call people record them too.
+                account = work.get(Account, comment.account_id, "Account")
+                actor = work.actor
+                require_comment_work(work.session, actor.id, actor.roles, account, work.at)
             commenter, where = self._target(work, comment, commenter_id, platform)
             text = (evidence_text or "").strip() or (comment.text if comment else "")
             if not text:
@@ -96,8 +104,10 @@ class ModerationService:
             work.audit("strike.record", "strike", strike.id, after=after)
             return StrikeResult(strike, proposal, in_window)
 
-    def decide_ban(self, ban_id: uuid.UUID, approve: bool) -> Ban:
-        """Approve a proposed ban (it starts now) or decline it."""
+    def decide_ban(self, ban_id: uuid.UUID, approve: bool, reason: str = "") -> Ban:
+        """Approve a proposed ban (it starts now) or decline it, with the reason kept. A decline
+        ends the strike episode: no new proposal until a strike recorded after it."""
+        why = v.text(reason, "Reason", field="reason", required=False, max_len=2000)
         with self.ctx.write() as work:
             work.require(Permission.HANDLE_COMMENTS)
             ban = work.get(Ban, ban_id, "Ban")
@@ -119,6 +129,9 @@ class ModerationService:
                 )
             else:
                 ban.status = BanStatus.DECLINED
+            if why:
+                verb = "Approved" if approve else "Declined"
+                ban.reason = f"{ban.reason}\n{verb}: {why}".strip()
             action = "ban.approve" if approve else "ban.decline"
             work.audit(action, "ban", ban.id, before, _ban_state(ban))
             return ban
@@ -232,18 +245,8 @@ class ModerationService:
             )
         ]
         bans = [
-            rules.BanRecord(
-                ban.kind,
-                ban.status,
-                # A proposal's time stands for its start: after a declined one the policy
-                # waits for a strike that came later.
-                ban.starts_at
-                or (
-                    ban.proposed_at
-                    if ban.status in (BanStatus.PROPOSED, BanStatus.DECLINED)
-                    else None
-                ),
-                ban.ends_at,
+            rules.ban_record(
+                ban.kind, ban.status, ban.starts_at, ban.ends_at, ban.proposed_at, ban.decided_at
             )
             for ban in work.session.scalars(
                 select(Ban).where(Ban.commenter_id == commenter_id, Ban.platform == platform)

@@ -1,5 +1,5 @@
-"""What a new approval request may be about: the accounts and campaigns each kind of request
-applies to now, for the Approvals tab's "New request" dialog (read-only)."""
+"""What a new approval request may be about: the accounts, campaigns or people each kind of
+request applies to now, for the Approvals tab's "New request" dialog (read-only)."""
 
 from __future__ import annotations
 
@@ -7,15 +7,18 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, or_, select, true
 
-from desktop.enums import AccountStatus, ApprovalKind, ApprovalState, GoalStatus
-from desktop.models import Account, Approval, Campaign, Goal, Ministry
+from desktop.enums import AccountStatus, ApprovalKind, ApprovalState, GoalStatus, PersonKind
+from desktop.models import Account, Approval, Campaign, Goal, Ministry, Person
+from desktop.services.approvals_flow.content import PUBLISHABLE
+from desktop.services.authz import Permission, can
 from desktop.services.campaigns import local_date
-from desktop.services.context import ServiceContext, load_settings
+from desktop.services.context import ServiceContext, load_settings, resolve_actor
 
 _OPEN = (ApprovalState.DRAFT, ApprovalState.SUBMITTED, ApprovalState.CHANGES_REQUESTED)
 _TERMINABLE = (AccountStatus.ACTIVE, AccountStatus.SUSPENDED)
+_REGISTERED = (AccountStatus.APPROVED, AccountStatus.ACTIVE, AccountStatus.SUSPENDED)
 
 
 @dataclass(frozen=True)
@@ -34,17 +37,34 @@ class RequestSubjectService:
         """What a request of ``kind`` may be raised for now, without one already open."""
         if kind == ApprovalKind.CAMPAIGN_CONTENT:
             return self._campaigns(as_of or self.ctx.now())
+        if kind == ApprovalKind.PERSONAL_NAME:
+            return self._people()
         open_request = exists().where(
             Approval.account_id == Account.id, Approval.kind == kind, Approval.state.in_(_OPEN)
         )
+        # Several posts of one account may wait for approval at once.
+        unique = kind != ApprovalKind.OFFICIAL_CONTENT
         query = (
             select(Account.id, Account.platform, Account.handle, Ministry.code)
             .join(Ministry, Ministry.id == Account.ministry_id)
-            .where(~open_request)
+            .where(~open_request if unique else true())
             .order_by(Ministry.code, Account.platform, Account.handle)
         )
         if kind == ApprovalKind.NEW_ACCOUNT:
-            query = query.where(Account.status == AccountStatus.PROPOSED)
+            approved = exists().where(
+                Approval.account_id == Account.id,
+                Approval.kind == kind,
+                Approval.state == ApprovalState.APPROVED,
+            )
+            # Proposed accounts, and accounts registered without ever being approved.
+            query = query.where(
+                or_(
+                    Account.status == AccountStatus.PROPOSED,
+                    Account.status.in_(_REGISTERED) & ~approved,
+                )
+            )
+        elif kind == ApprovalKind.OFFICIAL_CONTENT:
+            query = query.where(Account.status.in_(PUBLISHABLE))
         elif kind == ApprovalKind.ACCOUNT_TERMINATION:
             query = query.where(Account.status.in_(_TERMINABLE))
         else:
@@ -55,6 +75,20 @@ class RequestSubjectService:
                 Subject(r.id, f"{r.platform.label} @{r.handle}", r.code)
                 for r in session.execute(query)
             ]
+
+    def _people(self) -> list[Subject]:
+        """Active staff; for anyone but DSO and administrators, only the person signed in."""
+        with self.ctx.read() as session:
+            actor = resolve_actor(session, self.ctx.login)
+            query = (
+                select(Person.id, Person.name, Ministry.code)
+                .outerjoin(Ministry, Ministry.id == Person.ministry_id)
+                .where(Person.active, Person.kind != PersonKind.AGENCY)
+                .order_by(Person.name)
+            )
+            if not can(actor.roles, Permission.MANAGE_PEOPLE):
+                query = query.where(Person.id == actor.id)
+            return [Subject(r.id, r.name, r.code or "GoS") for r in session.execute(query)]
 
     def _campaigns(self, as_of: datetime) -> list[Subject]:
         with self.ctx.read() as session:

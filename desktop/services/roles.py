@@ -13,6 +13,7 @@ from desktop.enums import AccountStatus, AppRole, PageRole, PersonKind, Platform
 from desktop.errors import ConflictError, DomainError
 from desktop.models import Account, AccountRole, Campaign, Person
 from desktop.models.base import new_id
+from desktop.policy.settings import email_domain_allowed
 from desktop.services import validation as v
 from desktop.services.authz import Permission
 from desktop.services.campaigns import access_deadline, local_date
@@ -69,6 +70,16 @@ class RoleService:
             if not person.active:
                 raise DomainError(
                     f"{person.name} is no longer active; only active people get access.",
+                    "person_id",
+                )
+            if person.kind != PersonKind.AGENCY and not email_domain_allowed(
+                person.email, work.settings.allowed_email_domains
+            ):
+                raise DomainError(
+                    f"{person.name} is recorded with {person.email or 'no e-mail address'}, "
+                    "which is not a government address: accounts are worked under government "
+                    "e-mail only (personal e-mail may not be used). Record their government "
+                    "address in People first.",
                     "person_id",
                 )
             if account.status not in GRANTABLE:

@@ -35,6 +35,7 @@ from desktop.storage.database import (
 )
 from desktop.storage.paths import app_paths
 from desktop.storage.secrets import PasswordStore, keyring_account
+from desktop.storage.urls import scrub, url_secret, without_secrets
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,7 @@ def _url(target: str) -> URL:
         return to_url(target)
     except (ArgumentError, ValueError) as exc:
         raise DomainError(
-            f"{target!r} is not a database location: give a file path or a URL such as "
+            f"{scrub(target)!r} is not a database location: give a file path or a URL such as "
             "postgresql://user@server:5432/smgov.",
             "database_url",
         ) from exc
@@ -115,6 +116,26 @@ def store_password(target: str, password: str) -> bool:
     return PasswordStore().set(account, password)
 
 
+def password_prompt(account: str) -> str:
+    """The question asked for a database password: it names the keyring the answer goes to
+    (the real one of this machine), or says that there is none."""
+    return PasswordStore.prompt(account)
+
+
+def keyring_note() -> str:
+    """Where the settings dialog says a typed password is kept."""
+    backend = PasswordStore.backend_name()
+    if backend is None:
+        return (
+            "This computer has no keyring: the password is asked each time and kept nowhere. "
+            "The change takes effect when the database is opened again."
+        )
+    return (
+        f"The password is kept in {backend} (the OS keyring), never in a file. The change "
+        "takes effect when the database is opened again."
+    )
+
+
 def database_lock() -> str | None:
     """Why the database of this workstation cannot be changed here (IT locked it in the
     machine-wide settings), or None when the person may choose."""
@@ -140,7 +161,7 @@ def save_database_choice(target: str) -> None:
             ensure_local_file(Path(str(to_url(target).database)))
         except StorageUnavailable as exc:
             raise DomainError(exc.message, "database_url") from exc
-    typed = _url(target).password
+    typed = url_secret(_url(target))
     if info.shared and typed and info.keyring_account:
         PasswordStore().set(info.keyring_account, str(typed))
     settings = LocalSettings.load()
@@ -159,6 +180,7 @@ def check_connection(target: str, password: str | None = None) -> str:
     """Connect without changing anything; the sentence says what answered."""
     info = describe_target(target)
     url = _url(target)
+    password = password or url_secret(url)
     if password is None and info.keyring_account:
         password = PasswordStore().get(info.keyring_account)
     if not info.shared:
@@ -297,9 +319,10 @@ def open_app(
     resolved = resolve_target(target)
     info = describe_target(resolved)
     url = _url(resolved)
-    password: str | None = None
-    asked = False
-    if info.keyring_account and url.password is None:
+    password = url_secret(url)
+    url = without_secrets(url)
+    asked = password is not None  # a password written into the URL goes to the keyring
+    if info.keyring_account and password is None:
 
         def ask(account: str) -> str | None:
             nonlocal asked

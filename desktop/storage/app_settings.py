@@ -138,28 +138,20 @@ def _os_login() -> str:
 
 
 def without_password(url: str) -> str:
-    """The URL with any password removed: passwords belong in the keyring. Text that is not a
-    URL comes back as it is."""
+    """The URL with any password removed (user part and ``?password=``): passwords belong in
+    the keyring. Text that is not a URL comes back as it is."""
     if "://" not in url:
         return url
     # Only URLs need SQLAlchemy: the app reads this file before it is imported.
-    from sqlalchemy.engine import URL, make_url
+    from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
+
+    from desktop.storage.urls import scrub, url_secret, without_secrets
 
     try:
         parsed = make_url(url)
     except (ArgumentError, ValueError):
+        return scrub(url)
+    if url_secret(parsed) is None:
         return url
-    if parsed.password is None:
-        return url
-    # URL.set(password=None) means "leave unchanged", so rebuild the URL without it.
-    bare = URL.create(
-        parsed.drivername,
-        parsed.username,
-        None,
-        parsed.host,
-        parsed.port,
-        parsed.database,
-        parsed.query,
-    )
-    return bare.render_as_string(hide_password=False)
+    return without_secrets(parsed).render_as_string(hide_password=False)

@@ -20,8 +20,10 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, NoSuchModuleError, Operat
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from desktop.errors import ConflictError, StorageUnavailable
+from desktop.errors import Cancelled, ConflictError, StorageUnavailable
+from desktop.storage import cancelling, timeouts
 from desktop.storage.identity import Identity, default_identity
+from desktop.storage.urls import safe_name, url_secret, without_secrets
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +53,9 @@ def to_url(target: str | Path) -> URL:
 
 
 def describe(url: URL) -> str:
-    """A URL as shown to people: never with its password."""
-    if url.get_backend_name() == "sqlite":
-        return f"local file {url.database}"
-    return url.render_as_string(hide_password=True)
+    """A database as shown to the person working on it (messages, logs, the window): never
+    with a password, in any form of URL (``desktop.storage.urls.safe_name``)."""
+    return safe_name(url, host=True)
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -80,23 +81,33 @@ def create_db_engine(url: URL, password: str | None = None) -> Engine:
     if url.get_backend_name() == "sqlite":
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         _configure_sqlite(engine)
+        cancelling.install(engine)
         return engine
-    if password is not None and url.password is None:
-        url = url.set(password=password)
+    # The password goes to the driver beside the URL, so the engine's URL (which SQLAlchemy,
+    # Alembic and error messages may print) never holds it.
+    secret = url_secret(url) or password
+    url = without_secrets(url)
+    connect_args = timeouts.pg_connect_args()
+    if secret is not None:
+        connect_args["password"] = secret
     try:
-        # No ping before each checkout: on a WAN it is a round trip per transaction. A
-        # connection the server dropped fails its statement instead; SQLAlchemy then discards
-        # every pooled connection as old as it, and the next action reconnects.
-        return create_engine(
+        engine = create_engine(
             url,
+            # Whatever the server's default: the audit chain's advisory lock is taken inside
+            # the transaction and the heads are read after it, which needs a fresh snapshot
+            # per statement (under repeatable read two writers would read the same head).
+            isolation_level="READ COMMITTED",
+            # A pooled connection is checked before use by timeouts.install (bounded).
             pool_pre_ping=False,
-            pool_recycle=3600,
-            connect_args={"connect_timeout": 10, "application_name": "smgov"},
+            connect_args=connect_args,
         )
     except (NoSuchModuleError, ModuleNotFoundError) as exc:
         raise StorageUnavailable(
             f"The driver {url.drivername} is not installed; use postgresql:// (psycopg)."
         ) from exc
+    timeouts.install(engine)
+    cancelling.install(engine)
+    return engine
 
 
 class Database:
@@ -129,7 +140,13 @@ class Database:
 
     @property
     def label(self) -> str:
+        """With the server (messages, logs, the window title)."""
         return describe(self.url)
+
+    @property
+    def name(self) -> str:
+        """Without host details (what exports and reports say they came from)."""
+        return safe_name(self.url)
 
     def session_login(self) -> str:
         """The login this database's session is signed in as (asked once)."""
@@ -146,14 +163,20 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One write transaction: commits on success, rolls back on any error."""
-        with _storage_errors(self), self._write() as session, session.begin():
+        cancelling.writing()
+        with (
+            _storage_errors(self, writing=True),
+            timeouts.guard.scope(),
+            self._write() as session,
+            session.begin(),
+        ):
             yield session
 
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A read-only transaction; on SQLite it never takes the write lock."""
         # Autobegin on first use; closing the session rolls the transaction back.
-        with _storage_errors(self), self._read() as session:
+        with _storage_errors(self), timeouts.guard.scope(), self._read() as session:
             yield session
 
     @contextmanager
@@ -161,7 +184,7 @@ class Database:
         """A read of a few statements that need no common snapshot (a page of a list, a
         count, one record): on PostgreSQL without a transaction, so without its two round
         trips; on SQLite the same as ``read``."""
-        with _storage_errors(self), self._quick() as session:
+        with _storage_errors(self), timeouts.guard.scope(), self._quick() as session:
             yield session
 
     def dispose(self) -> None:
@@ -169,15 +192,40 @@ class Database:
 
 
 @contextmanager
-def _storage_errors(db: Database) -> Iterator[None]:
+def _storage_errors(db: Database, *, writing: bool = False) -> Iterator[None]:
+    if not timeouts.guard.active:
+        timeouts.guard.take_stall()  # a stall ended long ago is no news for this transaction
     try:
         yield
+    except DBAPIError as exc:
+        if cancelling.was_cancelled():
+            raise Cancelled from exc  # the person pressed Cancel: the statement was stopped
+        stall = timeouts.guard.take_stall()
+        if stall is not None:
+            raise StorageUnavailable(timeouts.stall_message(db.label, stall, writing)) from exc
+        if _is_statement_timeout(exc):
+            raise StorageUnavailable(
+                f"The database ({db.label}) took longer than "
+                f"{timeouts.STATEMENT_TIMEOUT_MS // 1000} s for one step (it may be busy or "
+                "waiting for another change), so it was abandoned and nothing was saved. Try "
+                "again; if it keeps happening, tell the database administrator."
+                if writing
+                else f"The database ({db.label}) took longer than "
+                f"{timeouts.STATEMENT_TIMEOUT_MS // 1000} s to answer (it may be busy). Try "
+                "again; if it keeps happening, tell the database administrator."
+            ) from exc
+        _raise_storage_error(db, exc)
+        raise
     except StaleDataError as exc:
         raise ConflictError(
             "Someone else changed this record while you were editing it. "
             "Reload it and make your change again."
         ) from exc
-    except OperationalError as exc:
+
+
+def _raise_storage_error(db: Database, exc: DBAPIError) -> None:
+    """A driver error as one sentence a person can act on (returns for errors it leaves)."""
+    if isinstance(exc, OperationalError):
         if _is_lock_timeout(exc):
             raise ConflictError(
                 "The database is busy with another change. Try again in a moment."
@@ -185,14 +233,16 @@ def _storage_errors(db: Database) -> Iterator[None]:
         raise StorageUnavailable(
             f"The database ({db.label}) cannot be reached: {_first_line(exc)}"
         ) from exc
-    except IntegrityError as exc:
+    if isinstance(exc, IntegrityError):
         raise ConflictError(_integrity_message(exc)) from exc
-    except DBAPIError as exc:
-        if exc.connection_invalidated:
-            raise StorageUnavailable(
-                f"The connection to the database ({db.label}) was lost: {_first_line(exc)}"
-            ) from exc
-        raise
+    if exc.connection_invalidated:
+        raise StorageUnavailable(
+            f"The connection to the database ({db.label}) was lost: {_first_line(exc)}"
+        ) from exc
+
+
+def _is_statement_timeout(exc: DBAPIError) -> bool:
+    return getattr(exc.orig, "sqlstate", None) == "57014" and "statement timeout" in str(exc.orig)
 
 
 # What a unique index or constraint means to a person, by its name.
@@ -231,7 +281,8 @@ def _integrity_message(exc: IntegrityError) -> str:
 
 
 def _is_lock_timeout(exc: OperationalError) -> bool:
-    return "database is locked" in str(exc.orig)
+    """SQLite's busy timeout, or PostgreSQL's lock_timeout (55P03)."""
+    return "database is locked" in str(exc.orig) or getattr(exc.orig, "sqlstate", None) == "55P03"
 
 
 def _first_line(exc: DBAPIError) -> str:
@@ -268,6 +319,12 @@ def open_database(
         raise StorageUnavailable(
             f"{url.get_backend_name()} databases are not supported; give a SQLite file path or "
             "a URL such as postgresql://user@host/database."
+        )
+    if url.get_backend_name() == "postgresql" and not url.database:
+        # Without one the server's default database would be used (and filled with our tables).
+        raise StorageUnavailable(
+            f"Name the database at the end of the URL ({describe(url)} names none), e.g. "
+            "postgresql://user@server/smgov."
         )
     if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
         path = Path(url.database)

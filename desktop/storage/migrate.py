@@ -120,6 +120,11 @@ def upgrade(db: Database, revision: str, *, backup_dir: Path | None = None) -> b
         if raw is not None:
             # Outside any transaction, or SQLite ignores the pragma.
             raw.execute("PRAGMA foreign_keys = OFF")
+        else:
+            # A migration may take long: no statement or lock timeout (RESET after it).
+            conn.exec_driver_sql("SET statement_timeout = 0")
+            conn.exec_driver_sql("SET lock_timeout = 0")
+            conn.commit()
         try:
             from alembic import command
 
@@ -136,6 +141,11 @@ def upgrade(db: Database, revision: str, *, backup_dir: Path | None = None) -> b
         finally:
             if raw is not None:
                 raw.execute("PRAGMA foreign_keys = ON")
+            elif not conn.invalidated:
+                conn.rollback()
+                conn.exec_driver_sql("RESET statement_timeout")
+                conn.exec_driver_sql("RESET lock_timeout")
+                conn.commit()
     if revision == "head":
         vouch_for_new_layouts(db, reason=f"upgrade from {current or 'an empty database'}")
     return True

@@ -26,6 +26,30 @@ class PasswordStore:
         self._ask = ask
 
     @staticmethod
+    def backend_name() -> str | None:
+        """The keyring this machine really uses, as people know it (None: there is none)."""
+        backend = keyring.get_keyring()
+        if isinstance(backend, fail.Keyring) or backend.priority <= 0:
+            return None
+        kind = type(backend)
+        key = f"{kind.__module__}.{kind.__name__}"
+        for known, name in _BACKEND_NAMES.items():
+            if key.startswith(known):
+                return name
+        return str(getattr(backend, "name", kind.__name__))
+
+    @classmethod
+    def prompt(cls, account: str) -> str:
+        """The question asked for a password, naming where the answer is then kept."""
+        backend = cls.backend_name()
+        if backend is None:
+            return (
+                f"Password for {account} (this computer has no keyring: it is asked each time "
+                "and kept nowhere):"
+            )
+        return f"Password for {account} (it is then kept in {backend}):"
+
+    @staticmethod
     def available() -> bool:
         backend = keyring.get_keyring()
         return not isinstance(backend, fail.Keyring) and backend.priority > 0
@@ -58,6 +82,18 @@ class PasswordStore:
             return
         with contextlib.suppress(keyring.errors.PasswordDeleteError):
             keyring.delete_password(SERVICE, account)
+
+
+# keyring backends by module and class, as people know them
+_BACKEND_NAMES = {
+    "keyring.backends.Windows.WinVaultKeyring": "the Windows Credential Manager",
+    "keyring.backends.macOS.Keyring": "the macOS Keychain",
+    "keyring.backends.SecretService.Keyring": "the Secret Service keyring (GNOME Keyring)",
+    "keyring.backends.kwallet": "KDE Wallet",
+    "keyring.backends.libsecret.Keyring": "the Secret Service keyring (libsecret)",
+    "keyrings.alt.file.PlaintextKeyring": "a plain-text keyring file (keyrings.alt)",
+    "keyrings.alt.file.EncryptedKeyring": "an encrypted keyring file (keyrings.alt)",
+}
 
 
 def keyring_account(username: str, host: str, port: int | None, database: str) -> str:

@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QSplitter,
     QTableView,
@@ -30,6 +32,7 @@ from PySide6.QtWidgets import (
 from desktop.services.audit import ChainReport
 from desktop.services.audit_log import AuditChoices, AuditEntry, AuditLogService, AuditPage
 from desktop.services.audit_service import AuditService
+from desktop.services.checkpoints import CheckpointService, CheckpointView
 from desktop.services.context import ServiceContext
 from desktop.views.audit_log_filters import AuditLogFilters
 from desktop.views.audit_log_model import (
@@ -58,6 +61,7 @@ class AuditLogDialog(QDialog):
         self.service = AuditService(ctx)
         self.log = AuditLogService(ctx)
         self._generation = 0
+        self.outside: QListWidget | None = None
         self.setObjectName("auditLogDialog")
         self.setWindowTitle("Audit log")
         self.resize(1100, 680)
@@ -65,12 +69,13 @@ class AuditLogDialog(QDialog):
 
         intro = QLabel(
             "Every change is recorded here: who made it, what they did, to which record, and "
-            "when. Each entry is chained to the one before it, so a change made outside the "
-            "app shows up when the chain is verified."
+            "when. Each entry is chained to the one before it and vouches for the records it "
+            "wrote, so verifying finds a change to the log, and names every record changed, "
+            "added or deleted outside the app."
         )
         intro.setWordWrap(True)
         intro.setProperty("role", "muted")
-        self.verify_button = QPushButton("&Verify the chain")
+        self.verify_button = QPushButton("&Verify the log and records")
         self.verify_button.setObjectName("verifyButton")
         self.verify_button.setProperty("role", "primary")
         self.verify_button.clicked.connect(self._on_verify)
@@ -78,8 +83,16 @@ class AuditLogDialog(QDialog):
         self.verify_result.setObjectName("verifyResult")
         self.verify_result.setWordWrap(True)
         self.verify_result.setAccessibleName("Verification result")
+        self.checkpoint_button = QPushButton("&Sign a checkpoint")
+        self.checkpoint_button.setObjectName("checkpointButton")
+        self.checkpoint_button.setToolTip(
+            "Sign the log as it stands now with your key (kept in your computer's keyring). "
+            "Reports print the latest checkpoint; verifying holds the log against it."
+        )
+        self.checkpoint_button.clicked.connect(self._on_checkpoint)
         top = QHBoxLayout()
         top.addWidget(self.verify_button)
+        top.addWidget(self.checkpoint_button)
         top.addWidget(self.verify_result, 1)
 
         self.views = QTabWidget()
@@ -286,13 +299,74 @@ class AuditLogDialog(QDialog):
             progress_label="Verifying the audit log…",
         )
 
+    @Slot()
+    def _on_checkpoint(self) -> None:
+        self.checkpoint_button.setEnabled(False)
+        service = CheckpointService(self.ctx)
+
+        def sign(_progress: Progress) -> CheckpointView:
+            return service.sign()
+
+        def signed(checkpoint: CheckpointView) -> None:
+            self.checkpoint_button.setEnabled(True)
+            self.verify_result.setText(
+                f"Checkpoint signed at entry #{checkpoint.seq:,} ({checkpoint.short_hash}). "
+                "Keep it somewhere else too: smgov audit verify --checkpoint "
+                f"{checkpoint.token} will show whether the log was changed since."
+            )
+            self._load(None)
+
+        def failed(exc: BaseException) -> None:
+            self.checkpoint_button.setEnabled(True)
+            show_error(self, exc)
+
+        run_in_background(
+            self, sign, on_success=signed, on_failure=failed, progress_label="Signing…"
+        )
+
     def _show_report(self, report: ChainReport) -> None:
         self.verify_button.setEnabled(True)
-        self.verify_result.setText(report.message)
+        # The records changed outside the app go to their own list; the headline stays short.
+        headline = [line for line in report.message.splitlines() if not line.startswith("  ")]
+        self.verify_result.setText("\n".join(headline))
+        self._show_outside_changes(report)
         self.verify_result.setProperty("severity", "ok" if report.ok else "critical")
         self.verify_result.style().unpolish(self.verify_result)
         self.verify_result.style().polish(self.verify_result)
         self.verify_result.setAlignment(Qt.AlignmentFlag.AlignVCenter)
+
+    def _show_outside_changes(self, report: ChainReport) -> None:
+        """A tab that names every record changed, added or deleted outside the app; a
+        double-click opens the record where a tab of the app shows it."""
+        if self.outside is None:
+            self.outside = QListWidget()
+            self.outside.setObjectName("outsideChanges")
+            self.outside.setAccessibleName("Records changed outside the app")
+            self.outside.itemDoubleClicked.connect(self._on_open_outside)
+        self.outside.clear()
+        index = self.views.indexOf(self.outside)
+        if not report.records:
+            if index >= 0:
+                self.views.removeTab(index)
+            return
+        for change in report.records:
+            item = QListWidgetItem(change.sentence)
+            target = report.opens.get((change.table, change.record_id))
+            item.setData(Qt.ItemDataRole.UserRole, target)
+            item.setToolTip("Double-click to open it" if target else NO_TAB)
+            self.outside.addItem(item)
+        title = f"Changed outside the app ({len(report.records)})"
+        if index < 0:
+            index = self.views.addTab(self.outside, title)
+        self.views.setTabText(index, title)
+        self.views.setCurrentIndex(index)
+
+    def _on_open_outside(self, item: QListWidgetItem) -> None:
+        target = item.data(Qt.ItemDataRole.UserRole)
+        if not target:
+            return
+        self.open_record.emit(target[0], target[1])
+        self.accept()
 
 
 def _entry_number(seq: int | None) -> str:

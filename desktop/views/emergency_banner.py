@@ -77,6 +77,7 @@ class EmergencyBanner(QFrame):
     """
 
     end_requested = Signal()
+    record_requested = Signal()
     collapsed_changed = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -95,6 +96,11 @@ class EmergencyBanner(QFrame):
         self.end_button.setObjectName("endEmergencyButton")
         self.end_button.setAccessibleName("End emergency")
         self.end_button.clicked.connect(self.end_requested)
+        # On-call people and group updates: the emergency's record.
+        self.record_button = QPushButton("On call and updates…")
+        self.record_button.setObjectName("emergencyRecordButton")
+        self.record_button.setAccessibleName("On-call people and group updates")
+        self.record_button.clicked.connect(self.record_requested)
         self.fold_button = QToolButton()
         self.fold_button.setObjectName("foldEmergencyButton")
         self.fold_button.setAutoRaise(True)
@@ -103,6 +109,7 @@ class EmergencyBanner(QFrame):
         first.setSpacing(10)
         first.addWidget(self.picture)
         first.addWidget(self.summary, 1)
+        first.addWidget(self.record_button)
         first.addWidget(self.end_button)
         first.addWidget(self.fold_button)
         self._lines = QVBoxLayout()

@@ -8,7 +8,7 @@ module is imported when the dialog is first opened.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
@@ -26,7 +26,10 @@ if TYPE_CHECKING:
     from desktop.services.emergencies import ActiveEmergency
     from desktop.services.session import AppServices, SessionStatus
     from desktop.views.audit_log_dialog import AuditLogDialog
+    from desktop.views.comments.bans_dialog import BansDialog
+    from desktop.views.directory.key_contacts_dialog import KeyContactsDialog
     from desktop.views.emergency_dialog import EmergencyDialog
+    from desktop.views.emergency_record.record_dialog import EmergencyRecordDialog
     from desktop.views.help_dialogs import PolicyDialog
     from desktop.views.settings_dialog import SettingsDialog
 
@@ -154,6 +157,15 @@ class MenuWindow(QMainWindow):
         self.action_end_emergency = self._action(
             tools, "&End emergency…", self._on_end_emergency, name="actionEndEmergency"
         )
+        self.action_emergency_record = self._action(
+            tools, "Emergency &records and group updates…", self._on_emergency_record,
+            name="actionEmergencyRecord",
+        )  # fmt: skip
+        tools.addSeparator()
+        self.action_key_contacts = self._action(
+            tools, "&Key contacts…", self._on_key_contacts, name="actionKeyContacts"
+        )
+        self.action_bans = self._action(tools, "&Bans…", self._on_bans, name="actionBans")
         tools.addSeparator()
         self.action_settings = self._action(
             tools, "&Settings…", self._on_settings, name="actionSettings"
@@ -224,6 +236,9 @@ class MenuWindow(QMainWindow):
         for report_action in self.report_actions:
             self._permit(report_action, Permission.READ_ALL)
         self._permit(self.action_declare_emergency, Permission.EMERGENCY)
+        for reader_action in (self.action_emergency_record, self.action_key_contacts):
+            self._permit(reader_action, Permission.READ_ALL)
+        self._permit(self.action_bans, Permission.READ_ALL)
         active = bool(self.status and self.status.emergencies)
         self._permit(self.action_end_emergency, Permission.EMERGENCY, active)
         if active and not can(self.roles, Permission.EMERGENCY):
@@ -239,6 +254,9 @@ class MenuWindow(QMainWindow):
             *self.report_actions,
             self.action_declare_emergency,
             self.action_end_emergency,
+            self.action_emergency_record,
+            self.action_key_contacts,
+            self.action_bans,
         ]
 
     def _open_app(self) -> AppServices:
@@ -263,6 +281,21 @@ class MenuWindow(QMainWindow):
         from desktop.views.emergency_dialog import EmergencyDialog
 
         return EmergencyDialog(self._open_ctx(), self)
+
+    def make_emergency_record_dialog(self, emergency_id: Any = None) -> EmergencyRecordDialog:
+        from desktop.views.emergency_record.record_dialog import EmergencyRecordDialog
+
+        return EmergencyRecordDialog(self._open_ctx(), emergency_id, self)
+
+    def make_key_contacts_dialog(self) -> KeyContactsDialog:
+        from desktop.views.directory.key_contacts_dialog import KeyContactsDialog
+
+        return KeyContactsDialog(self._open_ctx(), self)
+
+    def make_bans_dialog(self) -> BansDialog:
+        from desktop.views.comments.bans_dialog import BansDialog
+
+        return BansDialog(self._open_ctx(), self)
 
     def make_audit_dialog(self) -> AuditLogDialog:
         from desktop.views.audit_log_dialog import AuditLogDialog
@@ -338,6 +371,25 @@ class MenuWindow(QMainWindow):
 
         active = self.status.emergencies if self.status else ()
         end_emergency_flow(self, self._open_ctx(), active, self._emergency_ended)
+
+    @Slot()
+    def _on_emergency_record(self) -> None:
+        active = self.status.emergencies if self.status else ()
+        dialog = self.make_emergency_record_dialog(active[0].id if active else None)
+        dialog.exec()
+        if dialog.changed:
+            self.refresh_all()
+
+    @Slot()
+    def _on_key_contacts(self) -> None:
+        self.make_key_contacts_dialog().exec()
+
+    @Slot()
+    def _on_bans(self) -> None:
+        dialog = self.make_bans_dialog()
+        dialog.exec()
+        if dialog.changed:
+            self.refresh_all()
 
     def _emergency_ended(self, emergency: ActiveEmergency) -> None:
         self.status_bar.showMessage(f"Emergency “{emergency.title}” ended.", 5000)

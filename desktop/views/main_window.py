@@ -101,6 +101,7 @@ class MainWindow(MenuWindow):
 
         self.banner = EmergencyBanner()
         self.banner.end_requested.connect(self._on_end_emergency)
+        self.banner.record_requested.connect(self._on_emergency_record)
         self.banner.collapsed_changed.connect(
             lambda folded: self.ui_state.set_flag(BANNER_FOLDED, folded)
         )

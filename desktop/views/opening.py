@@ -22,10 +22,12 @@ log = logging.getLogger(__name__)
 
 
 def ask_password(account: str, parent: QWidget | None = None) -> str | None:
+    from desktop.services.session import password_prompt
+
     text, ok = QInputDialog.getText(
         parent,
         "Database password",
-        f"Password for {account}\n(it is then kept in the Windows Credential Manager):",
+        password_prompt(account).replace(" (", "\n(", 1),
         QLineEdit.EchoMode.Password,
     )
     return text if ok and text else None

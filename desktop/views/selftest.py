@@ -178,6 +178,12 @@ def _visit_tabs(qapp: Any, window: Any, watch: _Watch, each: Callable[[int, Any]
         each(index, tab)
 
 
+def _approvals_tab(window: Any) -> Any:
+    from desktop.views.approvals.approvals_tab import ApprovalsTab
+
+    return next(t for t in window.tabs if isinstance(t, ApprovalsTab))
+
+
 def _open_and_cancel(qapp: Any, name: str, make: Callable[[], Any], watch: _Watch) -> None:
     dialog = make()
     if dialog is None:
@@ -205,9 +211,13 @@ def self_test() -> int:
             dialogs = {
                 "settings": window.make_settings_dialog,
                 "emergency": window.make_emergency_dialog,
+                "emergency record": window.make_emergency_record_dialog,
+                "key contacts": window.make_key_contacts_dialog,
+                "bans": window.make_bans_dialog,
                 "audit log": window.make_audit_dialog,
                 "about": window.make_about_box,
                 "policy": window.make_policy_dialog,
+                "personal names register": lambda: _approvals_tab(window).make_names_register(),
             }
             for name, make in dialogs.items():
                 _open_and_cancel(qapp, name, make, watch)

@@ -26,6 +26,7 @@ from desktop.services.session import (
     check_connection,
     database_lock,
     describe_target,
+    keyring_note,
     save_database_choice,
     store_password,
 )
@@ -81,10 +82,7 @@ class StorageForm(QWidget):
         form.addRow("File", path_row)
         form.addRow("URL", self.url)
         form.addRow("Password", self.password)
-        note = QLabel(
-            "The password is kept in the Windows Credential Manager (the OS keyring), never "
-            "in a file. The change takes effect when the database is opened again."
-        )
+        note = QLabel(keyring_note())
         note.setWordWrap(True)
         note.setProperty("role", "muted")
         # IT may have fixed the database in the machine-wide settings: say so, change nothing.

@@ -18,10 +18,12 @@ from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal, Slot
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QProgressDialog, QWidget
 
 from desktop.errors import Cancelled, SmgovError
+from desktop.storage.cancelling import CancelScope
 from desktop.views.errors import show_error
 
 log = logging.getLogger(__name__)
@@ -29,6 +31,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 PROGRESS_DELAY_MS = 300
 BUSY_DELAY_MS = 80  # a read shows in the busy indicator after this; quicker ones never flash
+SAVING = "Saving…"
+TOO_LATE = "Too late to cancel: the change is already being saved…"
 
 
 __all__ = [
@@ -46,16 +50,24 @@ __all__ = [
 class Progress:
     """Handed to the work function: report how far it got; look at ``cancelled``."""
 
-    def __init__(self, emit: Callable[[int, int, str], None]) -> None:
+    def __init__(
+        self, emit: Callable[[int, int, str], None], scope: CancelScope | None = None
+    ) -> None:
         self._emit = emit
         self._cancel = threading.Event()
+        # The work's database statements: Cancel stops the one running and refuses the commit.
+        self.scope = scope or CancelScope()
 
     @property
     def cancelled(self) -> bool:
         return self._cancel.is_set()
 
-    def cancel(self) -> None:
+    def cancel(self) -> bool:
+        """Cancel the work; False when it is too late (its change is being committed)."""
+        if not self.scope.cancel():
+            return False
         self._cancel.set()
+        return True
 
     def check(self) -> None:
         """Stop the work here (raise ``desktop.errors.Cancelled``, which the services raise
@@ -74,6 +86,8 @@ class Progress:
 
 class _Signals(QObject):
     progressed = Signal(int, int, str)
+    committing = Signal()
+    writing = Signal()
     succeeded = Signal(object)
     failed = Signal(object)
 
@@ -106,14 +120,29 @@ class Task(QObject, Generic[T]):
         # Owned by the task (GUI thread): the pool thread's closure may hold the last Python
         # reference, and a QObject must not be destroyed on a thread it does not live on.
         self._signals = _Signals(self)
-        self.progress = Progress(self._signals.progressed.emit)
+        self.progress = Progress(
+            self._signals.progressed.emit,
+            CancelScope(
+                on_commit=self._signals.committing.emit, on_write=self._signals.writing.emit
+            ),
+        )
         self.dialog: QProgressDialog | None = None
         self.done = False
+        self._committing = False
         self._last = (0, 0, "")
         # Bound methods of a QObject on the GUI thread: Qt queues the calls to this thread.
         self._signals.progressed.connect(self._on_progress)
         self._signals.succeeded.connect(self._on_succeeded)
         self._signals.failed.connect(self._on_failed)
+        self._signals.committing.connect(self._on_committing)
+        self._signals.writing.connect(self._on_writing)
+        # Work started from a dialog: closing the dialog cancels it for real (or, too late to
+        # cancel, says the change was saved); while it writes, the dialog cannot be closed.
+        self._dialog = _dialog_of(parent)
+        self._held: _DialogHold | None = None
+        self._too_late = False
+        if self._dialog is not None:
+            self._dialog.rejected.connect(self._on_dialog_rejected)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._show_dialog)
@@ -125,7 +154,8 @@ class Task(QObject, Generic[T]):
 
         def run() -> None:  # on a pool thread: touches nothing but its own arguments
             try:
-                result = fn(progress)
+                with progress.scope.entered():
+                    result = fn(progress)
             except Cancelled:
                 signals.failed.emit(Cancelled())
             except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread, never lost
@@ -150,18 +180,50 @@ class Task(QObject, Generic[T]):
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)
         dialog.setMinimumWidth(360)
-        if not self._cancellable:
+        if not self._cancellable or self._committing:
             dialog.setCancelButton(None)
         dialog.canceled.connect(self._on_cancel)
         self.dialog = dialog
         self._apply_progress(*self._last)
+        if self._committing:
+            dialog.setLabelText(SAVING)
         dialog.show()
 
     @Slot()
     def _on_cancel(self) -> None:
-        self.progress.cancel()
-        if self.dialog is not None:
-            self.dialog.setLabelText("Cancelling…")
+        dialog = self.dialog
+        text = "Cancelling…" if self.progress.cancel() else TOO_LATE
+        if dialog is not None and shiboken6.isValid(dialog) and not self.done:
+            # QProgressDialog hides itself on Cancel: it stays until the work has really
+            # stopped (or, too late to cancel, has finished saving).
+            dialog.setCancelButton(None)
+            dialog.setLabelText(text)
+            dialog.show()
+
+    @Slot()
+    def _on_writing(self) -> None:
+        dialog = self._dialog
+        if (
+            self._held is None
+            and dialog is not None
+            and shiboken6.isValid(dialog)
+            and not self.done
+        ):
+            self._held = _DialogHold(dialog)
+
+    @Slot()
+    def _on_dialog_rejected(self) -> None:
+        if not self.done and not self.progress.cancel():
+            self._too_late = True
+
+    @Slot()
+    def _on_committing(self) -> None:
+        """The change is being committed: Cancel could no longer undo it, so it goes."""
+        self._committing = True
+        dialog = self.dialog
+        if dialog is not None and shiboken6.isValid(dialog) and not self.progress.cancelled:
+            dialog.setCancelButton(None)
+            dialog.setLabelText(SAVING)
 
     @Slot(int, int, str)
     def _on_progress(self, done: int, total: int, text: str) -> None:
@@ -193,6 +255,8 @@ class Task(QObject, Generic[T]):
     def _on_succeeded(self, result: T) -> None:
         try:
             self._close()
+            if self._too_late:
+                _tell_too_late(self._dialog)
             if self._parent_alive():
                 self._on_success(result)
         finally:
@@ -215,12 +279,71 @@ class Task(QObject, Generic[T]):
         finally:
             self._finish()
 
+    def _release_dialog(self) -> None:
+        held, self._held = self._held, None
+        if held is not None:
+            held.release()
+        dialog = self._dialog
+        if dialog is not None and shiboken6.isValid(dialog):
+            dialog.rejected.disconnect(self._on_dialog_rejected)
+
     def _finish(self) -> None:
+        self._release_dialog()
         _running.discard(self)
         self.finished.emit()
         self.deleteLater()
         if not _running:
             _call_idle_callbacks()
+
+
+def _dialog_of(parent: QWidget | None) -> QDialog | None:
+    window = parent.window() if parent is not None else None
+    return window if isinstance(window, QDialog) else None
+
+
+class _DialogHold(QObject):
+    """While work started from a dialog writes: its Cancel/Close buttons are disabled and
+    Escape and the window's close button do nothing (closing would not stop the write)."""
+
+    def __init__(self, dialog: QDialog) -> None:
+        super().__init__(dialog)
+        self.dialog = dialog
+        self.buttons = [
+            button
+            for box in dialog.findChildren(QDialogButtonBox)
+            for button in box.buttons()
+            if box.buttonRole(button) == QDialogButtonBox.ButtonRole.RejectRole
+            and button.isEnabled()
+        ]
+        for button in self.buttons:
+            button.setEnabled(False)
+        dialog.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Close:
+            event.ignore()
+            return True
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            return event.key() == Qt.Key.Key_Escape
+        return False
+
+    def release(self) -> None:
+        if not shiboken6.isValid(self.dialog):
+            return
+        self.dialog.removeEventFilter(self)
+        for button in self.buttons:
+            if shiboken6.isValid(button):
+                button.setEnabled(True)
+
+
+def _tell_too_late(dialog: QDialog | None) -> None:
+    owner = dialog.parentWidget() if dialog is not None and shiboken6.isValid(dialog) else None
+    QMessageBox.information(
+        owner,
+        "Saved",
+        "It was too late to cancel: the change had already been sent to the database, and it "
+        "was saved.",
+    )
 
 
 def _info(exc: BaseException) -> tuple[type[BaseException], BaseException, Any]:

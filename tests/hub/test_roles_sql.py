@@ -67,6 +67,15 @@ def rows(hub: Hub) -> dict[str, Any]:
                 ),
                 {"id": ids[key], "n": f"Campaign {agency}", "m": ids["hea"], "a": agency},
             )
+        ids["emergency"] = uuid.uuid4()
+        conn.execute(
+            text(
+                "INSERT INTO emergencies (id, kind, title, description, declared_at, version,"
+                " created_at, updated_at) VALUES (:id, 'flood', 'Flood', '', now(), 1, now(),"
+                " now())"
+            ),
+            {"id": ids["emergency"]},
+        )
     return ids
 
 
@@ -169,7 +178,38 @@ CASES = [
         " url, kind, status, high_profile, clock_start_at, acknowledge_due_at, answer_due_at,"
         " version, created_at, updated_at) VALUES (gen_random_uuid(), :acc_hea, now(), '', '',"
         " 'Hello?', '', 'question', 'new', false, now(), now(), now(), 1, now(), now())",
-        frozenset({"officer", "officer2", "comms", "dci", "dso", "admin", "council", "council2"}),
+        frozenset(
+            {
+                "officer",
+                "officer2",
+                "comms",
+                "dci",
+                "dso",
+                "admin",
+                "council",
+                "council2",
+                "minister",
+            }
+        ),
+    ),
+    Case(
+        "post a group update",  # a reply to the public: who handles comments posts them too
+        "INSERT INTO group_updates (id, emergency_id, kind, text, link_url, phone, posted_at,"
+        " version, created_at, updated_at) VALUES (gen_random_uuid(), :emergency, 'statement',"
+        " 'Sandbags at the rink.', '', '', now(), 1, now(), now())",
+        frozenset(
+            {
+                "officer",
+                "officer2",
+                "comms",
+                "dci",
+                "dso",
+                "admin",
+                "council",
+                "council2",
+                "minister",
+            }
+        ),
     ),
     Case(
         "draft an evaluation recommending termination",

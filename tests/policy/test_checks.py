@@ -229,7 +229,7 @@ CASES = [
         "PASSWORD_ROTATION_OVERDUE",
         with_account(password_changed_at=AS_OF - timedelta(days=91)),
         "The password of Facebook @SKHealth was last changed 2026-08-19 09:00 (91 days ago); "
-        "it must be changed every 90 days.",
+        "the next change was due by 2026-11-17 09:00 (every 90 days).",
         with_account(password_changed_at=AS_OF - timedelta(days=89)),
     ),
     Case(
@@ -312,6 +312,13 @@ CASES = [
         with_account(new_account_approved=False, status=AccountStatus.PROPOSED),
     ),
     Case(
+        "STATUS_WITHOUT_APPROVAL",
+        with_account(status=AccountStatus.TERMINATED, status_changed_at=regina(2026, 11, 2)),
+        "Facebook @SKHealth is terminated without an approved termination request (the "
+        "Director, Digital Channels and Insights decides; Executive Council on disagreement).",
+        with_account(status=AccountStatus.TERMINATED, termination_approved=True),
+    ),
+    Case(
         "CONTENT_NOT_APPROVED",
         replace(CLEAN, campaigns=(replace(CAMPAIGN, content_states=(ApprovalState.SUBMITTED,)),)),
         "Campaign \u201cFlu shots 2026\u201d (Prairie Ads Inc.) has been running since "
@@ -378,7 +385,7 @@ CASES = [
     Case(
         "COMMENT_UNASSIGNED",
         backlog(unassigned=5, unassigned_oldest=regina(2026, 11, 17, 9)),
-        "5 open comments on Facebook @SKGov have had no assignee for more than 4 hours; "
+        "5 open comments on Facebook @SKGov have had no assignee for more than 4 business hours; "
         "the oldest has waited since 2026-11-17 09:00.",
         backlog(answer_overdue=1, answer_oldest_due=regina(2026, 11, 17, 17)),
     ),
@@ -677,3 +684,67 @@ def test_every_check_has_a_row_quoting_the_policy_verbatim() -> None:
 def test_the_doc_defines_no_engagement() -> None:
     text = (ROOT / "docs" / "policy-checks.md").read_text(encoding="utf-8")
     assert NO_ENGAGEMENT_DEFINITION in " ".join(text.split())
+
+
+def test_approved_without_its_request_and_unreviewed_goals_are_flagged() -> None:
+    approved = with_account(
+        status=AccountStatus.APPROVED, new_account_approved=False, unreviewed_final_goals=0
+    )
+    (finding,) = run_checks(approved, S, AS_OF, ["STATUS_WITHOUT_APPROVAL"])
+    assert finding.message == (
+        "Facebook @SKHealth is approved without an approved new-account request "
+        "(DSO alignment, then senior Executive Council)."
+    )
+    # Through the workflow: nothing to say; a proposed account needs no approval yet.
+    for clean in (
+        with_account(status=AccountStatus.APPROVED, new_account_approved=True),
+        with_account(status=AccountStatus.PROPOSED, new_account_approved=False),
+        with_account(status=AccountStatus.SHUT_DOWN, new_account_approved=False),
+    ):
+        assert run_checks(clean, S, AS_OF, ["STATUS_WITHOUT_APPROVAL"]) == []
+    (goals_finding,) = run_checks(
+        with_account(unreviewed_final_goals=2), S, AS_OF, ["STATUS_WITHOUT_APPROVAL"]
+    )
+    assert goals_finding.message == (
+        "Facebook @SKHealth has 2 final goals that no approved review by the Director, "
+        "Digital Channels and Insights and Executive Council finalized."
+    )
+
+
+def test_a_resubmitted_request_stalls_from_its_resubmission() -> None:
+    resubmitted = approval(submitted_at=regina(2026, 11, 8, 9), resubmitted=True)
+    (finding,) = run_checks(resubmitted, S, AS_OF, ["APPROVAL_STALLED"])
+    assert "10 days since it was resubmitted on 2026-11-08 09:00" in finding.message
+    fresh = approval(submitted_at=regina(2026, 11, 17, 9), resubmitted=True)
+    assert run_checks(fresh, S, AS_OF, ["APPROVAL_STALLED"]) == []
+
+
+def test_password_due_at_the_instant_the_inventory_shows() -> None:
+    from desktop.policy.periods import password_due
+    from desktop.services.account_list import PasswordLevel, password_level
+
+    changed = AS_OF - timedelta(days=90)
+    due = password_due(changed, S.password_rotation_days)
+    assert due == AS_OF
+    at_due = with_account(password_changed_at=changed)
+    assert run_checks(at_due, S, due, ["PASSWORD_ROTATION_OVERDUE"]) == []
+    assert password_level(changed, due, 90, live=True) is PasswordLevel.DUE_SOON
+    later = due + timedelta(seconds=1)
+    assert codes(run_checks(at_due, S, later, ["PASSWORD_ROTATION_OVERDUE"])) == [
+        "PASSWORD_ROTATION_OVERDUE"
+    ]
+    assert password_level(changed, later, 90, live=True) is PasswordLevel.OVERDUE
+
+
+def test_an_international_account_without_cultural_notes_is_asked_for_them() -> None:
+    bare = with_account(is_international=True, language="Mandarin", has_cultural_notes=False)
+    (finding,) = run_checks(bare, S, AS_OF, ["INTERNATIONAL_NO_LANGUAGE"])
+    assert finding.message == (
+        "Facebook @SKHealth is an international account with no cultural notes recorded."
+    )
+    neither = with_account(is_international=True, language="", has_cultural_notes=False)
+    (finding,) = run_checks(neither, S, AS_OF, ["INTERNATIONAL_NO_LANGUAGE"])
+    assert "with no language or cultural notes recorded" in finding.message
+    # Not international: nothing asked.
+    local = with_account(is_international=False, language="", has_cultural_notes=False)
+    assert run_checks(local, S, AS_OF, ["INTERNATIONAL_NO_LANGUAGE"]) == []

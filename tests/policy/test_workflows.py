@@ -185,7 +185,7 @@ def test_campaign_rejected_by_any_one_signer() -> None:
     ]
 
 
-def test_one_person_with_two_roles_chooses_the_step() -> None:
+def test_one_person_with_two_roles_chooses_one_step_and_signs_only_that() -> None:
     snap = submitted(ApprovalKind.CAMPAIGN_CONTENT)
     both = roles(R.COMMS_DIRECTOR, R.MINISTERS_OFFICE)
     assert steps_for_actor(snap, "p-x", both) == (0, 1)
@@ -193,7 +193,45 @@ def test_one_person_with_two_roles_chooses_the_step() -> None:
         apply(snap, Action.APPROVE, "p-x", both, T0)
     snap = apply(snap, Action.APPROVE, "p-x", both, T0, step_index=1)
     assert snap.steps[1].state is StepState.APPROVED
-    assert steps_for_actor(snap, "p-x", both) == (0,)
+    # The other sign-off is someone else's: the policy's signers are separate people.
+    assert steps_for_actor(snap, "p-x", both) == ()
+    with pytest.raises(PermissionDenied, match="already signed \u201cMinister's Office\u201d"):
+        apply(snap, Action.APPROVE, "p-x", both, T0, step_index=0)
+    assert blocked_reason(snap, Action.REJECT, "p-x", both, 0, "No.") is not None
+
+
+@pytest.mark.parametrize(
+    ("kind", "held"),
+    [
+        (ApprovalKind.CAMPAIGN_CONTENT, (R.COMMS_DIRECTOR, R.MINISTERS_OFFICE, R.EXEC_COUNCIL)),
+        (ApprovalKind.NEW_ACCOUNT, (R.DSO, R.EXEC_COUNCIL)),
+        (ApprovalKind.ANNUAL_GOALS, (R.DCI_DIRECTOR, R.EXEC_COUNCIL)),
+    ],
+)
+def test_a_person_holding_every_role_cannot_approve_a_request_alone(
+    kind: ApprovalKind, held: tuple[AppRole, ...]
+) -> None:
+    snap = submitted(kind)
+    everything = roles(*held)
+    snap = apply(snap, Action.APPROVE, "p-x", everything, T0, step_index=0)
+    assert snap.state is ApprovalState.SUBMITTED
+    assert steps_for_actor(snap, "p-x", everything) == ()
+    with pytest.raises(PermissionDenied, match="already signed"):
+        apply(snap, Action.APPROVE, "p-x", everything, T0)
+    # A second person with one of the roles carries it on.
+    for step in waiting_on(snap):
+        assert steps_for_actor(snap, "p-y", roles(step.role))
+
+
+def test_the_director_dci_who_disagreed_does_not_take_the_final_decision() -> None:
+    both = roles(R.DCI_DIRECTOR, R.EXEC_COUNCIL)
+    snap = submitted(ApprovalKind.ACCOUNT_TERMINATION)
+    snap = apply(snap, Action.REJECT, "p-x", both, T0, "Keep it.")
+    assert [s.role for s in waiting_on(snap)] == [R.EXEC_COUNCIL]
+    assert steps_for_actor(snap, "p-x", both) == ()
+    with pytest.raises(PermissionDenied, match="already signed"):
+        apply(snap, Action.APPROVE, "p-x", both, T0)
+    assert sign(snap, R.EXEC_COUNCIL).state is ApprovalState.APPROVED
 
 
 # --- termination escalation ------------------------------------------------------------------
@@ -238,8 +276,10 @@ def test_escalation_changes_requested_keeps_the_disagreement() -> None:
 
 
 def test_dci_cannot_sign_the_escalation() -> None:
+    with pytest.raises(PermissionDenied, match="already signed"):
+        sign(_disagreement(), R.DCI_DIRECTOR)  # the director who disagreed
     with pytest.raises(PermissionDenied, match="Only Executive Council can sign"):
-        sign(_disagreement(), R.DCI_DIRECTOR)
+        apply(_disagreement(), Action.APPROVE, "p-another-dci", roles(R.DCI_DIRECTOR), T0)
 
 
 # --- refusals --------------------------------------------------------------------------------
@@ -285,10 +325,11 @@ def test_later_stage_step_cannot_be_signed_early() -> None:
 
 def test_decided_step_cannot_be_signed_again() -> None:
     snap = sign(submitted(ApprovalKind.CAMPAIGN_CONTENT), R.COMMS_DIRECTOR)
+    director = roles(R.COMMS_DIRECTOR)
     with pytest.raises(DomainError, match="already decided"):
-        sign(snap, R.COMMS_DIRECTOR, step_index=0)
+        apply(snap, Action.APPROVE, "p-another-director", director, T0, step_index=0)
     with pytest.raises(DomainError, match="no step number 9"):
-        sign(snap, R.COMMS_DIRECTOR, step_index=8)
+        apply(snap, Action.APPROVE, "p-another-director", director, T0, step_index=8)
 
 
 @pytest.mark.parametrize("action", [Action.REJECT, Action.REQUEST_CHANGES])

@@ -50,7 +50,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
 
 
 def _ctx(db: Database) -> ServiceContext:
-    return ServiceContext.system(db, clock=lambda: AS_OF)
+    return ServiceContext(db, "admin", clock=lambda: AS_OF)
 
 
 @pytest.fixture(scope="module")

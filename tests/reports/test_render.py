@@ -5,14 +5,17 @@ from __future__ import annotations
 import shutil
 import subprocess
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from PIL import Image
 from pypdf import PdfReader
+from sqlalchemy import select
 
-from desktop.enums import AccountStatus, PageRole, PersonKind
+from desktop.enums import AccountStatus, GroupUpdateKind, PageRole, PersonKind
+from desktop.models import Emergency, GroupUpdate
+from desktop.models.base import new_id
 from desktop.reports.data.common import ALL
 from desktop.reports.data.permissions_data import AccountMatrix, Holder, PermissionsData
 from desktop.reports.render.base import ReportHeader
@@ -134,6 +137,27 @@ def test_sla_figures_match_the_inserted_rows(world: World, tmp_path: Path, as_of
     on, measured = on_time_share(world.comments, as_of, answer=False, emergency=False)
     assert f"{100 * on / measured:.1f} % Acknowledged on time" in text
     assert "Flood in the Qu'Appelle Valley Flood" in text
+
+
+def test_sla_report_lists_the_group_updates(world: World, tmp_path: Path, as_of: datetime) -> None:
+    with world.cast.db.write() as s:
+        flood = s.scalars(select(Emergency)).one()
+        s.add(
+            GroupUpdate(
+                id=new_id(),
+                emergency_id=flood.id,
+                kind=GroupUpdateKind.PHONE_OR_LINK,
+                text="Sandbag and evacuation information",
+                link_url="https://www.saskatchewan.ca/flood",
+                phone="+13067870000",
+                posted_at=flood.declared_at + timedelta(hours=2),
+            )
+        )
+    text = " ".join(pdf_text(make(world, tmp_path, ReportKind.SLA)).split())
+    assert "Group updates" in text
+    assert "Phone or link" in text
+    assert "Sandbag and evacuation information" in text
+    assert "(306) 787-0000" in text
 
 
 def test_comment_excerpts_are_masked_by_default(world: World, tmp_path: Path) -> None:

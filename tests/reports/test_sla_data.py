@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from desktop.enums import EmergencyKind
+from sqlalchemy import select
+
+from desktop.enums import EmergencyKind, GroupUpdateKind
+from desktop.models import Emergency, GroupUpdate
+from desktop.models.base import new_id
 from desktop.reports.data.common import resolve_scope
 from desktop.reports.data.sla_data import SlaData, sla_data
 from tests.reports.conftest import World, half_year, on_time_share, reading
@@ -49,3 +53,23 @@ def test_another_ministry_has_nothing_of_health(world: World, as_of: datetime) -
     assert d.by_ministry == ()
     assert d.overdue_total == 0
     assert d.emergencies == ()  # the flood named only a Health page
+
+
+def test_group_updates_appear_with_their_emergency(world: World, as_of: datetime) -> None:
+    with world.cast.db.write() as s:
+        flood = s.scalars(select(Emergency)).one()
+        s.add(
+            GroupUpdate(
+                id=new_id(),
+                emergency_id=flood.id,
+                kind=GroupUpdateKind.PHONE_OR_LINK,
+                text="Sandbag and evacuation information",
+                link_url="https://www.saskatchewan.ca/flood",
+                phone="+13067870000",
+                posted_at=flood.declared_at + timedelta(hours=2),
+            )
+        )
+    (row,) = _data(world, as_of).emergencies
+    assert [(u.kind, u.link_url) for u in row.updates] == [
+        (GroupUpdateKind.PHONE_OR_LINK, "https://www.saskatchewan.ca/flood")
+    ]

@@ -6,7 +6,7 @@ from desktop.enums import AccountStatus, Platform, PostingTool
 from desktop.errors import ConflictError, DomainError, PermissionDenied
 from desktop.models import AuditEvent
 from desktop.services.accounts import AccountInput, AccountService
-from tests.factories import Cast
+from tests.factories import Cast, approve_new_account
 
 
 def _input(cast: Cast, **kw: object) -> AccountInput:
@@ -103,7 +103,9 @@ def test_lifecycle_transitions(cast: Cast) -> None:
     dso = AccountService(cast.ctx("dso"))
     with pytest.raises(DomainError, match="cannot become active"):
         dso.activate(account.id)
-    dso.set_status(account.id, AccountStatus.APPROVED)
+    with pytest.raises(DomainError, match="becomes approved only when its new-account request"):
+        dso.set_status(account.id, AccountStatus.APPROVED)
+    approve_new_account(cast, account.id)
     active = dso.activate(account.id)
     assert active.status == AccountStatus.ACTIVE
     assert active.activated_at is not None

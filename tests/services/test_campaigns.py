@@ -29,7 +29,9 @@ def test_officer_records_a_campaign_with_audit(cast: Cast) -> None:
 
 @pytest.mark.parametrize("who", ["dci", "council", "minister", "agency", "auditor"])
 def test_roles_that_may_not_record_campaigns(cast: Cast, who: str) -> None:
-    with pytest.raises(PermissionDenied, match="third-party campaign content needs the role"):
+    with pytest.raises(
+        PermissionDenied, match="campaign or official content for approval needs the role"
+    ):
         CampaignService(cast.ctx(who)).create("Ads", cast.health.id, "Agency", START, END)
 
 

@@ -224,7 +224,12 @@ def test_web_link_phone_and_direct_message_validations(cast: Cast) -> None:
         comment.id, ResponseMethod.WEB_LINK, link_url="https://www.saskatchewan.ca/health"
     )
     phone = service.respond(comment.id, ResponseMethod.PHONE_NUMBER, phone="306-787-1234")
-    dm = service.respond(comment.id, ResponseMethod.DIRECT_MESSAGE, "Please send us a DM.")
+    dm = service.respond(
+        comment.id,
+        ResponseMethod.DIRECT_MESSAGE,
+        "Please send us a DM.",
+        restricted_topics_cleared=True,
+    )
     assert link.link_url == "https://www.saskatchewan.ca/health"
     assert phone.phone == "+13067871234"
     assert dm.text == "Please send us a DM."

@@ -122,6 +122,17 @@ def compliant_account(cast: Cast, handle: str = "SKHealth") -> Account:
     grant(cast, "comms", account.id, PageRole.ADMIN)
     grant(cast, "dci", account.id, PageRole.ADMIN)
     grant(cast, "officer", account.id, PageRole.EDITOR)
+    review = Approval(
+        id=new_id(),
+        kind=ApprovalKind.ANNUAL_GOALS,
+        state=ApprovalState.APPROVED,
+        title="Goals 2026",
+        account_id=account.id,
+        submitter_id=cast.people["officer"].id,
+        submitted_at=NOW - timedelta(days=330),
+        decided_at=NOW - timedelta(days=320),
+    )
+    add(cast, review)
     add(
         cast,
         Goal(
@@ -133,6 +144,7 @@ def compliant_account(cast: Cast, handle: str = "SKHealth") -> Account:
             period_start=date(2026, 1, 1),
             period_end=date(2026, 12, 31),
             status=GoalStatus.FINAL,
+            approval_id=review.id,  # final after the review by the Director DCI and Council
         ),
         MetricSnapshot(
             id=new_id(),
@@ -421,7 +433,7 @@ def test_comment_backlog_is_counted_per_account(cast: Cast) -> None:
         (
             "COMMENT_UNASSIGNED",
             "Facebook @SKGov",
-            "1 open comment on Facebook @SKGov has had no assignee for more than 4 hours; "
+            "1 open comment on Facebook @SKGov has had no assignee for more than 4 business hours; "
             "it has waited since 2026-11-17 12:00.",
         ),
     ]

@@ -165,9 +165,13 @@ def test_group_updates(cast: Cast) -> None:
         "Evacuation information",
         link_url="https://www.saskatchewan.ca/fire",
         phone="1-855-559-5502",
+        restricted_topics_cleared=True,
     )
     statement = EmergencyService(cast.ctx("council")).add_group_update(
-        emergency.id, GroupUpdateKind.STATEMENT, "Highway 2 is closed north of the town."
+        emergency.id,
+        GroupUpdateKind.STATEMENT,
+        "Highway 2 is closed north of the town.",
+        restricted_topics_cleared=True,
     )
     assert update.phone == "+18555595502"
     assert update.posted_by_id == cast.people["officer"].id

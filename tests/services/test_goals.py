@@ -54,8 +54,8 @@ def test_officer_drafts_a_goal_for_the_validity_period_from_today(cast: Cast) ->
     account = cast.account()
     goal = _draft(cast, "officer", account, baseline_value=120, description="Twice last year")
     assert goal.status == GoalStatus.DRAFT
-    # 2026-11-18 09:00 in Regina; 12 months by default.
-    assert (goal.period_start, goal.period_end) == (date(2026, 11, 18), date(2027, 11, 18))
+    # 2026-11-18 09:00 in Regina; exactly 12 months by default (the last day included).
+    assert (goal.period_start, goal.period_end) == (date(2026, 11, 18), date(2027, 11, 17))
     assert (goal.target_value, goal.baseline_value) == (500.0, 120.0)
     assert goal.description == "Twice last year"
     with cast.db.read() as s:
@@ -68,7 +68,7 @@ def test_default_period_follows_the_goals_validity_setting(cast: Cast) -> None:
     with cast.db.write() as s:
         s.add(Setting(key="goals_validity_months", value="6"))
     goal = _draft(cast, "officer", cast.account(), period_start=date(2026, 8, 31))
-    assert goal.period_end == date(2027, 2, 28)
+    assert goal.period_end == date(2027, 2, 27)  # six months run out on 28 February
 
 
 @pytest.mark.parametrize("metric", ["followers", "posts", "Followers"])
@@ -247,7 +247,7 @@ def test_goals_against_actuals_without_goals_or_metrics(cast: Cast) -> None:
 def test_goal_status_per_account(cast: Cast) -> None:
     def goal(handle: str, status: GoalStatus, end: date) -> Account:
         account = cast.account(handle)
-        g = _draft(cast, "officer", account, period_start=date(2025, 1, 1), period_end=end)
+        g = _draft(cast, "officer", account, period_start=date(2026, 1, 1), period_end=end)
         _set_status(cast, g, status)
         return account
 
@@ -262,7 +262,8 @@ def test_goal_status_per_account(cast: Cast) -> None:
     none = cast.account("Nothing")
     status = GoalService(cast.ctx("auditor")).goal_status(date(2026, 11, 18))
     assert status == {
-        final.id: "final until 2027-03-31",
+        # Final goals count for 12 months at most, as GOALS_EXPIRED says: 2026 only.
+        final.id: "final until 2026-12-31",
         last_day.id: "final until 2026-11-18",
         expired.id: "expired",
         review.id: "in review",

@@ -24,17 +24,25 @@ def _labels(cast: Cast, kind: ApprovalKind) -> list[str]:
 
 
 def test_new_account_requests_are_for_proposed_accounts_without_one(cast: Cast) -> None:
-    cast.account("SKHealth")  # active: nothing to ask
+    # Registered as active without approval: its new-account approval may catch up.
+    registered = cast.account("SKHealth")
+    gone = cast.account("SKHealthOld")
+    AccountService(cast.ctx("dso")).retire(gone.id, "Duplicate")  # closed: nothing to ask
     service = AccountService(cast.ctx("officer"))
     first = service.propose(
         AccountInput(Platform.TIKTOK, "SKHealthTok", cast.health.id, "a@gov.sk.ca")
     )
     service.propose(AccountInput(Platform.YOUTUBE, "SKHealthNew", cast.health.id, "b@gov.sk.ca"))
     assert _labels(cast, ApprovalKind.NEW_ACCOUNT) == [
+        "Facebook @SKHealth",
         "TikTok @SKHealthTok",
         "YouTube @SKHealthNew",
     ]
-    ApprovalService(cast.ctx("officer")).request_new_account(first.id, "Reach teenagers")
+    approvals = ApprovalService(cast.ctx("officer"))
+    approvals.request_new_account(first.id, "Reach teenagers")
+    late = approvals.submit(approvals.request_new_account(registered.id, "Existing page").id)
+    ApprovalService(cast.ctx("dso")).approve(late.id)
+    ApprovalService(cast.ctx("council")).approve(late.id)
     assert _labels(cast, ApprovalKind.NEW_ACCOUNT) == ["YouTube @SKHealthNew"]
     assert _subjects(cast, ApprovalKind.NEW_ACCOUNT)[0].ministry_code == "HEA"
 

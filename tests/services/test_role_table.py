@@ -3,8 +3,9 @@ not registered; each may do exactly what the table says.
 
 One test per operation (on both databases); inside it, each member of the cast tries it on
 records of their own, so one person's success does not change another's outcome. Rows that
-depend on issue 14's policy work (Executive Council's comment work on central accounts and
-while on call) are marked as expected failures until that work is merged.
+on the comments of central accounts and of emergencies check the three monitoring bodies of the
+policy: Executive Council and the Minister's Office on the central accounts, and whoever is named
+on call on the accounts a running emergency covers.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ from desktop.errors import PermissionDenied
 from desktop.services.account_list import AccountListService
 from desktop.services.accounts import AccountInput, AccountService
 from desktop.services.approvals import ApprovalService
+from desktop.services.approvals_flow.content import ContentApprovalService
+from desktop.services.approvals_flow.personal_names import PersonalNameService
 from desktop.services.audit_service import AuditService
 from desktop.services.campaigns import CampaignService
 from desktop.services.choices import ChoiceService
@@ -49,7 +52,7 @@ from desktop.services.permission_matrix import PermissionMatrixService
 from desktop.services.roles import RoleService
 from desktop.services.settings_service import SettingsService
 from desktop.services.transfer import TransferService
-from tests.factories import ROLE_CAST, Cast
+from tests.factories import ROLE_CAST, Cast, approve_new_account
 
 WHO = (*ROLE_CAST, "stranger")  # "stranger": a login with no person behind it
 READERS = frozenset(ROLE_CAST) - {"agency"}
@@ -61,7 +64,7 @@ EMERGENCY = frozenset({"comms", "dci", "dso", "council", "council2", "admin"})
 DRAFTERS = frozenset({"officer", "comms", "dci", "dso", "admin"})  # of a Health account
 DECIDERS = frozenset({"dci", "admin"})
 SETTINGS = frozenset({"dso", "admin"})
-ISSUE_14 = "Executive Council's comment work arrives with issue 14 (policy fidelity)"
+CENTRAL_MONITORS = frozenset({"council", "council2", "minister"})
 
 
 @dataclass
@@ -91,6 +94,11 @@ class World:
         )
         if status == AccountStatus.PROPOSED:
             return service.propose(data)
+        if status == AccountStatus.APPROVED:
+            # Approved only through the new-account workflow (issue 14).
+            proposed = service.propose(data)
+            approve_new_account(self.cast, proposed.id)
+            return proposed
         return service.create(data, status=status)
 
     def comment(self, **kw: Any) -> Any:
@@ -213,8 +221,14 @@ OPS = [
     # -- create/activate an approved account, grant/revoke roles -----------------------------
     Op(
         "create",
-        "an approved account",
-        lambda w, c: AccountService(c).create(_input(w), status=AccountStatus.APPROVED),
+        "register an account that already exists",
+        lambda w, c: AccountService(c).create(_input(w), status=AccountStatus.ACTIVE),
+        ACCOUNT_ADMINS,
+    ),
+    Op(
+        "create",
+        "shut a channel down, with a reason",
+        lambda w, c: AccountService(c).retire(w.account().id, "Shut down without notice."),
         ACCOUNT_ADMINS,
     ),
     Op(
@@ -271,6 +285,22 @@ OPS = [
         lambda w, c: AccountService(c).record_password_change(w.account().id),
         EDITORS,
     ),
+    Op(
+        "propose",
+        "official content for approval",
+        lambda w, c: ContentApprovalService(c).request_official_content(
+            w.made.setdefault("live", w.account()).id, "A post about flu clinics."
+        ),
+        PROPOSERS,
+    ),
+    Op(
+        "propose",
+        "one's own personal name with the Government's name",
+        lambda w, c: PersonalNameService(c).request(
+            _own_person_id(w, c), Platform.X, f"Me{w.fresh()}SKGov", "I post about my work."
+        ),
+        READERS - {"auditor"},
+    ),
     # -- sign an approval step: only the step's role, never one's own request ---------------
     Op(
         "sign",
@@ -323,8 +353,46 @@ OPS = [
             w.now - timedelta(hours=1),
             "Hello?",
         ),
-        COMMENT_WORKERS | {"council", "council2"},
-        xfail=ISSUE_14,
+        COMMENT_WORKERS | CENTRAL_MONITORS,
+    ),
+    Op(
+        "comments",
+        "acknowledge on a central account",
+        lambda w, c: CommentService(c).acknowledge(
+            w.comment(account=w.made.setdefault("central", w.account(is_central=True))).id
+        ),
+        COMMENT_WORKERS | CENTRAL_MONITORS,
+    ),
+    Op(
+        "comments",
+        "answer on a central account",
+        lambda w, c: CommentService(c).respond(
+            w.comment(account=w.made.setdefault("central", w.account(is_central=True))).id,
+            "public_answer",
+            text="At nine.",
+            restricted_topics_cleared=True,
+        ),
+        COMMENT_WORKERS | CENTRAL_MONITORS,
+    ),
+    Op(
+        "comments",
+        "assign on a central account",
+        lambda w, c: CommentService(c).assign(
+            w.comment(account=w.made.setdefault("central", w.account(is_central=True))).id,
+            w.cast.people["council"].id,
+        ),
+        COMMENT_WORKERS | CENTRAL_MONITORS,
+    ),
+    Op(
+        "comments",
+        "answer during an emergency (council2 on call)",
+        lambda w, c: CommentService(c).respond(
+            w.comment(account=_on_call_account(w)).id,
+            "public_answer",
+            text="Sandbags at the rink.",
+            restricted_topics_cleared=True,
+        ),
+        COMMENT_WORKERS | {"council2"},
     ),
     # -- emergencies ---------------------------------------------------------------------------
     Op(
@@ -399,6 +467,21 @@ OPS = [
         SETTINGS,
     ),
 ]
+
+
+def _on_call_account(w: World) -> Any:
+    """An Environment account under a running flood that names council2 on call."""
+    if "flooded" not in w.made:
+        account = w.account(ministry_id=w.cast.environment.id)
+        EmergencyService(w.cast.ctx("dso")).declare(
+            EmergencyKind.FLOOD,
+            f"Flood {w.fresh()}",
+            [w.cast.environment.id],
+            on_call_ministry_id=w.cast.people["officer2"].id,
+            on_call_council_id=w.cast.people["council2"].id,
+        )
+        w.made["flooded"] = account
+    return w.made["flooded"]
 
 
 def _person_as(w: World, ctx: ServiceContext) -> Any:

@@ -7,14 +7,14 @@ from datetime import date, timedelta
 
 import pytest
 
-from desktop.enums import AccountStatus, PageRole, PersonKind, Platform
+from desktop.enums import PageRole, PersonKind, Platform
 from desktop.errors import ConflictError, DomainError, PermissionDenied
 from desktop.models import Account, AccountRole, AuditEvent, Campaign, Setting
 from desktop.services.accounts import AccountInput, AccountService
 from desktop.services.campaigns import CampaignService
 from desktop.services.people import PeopleService
 from desktop.services.roles import RoleService
-from tests.factories import Cast
+from tests.factories import Cast, approve_new_account
 
 TODAY = date(2026, 11, 18)  # the cast's clock, in Regina
 BUSINESS_ID = "1029384756"
@@ -203,7 +203,7 @@ def test_grants_only_on_approved_or_active_accounts(cast: Cast) -> None:
     for account, status in ((proposed, "proposed"), (retired, "shut down")):
         with pytest.raises(DomainError, match=f"is {status}; roles are granted only on approved"):
             service.grant(officer, account.id, "editor")
-    AccountService(cast.ctx("dso")).set_status(proposed.id, AccountStatus.APPROVED)
+    approve_new_account(cast, proposed.id)
     assert service.grant(officer, proposed.id, "editor").role == PageRole.EDITOR
 
 

@@ -21,12 +21,12 @@ from desktop.services.session import (
     describe_target,
     open_app,
     resolve_target,
-    save_acting_login,
     save_database_choice,
     without_password,
 )
 from desktop.storage.app_settings import LocalSettings
 from desktop.storage.database import Database
+from desktop.storage.identity import os_account
 from desktop.storage.paths import app_paths
 from tests.conftest import MemoryKeyring
 from tests.factories import Cast
@@ -126,7 +126,7 @@ def test_status_lists_the_emergencies_running_now(cast: Cast) -> None:
 def test_choices_offer_active_ministries_live_accounts_and_people_by_role(cast: Cast) -> None:
     live = cast.account("SKHealth")
     other = cast.account("SKEnv", ministry_id=cast.environment.id)
-    AccountService(cast.ctx("admin")).set_status(other.id, AccountStatus.SHUT_DOWN)
+    AccountService(cast.ctx("admin")).set_status(other.id, AccountStatus.SHUT_DOWN, "Merged")
     choices = ChoiceService(cast.ctx("officer"))
     assert [m.key for m in choices.ministries()] == ["ENV", "HEA"]
     assert [a.label for a in choices.accounts()] == ["Facebook @SKHealth"]
@@ -195,10 +195,12 @@ def test_the_chosen_database_is_remembered_and_its_password_kept_in_the_keyring(
 
 
 def test_opening_acts_as_the_workstation_login_and_creates_the_file(tmp_path: Path) -> None:
-    save_acting_login("pat")
+    # A hand-edited settings file cannot choose who is acting (it once could: "system").
+    app_paths().settings_file.parent.mkdir(parents=True, exist_ok=True)
+    app_paths().settings_file.write_text('{"acting_login": "system"}', encoding="utf-8")
     app = open_app(str(tmp_path / "new.sqlite3"))
     try:
-        assert app.ctx.login == "pat"
+        assert app.ctx.login == os_account() != "system"
         assert app.is_empty()
         assert (tmp_path / "new.sqlite3").is_file()
         assert not app.target.shared
@@ -215,7 +217,7 @@ def test_a_password_asked_for_and_accepted_goes_to_the_keyring(
         asked.append(account)
         return "typed-once"
 
-    app = open_app(pg_url, "someone", ask_password=ask)
+    app = open_app(pg_url, ask_password=ask)
     try:
         assert app.target.shared
         assert asked == [app.target.keyring_account]
@@ -223,7 +225,7 @@ def test_a_password_asked_for_and_accepted_goes_to_the_keyring(
     finally:
         app.close()
     # Next time the keyring answers and nobody is asked.
-    open_app(pg_url, "someone", ask_password=ask).close()
+    open_app(pg_url, ask_password=ask).close()
     assert len(asked) == 1
 
 

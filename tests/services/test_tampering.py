@@ -200,17 +200,20 @@ def _rewrite_from(db: Database, seq: int, **changes: object) -> None:
 
     with db.write() as s:
         events = s.query(AuditEvent).filter(AuditEvent.seq >= seq).order_by(AuditEvent.seq).all()
-        before = s.query(AuditEvent).filter(AuditEvent.seq == seq - 1).one()
-        origin_prev, prev = before.origin_hash, before.hash
+        earlier = s.query(AuditEvent).filter(AuditEvent.seq < seq).order_by(AuditEvent.seq).all()
+        # Each origin's chain goes on from its own last event (the log may hold events of
+        # several origins: a restored cast keeps the origin of the database it was made in).
+        origin_prev = {e.origin: e.origin_hash for e in earlier}
+        prev = earlier[-1].hash
         for i, event in enumerate(events):
             if i == 0:
                 for key, value in changes.items():
                     setattr(event, key, value)
-            event.origin_prev_hash = origin_prev
+            event.origin_prev_hash = origin_prev.get(event.origin, event.origin_prev_hash)
             event.origin_hash = hash_origin(event)
             event.prev_hash = prev
             event.hash = audit.branch_hash(event.seq, prev, event.origin_hash)
-            origin_prev, prev = event.origin_hash, event.hash
+            origin_prev[event.origin], prev = event.origin_hash, event.hash
         _ = json
 
 

@@ -350,6 +350,8 @@ def test_new_request_menu_follows_the_role_table(cast: Cast, make_tab: TabMaker,
         if not allowed:
             assert "needs the role" in action.toolTip()
     assert tab.new_request.isEnabled() == any(a.isEnabled() for a in tab.new_actions.values())
+    if who == "agency":  # reads no one's requests, and is told so without an error box
+        assert tab.count.text() == "Your role does not read the approvals register."
 
 
 def test_layout_is_saved_by_name(cast: Cast, make_tab: TabMaker) -> None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from desktop.enums import Platform, PostingTool, Severity
 from desktop.policy.checks.dates import local_text
 from desktop.policy.checks.wording import plural
 from desktop.policy.facts import LIVE_STATUSES, OPEN_STATUSES, ComplianceFacts
 from desktop.policy.findings import Violation, check
+from desktop.policy.periods import password_due
 from desktop.policy.settings import PolicySettings, email_domain_allowed
 
 EMAIL_QUOTE = (
@@ -68,7 +69,7 @@ def account_no_owner(
 @check(
     "PASSWORD_ROTATION_OVERDUE",
     Severity.WARNING,
-    title="Password not changed this quarter",
+    title="Password not changed within the quarter (rolling 90 days)",
     policy_quote=(
         "Government of Saskatchewan social media passwords should be changed quarterly, in "
         "accordance with similar password intervals across government."
@@ -89,14 +90,14 @@ def password_rotation_overdue(
                 f"the password must be changed every {every}.",
             )
             continue
-        due = a.password_changed_at + timedelta(days=settings.password_rotation_days)
+        due = password_due(a.password_changed_at, settings.password_rotation_days)
         if due < as_of:
             ago = plural((as_of - a.password_changed_at).days, "day")
             yield Violation(
                 a.subject,
                 f"The password of {a.label} was last changed "
-                f"{local_text(a.password_changed_at, settings)} ({ago} ago); "
-                f"it must be changed every {every}.",
+                f"{local_text(a.password_changed_at, settings)} ({ago} ago); the next change "
+                f"was due by {local_text(due, settings)} (every {every}).",
                 since=due,
             )
 
@@ -129,7 +130,7 @@ def _tool_text(tool: PostingTool) -> str:
 @check(
     "INTERNATIONAL_NO_LANGUAGE",
     Severity.INFO,
-    title="International account without its language",
+    title="International account without its language or cultural notes",
     policy_quote=(
         "Special considerations may be made for local language and cultural norms regarding "
         "international accounts."
@@ -140,7 +141,18 @@ def international_no_language(
     facts: ComplianceFacts, settings: PolicySettings, as_of: datetime
 ) -> Iterator[Violation]:
     for a in facts.accounts:
-        if a.status in OPEN_STATUSES and a.is_international and not a.language.strip():
+        if a.status not in OPEN_STATUSES or not a.is_international:
+            continue
+        missing = [
+            what
+            for what, given in (
+                ("language", bool(a.language.strip())),
+                ("cultural notes", a.has_cultural_notes),
+            )
+            if not given
+        ]
+        if missing:
             yield Violation(
-                a.subject, f"{a.label} is an international account with no language recorded."
+                a.subject,
+                f"{a.label} is an international account with no {' or '.join(missing)} recorded.",
             )

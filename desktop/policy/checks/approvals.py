@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
-from desktop.enums import ApprovalState, Severity
+from desktop.enums import AccountStatus, ApprovalState, Severity
 from desktop.policy.checks.dates import day_start, local_text, local_today
 from desktop.policy.checks.wording import join_names, plural
 from desktop.policy.facts import LIVE_STATUSES, CampaignFacts, ComplianceFacts
@@ -106,7 +106,11 @@ def approval_stalled(
         last = p.last_decision_at if signed and p.last_decision_at else p.submitted_at
         if as_of - last < stall:
             continue
-        what = "the last signature" if signed else "it was submitted"
+        what = (
+            "the last signature"
+            if signed
+            else ("it was resubmitted" if p.resubmitted else "it was submitted")
+        )
         waiting = join_names(list(dict.fromkeys(r.label for r in p.waiting_on)))
         tail = f"; it is waiting on {waiting}" if waiting else ""
         yield Violation(
@@ -116,3 +120,49 @@ def approval_stalled(
             f"{local_text(last, settings)}{tail}.",
             since=last + stall,
         )
+
+
+@check(
+    "STATUS_WITHOUT_APPROVAL",
+    Severity.WARNING,
+    title="Record reached a state without its approval",
+    policy_quote=(
+        "Failure to achieve engagement on the social media channel after 12 months can and "
+        "should result in the termination of the account at the discretion of the Director, "
+        "Digital Channels and Insights and the communication branch. In the event of "
+        "disagreement, Executive Council will have final say on the status of the account."
+    ),
+    remedy=(
+        "Raise the approval the state needs (new account, termination, annual goals review) "
+        "and have it signed, or correct the record; imported or older data shows up here."
+    ),
+)
+def status_without_approval(
+    facts: ComplianceFacts, settings: PolicySettings, as_of: datetime
+) -> Iterator[Violation]:
+    """Approved accounts without an approved new-account request, terminated accounts without
+    an approved termination request, final goals without an approved review (live accounts
+    without approval are ACCOUNT_NOT_APPROVED's)."""
+    for a in facts.accounts:
+        if a.status is AccountStatus.APPROVED and not a.new_account_approved:
+            yield Violation(
+                a.subject,
+                f"{a.label} is approved without an approved new-account request "
+                "(DSO alignment, then senior Executive Council).",
+                since=a.status_changed_at,
+            )
+        elif a.status is AccountStatus.TERMINATED and not a.termination_approved:
+            yield Violation(
+                a.subject,
+                f"{a.label} is terminated without an approved termination request (the "
+                "Director, Digital Channels and Insights decides; Executive Council on "
+                "disagreement).",
+                since=a.status_changed_at,
+            )
+        if a.unreviewed_final_goals:
+            goals = plural(a.unreviewed_final_goals, "final goal")
+            yield Violation(
+                a.subject,
+                f"{a.label} has {goals} that no approved review by the Director, Digital "
+                "Channels and Insights and Executive Council finalized.",
+            )

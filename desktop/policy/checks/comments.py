@@ -93,7 +93,7 @@ def comment_answer_overdue(
 def comment_unassigned(
     facts: ComplianceFacts, settings: PolicySettings, as_of: datetime
 ) -> Iterator[Violation]:
-    limit = hours(settings.comment_unassigned_hours)
+    limit = hours(settings.comment_unassigned_hours, "business hour")
     for b in facts.comment_backlogs:
         if b.unassigned and b.unassigned_oldest is not None:
             n = b.unassigned
@@ -101,8 +101,8 @@ def comment_unassigned(
             yield Violation(
                 b.subject,
                 f"{plural(n, 'open comment')} on {account_label(b.platform, b.handle)} {verb} "
-                f"had no assignee for more than {limit}; {_oldest(n)} has waited since "
-                f"{local_text(b.unassigned_oldest, settings)}.",
+                f"had no assignee for more than {limit}; "
+                f"{_oldest(n)} has waited since {local_text(b.unassigned_oldest, settings)}.",
                 since=b.unassigned_oldest,
             )
 
@@ -118,7 +118,8 @@ def comment_unassigned(
     ),
     remedy=(
         "Name the on-call person from the affected ministry and the one from the Executive "
-        "Council digital team on the emergency."
+        "Council digital team on the emergency (Tools ▸ Emergency records, or the banner's "
+        "“On call and updates”: they can be named and changed while it runs)."
     ),
 )
 def emergency_no_on_call(

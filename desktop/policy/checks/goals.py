@@ -11,7 +11,7 @@ from desktop.policy.checks.wording import plural
 from desktop.policy.engagement import no_engagement
 from desktop.policy.facts import AccountFacts, ComplianceFacts, GoalGroup
 from desktop.policy.findings import Violation, check
-from desktop.policy.periods import goals_expire_on, next_evaluation_due
+from desktop.policy.periods import goals_last_day, next_evaluation_due
 from desktop.policy.settings import PolicySettings
 
 
@@ -21,10 +21,8 @@ def _active(facts: ComplianceFacts) -> Iterator[AccountFacts]:
 
 def goals_end(g: GoalGroup, settings: PolicySettings) -> date:
     """The first day final goals no longer count: after their period, or after the validity."""
-    return min(
-        g.period_end + timedelta(days=1),
-        goals_expire_on(g.period_start, settings.goals_validity_months),
-    )
+    last = goals_last_day(g.period_start, g.period_end, settings.goals_validity_months)
+    return last + timedelta(days=1)
 
 
 def _finals(a: AccountFacts) -> list[GoalGroup]:

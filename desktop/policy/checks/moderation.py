@@ -36,7 +36,10 @@ def _counted_strikes(c: CommenterFacts, as_of: datetime, window: timedelta) -> l
     Severity.WARNING,
     title="Commenter reached the strike threshold without a ban",
     policy_quote=STRIKES_QUOTE,
-    remedy="Propose a ban for the commenter, or decline it with a reason.",
+    remedy=(
+        "Propose a ban for the commenter, or decline it with a reason (Tools ▸ Bans): the "
+        "decline ends the strike episode."
+    ),
 )
 def strike_threshold_reached(
     facts: ComplianceFacts, settings: PolicySettings, as_of: datetime
@@ -77,7 +80,10 @@ def strike_threshold_reached(
     Severity.WARNING,
     title="Temporary ban past its end still recorded as active",
     policy_quote=STRIKES_QUOTE,
-    remedy="Record the ban as expired and unblock the person on the platform.",
+    remedy=(
+        "Record the ban as expired (Tools ▸ Bans ▸ Record ended bans as expired) and unblock "
+        "the person on the platform."
+    ),
 )
 def ban_expired_not_lifted(
     facts: ComplianceFacts, settings: PolicySettings, as_of: datetime

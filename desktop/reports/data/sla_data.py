@@ -10,13 +10,14 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
-from desktop.enums import EmergencyKind, Platform
+from desktop.enums import EmergencyKind, GroupUpdateKind, Platform
 from desktop.models import (
     Account,
     Comment,
     Emergency,
     EmergencyAccount,
     EmergencyMinistry,
+    GroupUpdate,
     Ministry,
 )
 from desktop.policy.settings import PolicySettings
@@ -48,12 +49,24 @@ class GroupRow:
 
 
 @dataclass(frozen=True)
+class GroupUpdateRow:
+    """A group update posted during an emergency: the policy's few updates for many questions."""
+
+    kind: GroupUpdateKind
+    posted_at: datetime
+    text: str
+    link_url: str
+    phone: str
+
+
+@dataclass(frozen=True)
 class EmergencyRow:
     title: str
     kind: EmergencyKind
     declared_at: datetime
     ended_at: datetime | None
     counts: SlaCounts
+    updates: tuple[GroupUpdateRow, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -198,7 +211,29 @@ def emergency_rows(
                 )
             )
         query = query.where(or_(*named))
+    rows = session.execute(query).all()
+    updates: dict[uuid.UUID, list[GroupUpdateRow]] = {}
+    for emergency_id, kind, posted, text, link, phone in session.execute(
+        select(
+            GroupUpdate.emergency_id,
+            GroupUpdate.kind,
+            GroupUpdate.posted_at,
+            GroupUpdate.text,
+            GroupUpdate.link_url,
+            GroupUpdate.phone,
+        )
+        .where(GroupUpdate.emergency_id.in_([r.id for r in rows]))
+        .order_by(GroupUpdate.posted_at, GroupUpdate.id)
+    ):
+        updates.setdefault(emergency_id, []).append(GroupUpdateRow(kind, posted, text, link, phone))
     return tuple(
-        EmergencyRow(r.title, r.kind, r.declared_at, r.ended_at, counts.get(r.id, SlaCounts()))
-        for r in session.execute(query)
+        EmergencyRow(
+            r.title,
+            r.kind,
+            r.declared_at,
+            r.ended_at,
+            counts.get(r.id, SlaCounts()),
+            tuple(updates.get(r.id, ())),
+        )
+        for r in rows
     )

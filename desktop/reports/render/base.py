@@ -59,6 +59,8 @@ class ReportHeader:
     # True: the person chose to include personal information; False: it is masked; None: the
     # report holds none (no comments, no commenters), so it says nothing about masking.
     personal_info: bool | None
+    # The latest signed checkpoint of the audit log, printed in every page's footer.
+    checkpoint: str = ""
 
     @property
     def subject(self) -> str:
@@ -240,6 +242,9 @@ class BaseReportRenderer:
                 else "Personal information masked"
             )
         canvas.drawString(self.margin, bottom, footer)
+        if h.checkpoint:
+            canvas.setFont(FONT, 6.5)
+            canvas.drawString(self.margin, bottom - 9, h.checkpoint)
         canvas.restoreState()
 
     # -- shared blocks -------------------------------------------------------------------

@@ -3,6 +3,7 @@ items, and emergency periods (24/7 clock) on their own."""
 
 from __future__ import annotations
 
+import phonenumbers
 from reportlab.platypus import Flowable, Spacer
 
 from desktop.reports.data.comment_stats import SlaCounts, Spread
@@ -202,6 +203,7 @@ class SlaRenderer(BaseReportRenderer):
                 fmt.when(e.declared_at, tz),
                 fmt.when(e.ended_at, tz) if e.ended_at else "still declared",
                 fmt.num(e.counts.received),
+                fmt.num(len(e.updates)),
                 fmt.pct(e.counts.ack_pct),
                 fmt.pct(e.counts.answer_pct),
             ]
@@ -213,11 +215,53 @@ class SlaRenderer(BaseReportRenderer):
             "Declared",
             "Ended",
             "Comments",
+            "Group updates",
             "Ack. on time",
             "Answered on time",
         ]
-        widths = [0.24, 0.11, 0.14, 0.14, 0.12, 0.12, 0.13]
-        return [*out, table(head, rows, [x * w for x in widths], s, right={4, 5, 6})]
+        widths = [0.2, 0.1, 0.13, 0.13, 0.1, 0.11, 0.11, 0.12]
+        out.append(table(head, rows, [x * w for x in widths], s, right={4, 5, 6, 7}))
+        return [*out, *self._group_updates()]
+
+    def _group_updates(self) -> list[Flowable]:
+        """The group updates posted during the emergencies: a few updates answering many
+        questions, with the phone numbers and links people were sent to."""
+        d, s, w = self.data, self.styles, self.width
+        listed = [(e, u) for e in d.emergencies for u in e.updates]
+        out: list[Flowable] = [Spacer(1, 6), *self.heading("Group updates", level=2)]
+        if not listed:
+            return [*out, note("No group update was recorded during these emergencies.", s)]
+        tz = self.header.timezone
+        rows = [
+            [
+                e.title,
+                fmt.when(u.posted_at, tz),
+                GROUP_UPDATE_LABELS.get(u.kind.value, fmt.words(u.kind)),
+                " · ".join(x for x in (u.text, u.link_url, _phone(u.phone)) if x),
+            ]
+            for e, u in listed
+        ]
+        head = ["Emergency", "Posted", "Kind", "Update"]
+        widths = [0.2, 0.14, 0.14, 0.52]
+        return [*out, table(head, rows, [x * w for x in widths], s)]
+
+
+def _phone(stored: str) -> str:
+    if not stored:
+        return ""
+    try:
+        number = phonenumbers.parse(stored, "CA")
+    except phonenumbers.NumberParseException:
+        return stored
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+GROUP_UPDATE_LABELS = {
+    "statement": "Statement",
+    "qa": "Q&A",
+    "infographic": "Infographic",
+    "phone_or_link": "Phone or link",
+}
 
 
 _HEAD = [

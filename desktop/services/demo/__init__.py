@@ -16,10 +16,14 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from desktop.errors import DomainError
-from desktop.models import Account, Goal, Ministry, Person
+from desktop.models import Account, Goal, Ministry, Person, PersonalName
 from desktop.policy.settings import PolicySettings
 from desktop.services.demo.accounts import seed_accounts, seed_page_roles
-from desktop.services.demo.approvals import ApprovalBook, seed_account_approvals
+from desktop.services.demo.approvals import (
+    ApprovalBook,
+    seed_account_approvals,
+    seed_content_and_names,
+)
 from desktop.services.demo.builder import SIZES, Seeder, World
 from desktop.services.demo.campaigns import seed_campaigns
 from desktop.services.demo.commenters import CommenterBook
@@ -109,9 +113,11 @@ def _seed(s: Seeder, world: World) -> None:
     book = ApprovalBook(s)
     seed_campaigns(s, world, book)
     seed_account_approvals(s, world, book)
+    names = seed_content_and_names(s, world, book)
     series = seed_metrics(s, world)
     goals = plan_goals(s, world, book, series)
     book.flush()
+    s.insert(PersonalName, names)
     s.insert(Goal, goals)
     seed_evaluations(s, world, series)
     emergencies = seed_emergencies(s, world)

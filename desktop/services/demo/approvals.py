@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from desktop.enums import AccountStatus, AppRole, ApprovalKind, ApprovalState, Platform
-from desktop.models import Approval, ApprovalStep
+from desktop.models import Approval, ApprovalStep, PersonalName
 from desktop.policy import workflows as wf
 from desktop.policy.workflows import Action
 from desktop.services.demo.accounts import PROPOSAL_DAYS
@@ -60,13 +60,16 @@ class ApprovalBook:
         events: list[tuple[Act, wf.ApprovalSnapshot]] = []
         # Steps of the definition exist from the draft; an escalation from when it was added.
         step_created = dict.fromkeys(range(len(snap.steps)), created)
-        submitted_at = None
+        submitted_at = resubmitted_at = None
         for act in acts:
             snap = wf.apply(snap, act.action, str(act.who.id), act.who.roles, act.at, act.comment)
             for i in range(len(snap.steps)):
                 step_created.setdefault(i, act.at)
-            if act.action in (Action.SUBMIT, Action.RESUBMIT):
+            # As the service keeps them: the first submission, and the latest resubmission.
+            if act.action is Action.SUBMIT and submitted_at is None:
                 submitted_at = act.at
+            elif act.action is Action.RESUBMIT:
+                resubmitted_at = act.at
             events.append((act, snap))
         last = acts[-1].at if acts else created
         row = s.row(
@@ -81,6 +84,7 @@ class ApprovalBook:
             campaign_id=campaign_id,
             submitter_id=submitter.id,
             submitted_at=submitted_at,
+            resubmitted_at=resubmitted_at,
             decided_at=last if snap.state in _CLOSED else None,
             updated_at=last,
             version=1 + len(acts),
@@ -105,7 +109,13 @@ class ApprovalBook:
                     updated_at=step.decided_at or made,
                 )
             )
-        draft = {**row, "state": ApprovalState.DRAFT, "submitted_at": None, "decided_at": None}
+        draft = {
+            **row,
+            "state": ApprovalState.DRAFT,
+            "submitted_at": None,
+            "resubmitted_at": None,
+            "decided_at": None,
+        }
         s.audit(
             created, "approval.create", "approval", approval_id, draft | {"version": 1}, submitter
         )
@@ -264,3 +274,63 @@ def _business_case(acc: AccountRef) -> str:
         "officers monitor comments during business hours; Executive Council covers emergencies. "
         "Goals: engagement (shares, comments, responses), reviewed twice a year."
     )
+
+
+def seed_content_and_names(s: Seeder, world: World, book: ApprovalBook) -> list[Row]:
+    """Official content requests (one approved, one waiting) and personal names with the
+    Government's name (one approved, one waiting); returns the register's rows, inserted once
+    the approvals they point to are."""
+    rng = s.rng("content_and_names")
+    council = world.with_role(AppRole.EXEC_COUNCIL)
+    minister = world.with_role(AppRole.MINISTERS_OFFICE)
+    live = [a for a in world.accounts if a.status is AccountStatus.ACTIVE and not a.story]
+    for acc, days, signed in ((live[0], 9, 3), (live[1], 2, 1)):
+        officer = world.with_role(AppRole.OFFICER, acc.ministry)[0]
+        comms = world.one(AppRole.COMMS_DIRECTOR, acc.ministry)
+        start = s.as_of - timedelta(days=days) + _hours(rng)
+        signers = [comms, _pick(rng, minister), _pick(rng, council)][:signed]
+        acts = [Act(Action.SUBMIT, officer, start)] + [
+            Act(Action.APPROVE, who, start + timedelta(hours=5 * (n + 1)))
+            for n, who in enumerate(signers)
+        ]
+        book.record(
+            ApprovalKind.OFFICIAL_CONTENT,
+            f"Official content on {acc.label}: winter safety reminders",
+            officer,
+            start - timedelta(hours=2),
+            acts,
+            account_id=acc.id,
+            business_case="Three posts on winter driving and furnace safety, with one infographic.",
+        )
+    names: list[Row] = []
+    dso = world.with_role(AppRole.DSO)
+    officers = world.with_role(AppRole.OFFICER)
+    for person, handle, days, signed in (
+        (officers[0], "SKGovFan", 40, 2),
+        (officers[1], "GovSKNews", 3, 1),
+    ):
+        start = s.as_of - timedelta(days=days) + _hours(rng)
+        signers = [_pick(rng, council), _pick(rng, dso)][:signed]
+        acts = [Act(Action.SUBMIT, person, start)] + [
+            Act(Action.APPROVE, who, start + timedelta(days=n + 1)) for n, who in enumerate(signers)
+        ]
+        approval = book.record(
+            ApprovalKind.PERSONAL_NAME,
+            f"Personal name: X (Twitter) @{handle} ({person.name})",
+            person,
+            start - timedelta(hours=1),
+            acts,
+            business_case="My personal account, where I share public government news.",
+        )
+        names.append(
+            s.row(
+                PersonalName,
+                approval["created_at"],
+                id=new_id(rng),
+                person_id=person.id,
+                platform=Platform.X,
+                handle=handle,
+                approval_id=approval["id"],
+            )
+        )
+    return names

@@ -166,7 +166,7 @@ class CommentImportService:
             due = policy.due(record.received_at, emergency is not None)
             handle = record.author_handle[:120]
             commenter = (
-                commenter_for(work.session, account.platform, handle, record.author_name)
+                commenter_for(work, account.platform, handle, record.author_name)
                 if handle
                 else None
             )

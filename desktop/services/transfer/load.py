@@ -43,6 +43,8 @@ _NOUNS: dict[str, str] = {
     "emergencies": "emergency",
     "account_roles": "page role",
     "person_roles": "application role",
+    "personal_names": "personal name",
+    "response_media": "image or video of a reply",
 }
 _NAMES: dict[str, Callable[[dict[str, Any]], str]] = {
     "accounts": lambda r: f"@{r.get('handle', '')} ({r.get('id')})",

@@ -53,13 +53,19 @@ class TransferService:
     # -- export ----------------------------------------------------------------------------
 
     def export_file(
-        self, path: Path, progress: Progress | None = None, cancelled: IsCancelled | None = None
+        self,
+        path: Path,
+        progress: Progress | None = None,
+        cancelled: IsCancelled | None = None,
+        *,
+        name_server: bool = False,
     ) -> int:
-        """Write the export next to ``path`` and move it there once complete."""
+        """Write the export next to ``path`` and move it there once complete. Its "source"
+        names the database without the server unless ``name_server`` (never a password)."""
         tmp = path.with_name(path.name + ".part")
         try:
             with tmp.open("w", encoding="utf-8") as fh:
-                count = self.export_to(fh, progress, cancelled)
+                count = self.export_to(fh, progress, cancelled, name_server=name_server)
             tmp.replace(path)
         except BaseException:
             tmp.unlink(missing_ok=True)
@@ -67,7 +73,12 @@ class TransferService:
         return count
 
     def export_to(
-        self, fh: IO[str], progress: Progress | None = None, cancelled: IsCancelled | None = None
+        self,
+        fh: IO[str],
+        progress: Progress | None = None,
+        cancelled: IsCancelled | None = None,
+        *,
+        name_server: bool = False,
     ) -> int:
         with self.ctx.read() as session:
             actor = resolve_actor(session, self.ctx.login)
@@ -77,7 +88,7 @@ class TransferService:
                 "format_version": FORMAT_VERSION,
                 "exported_at": self.ctx.now().astimezone(UTC).isoformat(),
                 "exported_by": actor.login,
-                "source": self.ctx.db.label,
+                "source": self.ctx.db.label if name_server else self.ctx.db.name,
             }
             return write_document(session, fh, head, progress, cancelled)
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from desktop.enums import AccountStatus, Platform, PostingTool
 from desktop.errors import DomainError
 from desktop.models import Account
+from desktop.policy.international import is_official_language
 from desktop.services.account_list import AccountChoices, AccountRow
 from desktop.services.accounts import AccountInput, AccountService
 from desktop.services.authz import Permission, denial
@@ -37,13 +38,12 @@ NO_OWNER = "(no accountable owner yet)"
 # What a new account is recorded as: proposing needs an approval; DSO may register the rest.
 NEW_STATUSES = (
     (AccountStatus.PROPOSED, "Proposed (needs approval)"),
-    (AccountStatus.APPROVED, "Approved (DSO creates it)"),
-    (AccountStatus.ACTIVE, "Active (already exists)"),
+    (AccountStatus.ACTIVE, "Active (already exists; register it)"),
 )
 NEW_STATUS_TIP = (
     "A proposed account goes through the new-account approval: business case, DSO alignment "
-    "and Executive Council. DSO records accounts it created after approval as approved or "
-    "active."
+    "and Executive Council; it becomes approved when they sign. DSO may register an account "
+    "that already exists on the platform; it is flagged until its approval catches up."
 )
 
 
@@ -108,8 +108,11 @@ class AccountDialog(QDialog):
         self.is_international.toggled.connect(self._on_international_toggled)
         self.language = QLineEdit()
         self.language.setPlaceholderText("e.g. Mandarin")
+        self.language.textEdited.connect(self._on_language_edited)
         self.cultural_notes = QPlainTextEdit()
-        self.cultural_notes.setPlaceholderText("Cultural considerations for this audience")
+        self.cultural_notes.setPlaceholderText(
+            "Required if international: local language and cultural norms to respect"
+        )
         self.cultural_notes.setFixedHeight(56)
         self.is_central = QCheckBox("A central @SKGov account")
 
@@ -245,10 +248,16 @@ class AccountDialog(QDialog):
         self.tool_hint.setVisible(is_x)
         if is_x and self.posting_tool.currentData() == PostingTool.NATIVE:
             select_data(self.posting_tool, PostingTool.TWEETDECK)
+        if self.row is None and self.platform.currentData() == Platform.WECHAT:
+            self.is_international.setChecked(True)  # WeChat is the policy's example
+
+    @Slot(str)
+    def _on_language_edited(self, text: str) -> None:
+        if self.row is None and text.strip() and not is_official_language(text):
+            self.is_international.setChecked(True)
 
     @Slot(bool)
     def _on_international_toggled(self, checked: bool) -> None:
-        self.language.setEnabled(checked)
         self.cultural_notes.setEnabled(checked)
 
     def values(self) -> AccountInput:
@@ -263,7 +272,7 @@ class AccountDialog(QDialog):
             purpose=self.purpose.toPlainText(),
             posting_tool=self.posting_tool.currentData(),
             is_international=self.is_international.isChecked(),
-            language=self.language.text() if self.is_international.isChecked() else "",
+            language=self.language.text(),
             cultural_notes=(
                 self.cultural_notes.toPlainText() if self.is_international.isChecked() else ""
             ),

@@ -269,11 +269,15 @@ class AccountTableModel(QAbstractTableModel):
         if column == COL_STATUS and row.status_reason:
             return f"{status_text(row.status)}: {row.status_reason}"
         if column == COL_PASSWORD_AGE:
-            every = f"The password must be changed every {row.rotation_days} days."
-            if row.password_changed_at is None:
+            every = (
+                f"The password must be changed every {row.rotation_days} days "
+                "(quarterly, counted from the last change)."
+            )
+            if row.password_changed_at is None or row.password_due_at is None:
                 return f"No password change has been recorded. {every}"
             changed = format_when(row.password_changed_at, self.timezone)
-            return f"Last changed {changed}. {every}"
+            due = format_when(row.password_due_at, self.timezone)
+            return f"Last changed {changed}; next change due by {due}. {every}"
         if column == COL_NEXT_EVALUATION:
             if row.next_evaluation is None:
                 return "Only active accounts are evaluated, twice a year."

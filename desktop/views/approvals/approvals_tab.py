@@ -35,6 +35,7 @@ from desktop.services.context import Actor, ServiceContext
 from desktop.views.approvals.decision_dialog import DecisionDialog
 from desktop.views.approvals.detail_panel import ApprovalDetailPanel, words
 from desktop.views.approvals.new_request_dialog import FORMS, NewRequestDialog
+from desktop.views.approvals.personal_names_dialog import PersonalNamesDialog
 from desktop.views.approvals.tracker_model import (
     COL_AGE,
     COL_KIND,
@@ -64,6 +65,8 @@ REQUEST_PERMISSIONS = {
     ApprovalKind.CAMPAIGN_CONTENT: Permission.SUBMIT_CAMPAIGN,
     ApprovalKind.ANNUAL_GOALS: Permission.DRAFT_RECORDS,
     ApprovalKind.ACCOUNT_TERMINATION: Permission.REQUEST_TERMINATION,
+    ApprovalKind.OFFICIAL_CONTENT: Permission.SUBMIT_CAMPAIGN,
+    ApprovalKind.PERSONAL_NAME: Permission.REQUEST_PERSONAL_NAME,
 }
 
 Loaded = tuple[Actor, PolicySettings, list[TrackerRow]]
@@ -131,6 +134,14 @@ class ApprovalsTab(BaseTab):
         self.count.setObjectName("approvalsCount")
         self.count.setProperty("role", "muted")
         bar.addWidget(self.count)
+        self.names_register = QPushButton("Personal names re&gister…")
+        self.names_register.setObjectName("personalNamesButton")
+        self.names_register.setToolTip(
+            "The register of staff members' personal social media names that include the "
+            "Government's name, with their approvals."
+        )
+        self.names_register.clicked.connect(self._on_names_register)
+        bar.addWidget(self.names_register)
         bar.addWidget(self.new_request)
 
         # Parented: a model the Python collector frees on a worker thread would crash Qt.
@@ -238,6 +249,10 @@ class ApprovalsTab(BaseTab):
 
         def work(_p: Progress) -> Loaded:
             actor = ctx.actor()
+            if denial(actor.roles, Permission.READ_ALL) is not None:
+                # An agency reads no one's requests (DESIGN §6); the tab still knows who is
+                # acting, so the New request menu can say what it allows.
+                return actor, ctx.settings(), []
             rows = service.tracker(
                 ctx.now(), waiting_for=actor.login if waiting else None, include_closed=closed
             )
@@ -283,6 +298,10 @@ class ApprovalsTab(BaseTab):
 
     def _apply_request_permissions(self) -> None:
         roles = self.actor.roles if self.actor else frozenset()
+        unreadable = denial(roles, Permission.READ_ALL)
+        self.names_register.setEnabled(unreadable is None)
+        if unreadable:
+            self.names_register.setToolTip(unreadable)
         for kind, action in self.new_actions.items():
             reason = denial(roles, REQUEST_PERMISSIONS[kind])
             action.setEnabled(reason is None)
@@ -326,6 +345,11 @@ class ApprovalsTab(BaseTab):
         self._show_count()
 
     def _show_count(self) -> None:
+        reason = denial(self.actor.roles, Permission.READ_ALL) if self.actor else None
+        if reason is not None:
+            self.count.setText("Your role does not read the approvals register.")
+            self.count.setToolTip(reason)
+            return
         shown, total = self.proxy.rowCount(), self.model.rowCount()
         noun = "request" if total == 1 else "requests"
         self.count.setText(f"{total} {noun}" if shown == total else f"{shown} of {total} {noun}")
@@ -432,6 +456,15 @@ class ApprovalsTab(BaseTab):
         self._keep_shown = True
         self._load()
         self.data_changed.emit()
+
+    def make_names_register(self) -> PersonalNamesDialog:
+        return PersonalNamesDialog(self.ctx, self)
+
+    @Slot()
+    def _on_names_register(self) -> None:
+        dialog = self.make_names_register()
+        dialog.exec()
+        dialog.deleteLater()
 
     def make_new_request_dialog(self, kind: ApprovalKind) -> NewRequestDialog:
         return NewRequestDialog(self.ctx, kind, self)

@@ -193,6 +193,8 @@ class ApprovalDetailPanel(QFrame):
         self.meta["subject"].setText(detail.subject_label or "—")
         self.meta["submitter"].setText(detail.submitter_name)
         submitted = format_when(detail.submitted_at, zone) if detail.submitted_at else "Not yet"
+        if detail.resubmitted_at is not None:
+            submitted += f"; resubmitted {format_when(detail.resubmitted_at, zone)}"
         self.meta["submitted"].setText(submitted)
         decided = format_when(detail.decided_at, zone) if detail.decided_at else ""
         self.meta["decided"].setText(decided)

@@ -1,5 +1,6 @@
 """Raising a new approval request: what it is about (a proposed account, a campaign, an account
-with draft goals, an account to terminate) and, for most kinds, the text that justifies it.
+with draft goals, an account to terminate or to post on, a staff member's personal name) and,
+for most kinds, the text that justifies it.
 The request is saved as a draft; its author submits it from the tracker."""
 
 from __future__ import annotations
@@ -14,14 +15,17 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop.enums import ApprovalKind
+from desktop.enums import ApprovalKind, Platform
 from desktop.services.approvals import ApprovalService
+from desktop.services.approvals_flow.content import ContentApprovalService
+from desktop.services.approvals_flow.personal_names import PersonalNameService
 from desktop.services.context import ServiceContext
 from desktop.services.request_subjects import RequestSubjectService, Subject
 from desktop.views.errors import clear_inline, show_inline
@@ -40,17 +44,19 @@ class RequestForm:
     text_label: str = ""  # "" when the kind takes no text
     text_field: str = ""
     placeholder: str = ""
+    name_fields: bool = False  # a personal account's platform and name
 
 
 FORMS: dict[ApprovalKind, RequestForm] = {
     ApprovalKind.NEW_ACCOUNT: RequestForm(
         "New account business case",
         "A proposed account goes live only after Digital Strategy and Operations align it with "
-        "the digital program and the senior Executive Council approves it.",
-        "Proposed &account",
+        "the digital program and the senior Executive Council approves it. An account "
+        "registered without that approval can have it now.",
+        "&Account",
         "account_id",
-        "No proposed account is waiting for a business case. Propose the account in the "
-        "Accounts tab first.",
+        "No proposed account is waiting for a business case, and every registered account is "
+        "approved. Propose the account in the Accounts tab first.",
         "&Business case",
         "business_case",
         "Audience, purpose, the ministry's capacity to answer comments, how success is measured.",
@@ -84,6 +90,31 @@ FORMS: dict[ApprovalKind, RequestForm] = {
         "&Reason",
         "reason",
         "Why the account should close (e.g. no engagement for 12 months, program ended).",
+    ),
+    ApprovalKind.OFFICIAL_CONTENT: RequestForm(
+        "Official content approval",
+        "Official posts and in-house campaigns (no agency) take the approvals of traditional "
+        "media: the Ministry Director of Communications, the Minister's Office and the "
+        "Executive Council sign, as for third-party campaign content.",
+        "&Account",
+        "account_id",
+        "No approved or active account can take content right now.",
+        "Content &summary",
+        "content_summary",
+        "The post, series or in-house campaign: what it says, images or video used, dates.",
+    ),
+    ApprovalKind.PERSONAL_NAME: RequestForm(
+        "Personal name with the Government's name",
+        "A personal social media name that includes the Government's name (e.g. SKGov) needs "
+        "the prior approval of Executive Council and Digital Strategy and Operations. "
+        "Approved names are kept in the register.",
+        "&Staff member",
+        "person_id",
+        "You are not registered as active staff.",
+        "&Reason",
+        "reason",
+        "Why the name includes the Government's name, and how the account is used.",
+        name_fields=True,
     ),
 }
 
@@ -121,6 +152,21 @@ class NewRequestDialog(QDialog):
         form.addRow(self.form.subject_label, self.subject)
         form.addRow("", self.none_label)
         self.fields: dict[str, QWidget] = {self.form.subject_field: self.subject}
+        self.platform: QComboBox | None = None
+        self.handle: QLineEdit | None = None
+        if self.form.name_fields:
+            self.platform = QComboBox()
+            self.platform.setObjectName("requestPlatform")
+            self.platform.setAccessibleName("Platform")
+            for platform in Platform:
+                self.platform.addItem(platform.label, platform)
+            self.handle = QLineEdit()
+            self.handle.setObjectName("requestHandle")
+            self.handle.setAccessibleName("Personal account name")
+            self.handle.setPlaceholderText("e.g. JaneAtSKGov (without the @)")
+            form.addRow("&Platform", self.platform)
+            form.addRow("Personal account &name", self.handle)
+            self.fields |= {"platform": self.platform, "handle": self.handle}
         if self.form.text_field:
             self.text = QPlainTextEdit()
             self.text.setObjectName("requestText")
@@ -170,7 +216,9 @@ class NewRequestDialog(QDialog):
         clear_inline(self.fields, self.error)
         subject = self.subject.currentData()
         text = self.text.toPlainText() if self.text is not None else ""
-        service, kind = ApprovalService(self.ctx), self.kind
+        service, kind, ctx = ApprovalService(self.ctx), self.kind, self.ctx
+        platform = self.platform.currentData() if self.platform is not None else ""
+        handle = self.handle.text() if self.handle is not None else ""
         self.save_button.setEnabled(False)
 
         def save(_p: Progress) -> Any:
@@ -180,6 +228,10 @@ class NewRequestDialog(QDialog):
                 return service.request_campaign_content(subject, text)
             if kind == ApprovalKind.ANNUAL_GOALS:
                 return service.request_goals_review(subject)
+            if kind == ApprovalKind.OFFICIAL_CONTENT:
+                return ContentApprovalService(ctx).request_official_content(subject, text)
+            if kind == ApprovalKind.PERSONAL_NAME:
+                return PersonalNameService(ctx).request(subject, platform, handle, text)
             return service.request_termination(subject, text)
 
         run_in_background(self, save, on_success=self._on_saved, on_failure=self._on_failed)

@@ -31,6 +31,8 @@ KIND_LABELS = {
     ApprovalKind.CAMPAIGN_CONTENT: "Campaign content",
     ApprovalKind.ANNUAL_GOALS: "Annual goals",
     ApprovalKind.ACCOUNT_TERMINATION: "Termination",
+    ApprovalKind.OFFICIAL_CONTENT: "Official content",
+    ApprovalKind.PERSONAL_NAME: "Personal name",
 }
 STATE_LABELS = {
     ApprovalState.DRAFT: "Draft",
@@ -80,8 +82,9 @@ class ApprovalTrackerModel(QAbstractTableModel):
         return next((i for i, r in enumerate(self.rows) if r.id == approval_id), None)
 
     def stalled(self, row: TrackerRow) -> bool:
-        """Open and submitted longer ago than the setting allows without a decision."""
-        return row.state in _OPEN and row.age_days is not None and row.age_days > self.stall_days
+        """Open and (re)submitted longer ago than the setting allows without a decision."""
+        waited = row.waiting_days if row.waiting_days is not None else row.age_days
+        return row.state in _OPEN and waited is not None and waited > self.stall_days
 
     # -- Qt ------------------------------------------------------------------------------
 
@@ -149,12 +152,22 @@ class ApprovalTrackerModel(QAbstractTableModel):
         return age_text(row.age_days)
 
     def _tooltip(self, row: TrackerRow, column: int) -> str:
+        waited = row.waiting_days if row.waiting_days is not None else row.age_days
         if column == COL_AGE and self.stalled(row):
             return (
-                f"Waiting {row.age_days} days: longer than the {self.stall_days} days after "
+                f"Waiting {waited} days: longer than the {self.stall_days} days after "
                 "which a request counts as stalled."
             )
+        if column == COL_AGE and waited is not None and waited != row.age_days:
+            return (
+                f"Submitted {_days(row.age_days)} ago; resubmitted after changes "
+                f"{_days(waited)} ago, which is what counts for a stall."
+            )
         return f"{row.title}\n{STATE_LABELS[row.state]}: {row.stage_label}"
+
+
+def _days(n: int | None) -> str:
+    return "1 day" if n == 1 else f"{n} days"
 
 
 class TrackerProxy(QSortFilterProxyModel):

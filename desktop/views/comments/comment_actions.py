@@ -10,22 +10,31 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 from desktop.enums import AppRole, CommentStatus
 from desktop.services.authz import Permission, denial
 from desktop.services.comment_log import CommentRow
+from desktop.services.comment_work.scope import may_work_somewhere
 from desktop.services.comments import WORKABLE
 from desktop.services.context import Actor
 from desktop.views.icons import icon
 
 LOADING = "Loading who you are…"
 PICK = "Select a comment in the list first."
+SCOPED_NOTE = "Yours: the central @SKGov accounts; an emergency's accounts while on call."
 
 
-def action_reasons(actor: Actor | None, row: CommentRow | None) -> tuple[str | None, ...]:
+def action_reasons(
+    actor: Actor | None, row: CommentRow | None, refusal: str | None = None
+) -> tuple[str | None, ...]:
     """Why each action is unavailable (None: available), in the order of the buttons:
-    log, respond, acknowledge, assign, close, moderate. Mirrors the services' rules."""
-    refused = LOADING if actor is None else denial(actor.roles, Permission.HANDLE_COMMENTS)
-    if refused:
-        return (refused,) * 6
+    log, respond, acknowledge, assign, close, moderate, route. Mirrors the services' rules;
+    ``refusal`` is why the actor may not work on the selected comment (its account)."""
+    if actor is None:
+        return (LOADING,) * 7
+    refused = denial(actor.roles, Permission.HANDLE_COMMENTS)
+    if refused and not may_work_somewhere(actor.roles):
+        return (refused,) * 7
     if row is None:
-        return (None, PICK, PICK, PICK, PICK, PICK)
+        return (None, PICK, PICK, PICK, PICK, PICK, PICK)
+    if refusal:
+        return (None, *(refusal,) * 6)
     status = row.status.value
     respond = ack = assign = close = moderate = None
     if row.status not in WORKABLE:
@@ -40,7 +49,10 @@ def action_reasons(actor: Actor | None, row: CommentRow | None) -> tuple[str | N
         )
     if row.status in (CommentStatus.HIDDEN, CommentStatus.DELETED):
         moderate = f"This comment is already {status}."
-    return (None, respond, ack, assign, close, moderate)
+    route = (
+        None if row.status in WORKABLE else f"This comment is {status}; it is not routed any more."
+    )
+    return (None, respond, ack, assign, close, moderate, route)
 
 
 def _button(text: str, name: str, shortcut: str = "", icon_name: str = "") -> QPushButton:
@@ -66,6 +78,8 @@ class CommentActionBar(QWidget):
         self.assign_button = _button("Assi&gn…", "assignButton")
         self.close_button = _button("&Close…", "closeButton")
         self.moderate_button = _button("Mo&derate…", "moderateButton", icon_name="warning")
+        self.route_button = _button("Ro&ute…", "routeButton")
+        self.route_button.setToolTip("Route the comment to another ministry")
         self.note = QLabel()
         self.note.setObjectName("permissionNote")
         self.note.setProperty("role", "muted")
@@ -90,19 +104,27 @@ class CommentActionBar(QWidget):
             self.assign_button,
             self.close_button,
             self.moderate_button,
+            self.route_button,
         )
 
-    def show_for(self, actor: Actor | None, row: CommentRow | None) -> None:
-        self.reasons = action_reasons(actor, row)
+    def show_for(
+        self, actor: Actor | None, row: CommentRow | None, refusal: str | None = None
+    ) -> None:
+        self.reasons = action_reasons(actor, row, refusal)
         for button, reason in zip(self.buttons, self.reasons, strict=True):
             button.setEnabled(reason is None)
             button.setToolTip(reason or button.accessibleName())
         refused = self.reasons[0]
+        general = denial(actor.roles, Permission.HANDLE_COMMENTS) if actor else None
         if refused and actor is not None:
             # One line here; the full sentence is in the tooltips of the buttons.
             held = ", ".join(r.label for r in AppRole if r in actor.roles) or "no role"
             self.note.setText(f"Read-only: you hold {held}. Point at a button to see who may act.")
+            self.note.setToolTip(refused)
+        elif general and actor is not None:
+            self.note.setText(SCOPED_NOTE)
+            self.note.setToolTip(general)
         else:
             self.note.setText(refused or "")
-        self.note.setToolTip(refused or "")
-        self.note.setVisible(bool(refused))
+            self.note.setToolTip(refused or "")
+        self.note.setVisible(bool(self.note.text()))

@@ -122,6 +122,7 @@ class CommentDetailPanel(QWidget):
                 lines.append(f"<a href='{escape(r.link_url)}'>{escape(r.link_url)}</a>")
             if r.phone:
                 lines.append(f"Phone: {escape(r.phone)}")
+            lines.extend(escape(item) for item in r.media)
             notes = []
             if r.restricted_topics_cleared:
                 notes.append("restricted topics checked")

@@ -28,6 +28,7 @@ from desktop.services.authz import ALLOWED, Permission, can
 from desktop.services.choices import Choice, ChoiceService
 from desktop.services.comment_detail import CommentDetail
 from desktop.services.comment_log import COUNT_CAP, CommentLogService, CommentRow, Interrupter
+from desktop.services.comment_work.scope import CENTRAL_MONITORS, may_work_somewhere
 from desktop.services.comments import CommentService
 from desktop.services.context import Actor, ServiceContext
 from desktop.views.base_tab import BaseTab
@@ -44,6 +45,7 @@ from desktop.views.comments.comment_table import comment_table
 from desktop.views.comments.log_comment_dialog import LogCommentDialog
 from desktop.views.comments.moderate_dialog import ModerateDialog
 from desktop.views.comments.respond_dialog import RespondDialog
+from desktop.views.comments.route_dialog import RouteDialog
 from desktop.views.errors import show_error
 from desktop.views.list_detail import ListDetail
 from desktop.views.ui_state import UiState
@@ -83,6 +85,7 @@ class CommentsTab(BaseTab):
         self.actor: Actor | None = None
         self.accounts: list[Choice] = []
         self.handlers: list[Choice] = []
+        self.ministries: list[Choice] = []
         self.detail: CommentDetail | None = None
         self.dialog: QDialog | None = None  # the action dialog open right now
         self._detail_generation = 0
@@ -122,6 +125,7 @@ class CommentsTab(BaseTab):
         self.assign_button = self.action_bar.assign_button
         self.close_button = self.action_bar.close_button
         self.moderate_button = self.action_bar.moderate_button
+        self.route_button = self.action_bar.route_button
         self.permission_note = self.action_bar.note
         self.action_buttons = self.action_bar.buttons
         self.log_button.clicked.connect(self._on_log)
@@ -130,6 +134,7 @@ class CommentsTab(BaseTab):
         self.assign_button.clicked.connect(self._on_assign)
         self.close_button.clicked.connect(self._on_close)
         self.moderate_button.clicked.connect(self._on_moderate)
+        self.route_button.clicked.connect(self._on_route)
 
         self.table = comment_table(self.model)
         header = self.table.horizontalHeader()
@@ -182,13 +187,19 @@ class CommentsTab(BaseTab):
         ctx = self.ctx
 
         def load(_p: Progress) -> _Loaded:
+            actor = ctx.actor()
+            if not can(actor.roles, Permission.READ_ALL):
+                # An agency reads none of the log (DESIGN §6): who is acting is still known,
+                # so the actions can say why they are off; nothing else is asked for.
+                return _Loaded(actor, ctx.settings(), [], [], [])
             choices = ChoiceService(ctx)
             return _Loaded(
-                ctx.actor(),
+                actor,
                 ctx.settings(),
                 choices.accounts(live_only=False),
                 choices.ministries(),
-                choices.people(roles=ALLOWED[Permission.HANDLE_COMMENTS]),
+                # The central accounts' monitors too: the service checks the comment's account.
+                choices.people(roles=ALLOWED[Permission.HANDLE_COMMENTS] | CENTRAL_MONITORS),
             )
 
         run_in_background(self, load, on_success=self._on_loaded, read=True)
@@ -197,6 +208,7 @@ class CommentsTab(BaseTab):
         self.actor = loaded.actor
         self.accounts = loaded.accounts
         self.handlers = loaded.handlers
+        self.ministries = loaded.ministries
         settings = loaded.settings
         self.model.configure(settings.timezone, settings.due_soon_minutes)
         self.detail_panel.timezone = settings.timezone
@@ -382,14 +394,20 @@ class CommentsTab(BaseTab):
     # -- who may do what -----------------------------------------------------------------
 
     def _update_actions(self) -> None:
-        self.action_bar.show_for(self.actor, self.detail.row if self.detail is not None else None)
+        detail = self.detail
+        self.action_bar.show_for(
+            self.actor,
+            detail.row if detail is not None else None,
+            detail.work_refusal if detail is not None else None,
+        )
 
     def action_reasons(self) -> tuple[str | None, ...]:
         """Why each action button is disabled (None: enabled), in button order."""
         return self.action_bar.reasons
 
     def may_handle(self) -> bool:
-        return self.actor is not None and can(self.actor.roles, Permission.HANDLE_COMMENTS)
+        """Whether the actor may log comments somewhere (the service decides per account)."""
+        return self.actor is not None and may_work_somewhere(self.actor.roles)
 
     # -- actions -------------------------------------------------------------------------
 
@@ -429,6 +447,13 @@ class CommentsTab(BaseTab):
         if self.detail is None or self.action_reasons()[5] is not None:
             return
         dialog = ModerateDialog(self.ctx, self.detail, self)
+        self._open(dialog, self._after_change)
+
+    @Slot()
+    def _on_route(self) -> None:
+        if self.detail is None or self.action_reasons()[6] is not None:
+            return
+        dialog = RouteDialog(self.ctx, self.detail, self.ministries, self)
         self._open(dialog, self._after_change)
 
     @Slot()

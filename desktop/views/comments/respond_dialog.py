@@ -29,6 +29,7 @@ from desktop.enums import ResponseMethod, RestrictedTopic
 from desktop.services.comment_detail import CommentDetail
 from desktop.services.comments import CommentService
 from desktop.services.context import ServiceContext
+from desktop.views.comments.media_box import MediaBox
 from desktop.views.field_errors import FieldErrors, error_label, fit_height
 from desktop.views.worker import Progress, run_in_background
 
@@ -159,9 +160,11 @@ class RespondDialog(QDialog):
         topics.addWidget(self.topics_hint, len(RestrictedTopic), 0, 1, 3)
         topics.addWidget(self.topics_error, len(RestrictedTopic) + 1, 0, 1, 3)
 
+        self.media_box = MediaBox()
         self.general_error = error_label("formError")
         self.errors = FieldErrors.for_fields(
             {
+                **self.media_box.errors,
                 "method": (method_box, self.method_error),
                 "text": (self.text, self.text_error),
                 "link_url": (self.link, self.link_error),
@@ -185,6 +188,7 @@ class RespondDialog(QDialog):
         layout.addWidget(self.referral_frame)
         layout.addLayout(form)
         layout.addWidget(self.topics_box)
+        layout.addWidget(self.media_box)
         layout.addWidget(self.general_error)
         layout.addWidget(buttons)
         self._on_method_changed()
@@ -219,17 +223,20 @@ class RespondDialog(QDialog):
 
     @Slot()
     def _on_topic_answered(self, *_args: object) -> None:
-        public = self.method() == ResponseMethod.PUBLIC_ANSWER
+        bare = self.method() in (ResponseMethod.WEB_LINK, ResponseMethod.PHONE_NUMBER)
         discussed = [t.label for t, g in self.topic_groups.items() if g.checkedId() == DISCUSSED]
         if discussed:
             text = (
-                "A reply touching these may not be posted publicly; use a phone number or a "
-                "direct message instead."
+                "A reply may not discuss these, in public or in a message: take them out, or "
+                "reply with only a phone number or a link where the person can get help."
             )
-        elif public:
-            text = "Answer every line before saving a public answer."
+        elif bare:
+            text = (
+                "Required as soon as the reply has words in it; a bare link or phone number "
+                "needs no checklist."
+            )
         else:
-            text = "Recommended for every reply; required for a public answer."
+            text = "Answer every line before saving: the reply puts words in public or a message."
         if self.topics_cleared():
             text = "Checked: the reply discusses none of the restricted topics."
         self.topics_hint.setText(text)
@@ -266,6 +273,7 @@ class RespondDialog(QDialog):
             "phone": self.phone.text() if method == ResponseMethod.PHONE_NUMBER else "",
             "restricted_topics_cleared": self.topics_cleared(),
             "high_profile_referral": self.referral_inserted,
+            "media": self.media_box.items(),
         }
 
     @Slot()

@@ -2,7 +2,7 @@
 indexes for the comment log's author and kind sorts
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-06 08:40:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from desktop.storage import comment_search
 
 revision = "0008"
-down_revision = "0005"  # the lead re-chains revisions when merging
+down_revision = "0006"  # the lead re-chains revisions when merging
 branch_labels = None
 depends_on = None
 

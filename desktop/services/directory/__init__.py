@@ -1,0 +1,1 @@
+"""The directory of key contacts per ministry that routing and replies quote."""

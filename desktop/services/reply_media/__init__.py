@@ -1,0 +1,1 @@
+"""Images and videos in replies: the copyright/permission acknowledgement each one needs."""

@@ -1,0 +1,1 @@
+"""The key-contacts directory of the ministries."""
