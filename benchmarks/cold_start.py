@@ -5,7 +5,7 @@ shows its data; 1c: the longest the window went unanswered in between.
 Each start is a fresh ``python -c`` process. The parent notes the wall clock just before it
 spawns the process; the process prints the wall clock at each mark. The app is started as a
 person starts it: ``desktop.cli.main`` (what the ``smgov`` command runs) with ``--db``, acting
-as an administrator through the workstation's settings file. The process only adds a watcher
+as an administrator (the demo database's "act as" choice). The process only adds a watcher
 before it: it makes the QApplication (the app takes the one that exists) and marks
 
 - ``painted``: the first paint of the main window has finished (a zero-delay timer queued by
@@ -167,8 +167,23 @@ def _acting_as(db: str, login: str) -> None:
         chosen.dispose()
 
 
+def _demo_acts_as(env: BenchEnv) -> None:
+    """The demo database acts as the administrator (the app's "act as" choice on demo data,
+    stored in the database; the workstation's settings file no longer chooses)."""
+    from desktop.services.acting import choose_demo_person, demo_person
+    from desktop.storage.database import open_database
+
+    db = open_database(env.db_path, migrate=False)
+    try:
+        if demo_person(db) != env.login:
+            choose_demo_person(db, env.login)
+    finally:
+        db.dispose()
+
+
 def measure(env: BenchEnv) -> list[Result]:
     args = [env.db]
+    _demo_acts_as(env)
     app_runs: list[dict[str, float]] = []
     bare_runs: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory(prefix="smgov-bench-") as home:
@@ -213,6 +228,7 @@ def measure(env: BenchEnv) -> list[Result]:
             samples=[r["usable"] * 1000 for r in app_runs],
             baseline_name="bare QMainWindow + QTabWidget",
             baseline_samples=bare,
+            budget=Budget(max_ratio=3.5),
             note="the Compliance tab: every check run on the large database, findings listed",
         ),
         Result(

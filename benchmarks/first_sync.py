@@ -1,4 +1,4 @@
-"""Figure 8: the first sync of a new workstation — ``smgov replica create`` from a hub holding
+"""Figure 9: the first sync of a new workstation — ``smgov replica create`` from a hub holding
 the large demo — its time, its peak memory, and how it resumes after being killed.
 
 The hub is a throwaway PostgreSQL cluster of the figure's own (the tests' ``Cluster``: initdb
@@ -10,9 +10,9 @@ for the demo's administrator, whose login the workstation then uses.
 
 Each replica is made by ``smgov replica create HUB_URL PATH`` in a process of its own (the
 command a person runs, progress on stderr), so its wall time includes starting Python and its
-peak resident memory (``wait4``'s rusage) is its alone: 8 the time, 8b the memory. The baseline
+peak resident memory (``wait4``'s rusage) is its alone: 9 the time, 9b the memory. The baseline
 is the floor of moving the same rows: a process that reads every replicated table of the hub
-with ``COPY … TO STDOUT`` and throws the bytes away. 8c kills a replica creation with SIGKILL
+with ``COPY … TO STDOUT`` and throws the bytes away. 9c kills a replica creation with SIGKILL
 halfway through and runs the same command again: the time of the second run, which continues
 from the last committed batch. Every replica made is checked against the hub, table by table
 (row counts).
@@ -246,7 +246,7 @@ def measure(env: BenchEnv) -> list[Result]:
         work.rmdir()
     return [
         Result(
-            figure="8",
+            figure="9",
             name="First sync: smgov replica create from the hub",
             unit="s",
             samples=times,
@@ -260,7 +260,7 @@ def measure(env: BenchEnv) -> list[Result]:
             f"{counts.get('record_digests', 0):,} on the hub",
         ),
         Result(
-            figure="8b",
+            figure="9b",
             name="First sync: peak RSS of the process",
             unit="MB",
             samples=peaks,
@@ -268,7 +268,7 @@ def measure(env: BenchEnv) -> list[Result]:
             note="batches of 5,000 rows, each committed with a note of how far the copy got",
         ),
         Result(
-            figure="8c",
+            figure="9c",
             name="First sync resumed after SIGKILL halfway: the second run",
             unit="s",
             samples=[resumed],

@@ -33,6 +33,9 @@ class Comment(Versioned, Base):
         Index("ix_comments_status_received", "status", "received_at"),
         Index("ix_comments_ministry_received", "routed_ministry_id", "received_at"),
         Index("ix_comments_emergency", "emergency_id"),
+        # The comment log's author and kind sorts (migration 0008).
+        Index("ix_comments_author_received", "author_name", "received_at"),
+        Index("ix_comments_kind_received", "kind", "received_at"),
         Index("ix_comments_commenter", "commenter_id"),
         # An imported comment is known by the platform's id: importing it again finds it.
         # (A unique index, not a constraint: SQLite adds one without rebuilding the table.)

@@ -33,8 +33,11 @@ from desktop.models import Account, Comment, Ministry, Person
 from desktop.services.authz import Permission, require
 from desktop.services.clock import OPEN_STATUSES
 from desktop.services.comment_detail import CommentDetail, load_detail
+from desktop.services.comment_search.match import search_condition, search_count
 from desktop.services.comment_work.scope import work_refusal
-from desktop.services.context import Actor, ServiceContext, load_settings, resolve_actor
+from desktop.services.context import Actor, ServiceContext
+from desktop.storage.interrupt import Interrupter as Interrupter
+from desktop.storage.interrupt import watched
 
 PAGE_SIZE = 200
 EXCERPT_CHARS = 140
@@ -50,6 +53,12 @@ class SortKey(StrEnum):
     ANSWER_DUE = "answer_due_at"
     STATUS = "status"
     ACCOUNT = "account"
+    MINISTRY = "ministry"
+    AUTHOR = "author"
+    TEXT = "text"
+    KIND = "kind"
+    ASSIGNEE = "assignee"
+    FLAGS = "flags"
 
 
 @dataclass(frozen=True)
@@ -102,9 +111,13 @@ class CommentRow:
 class Page:
     rows: list[CommentRow]
     next_cursor: Cursor | None  # None: this was the last page
+    # Where the page's first row is: a page before it starts there (None: the first page).
+    prev_cursor: Cursor | None = None
+    # Each row's own cursor, in order: a window of pages drops and refetches by them.
+    cursors: tuple[Cursor, ...] = ()
 
 
-_Col = InstrumentedAttribute[Any]
+_Col = InstrumentedAttribute[Any] | ColumnElement[Any]
 
 
 class _AccountsFirst(Join):
@@ -140,7 +153,37 @@ def _sort_columns(key: SortKey) -> tuple[_Col, ...]:
     if key == SortKey.ACCOUNT:
         # Platform values sort like their labels, so this is the order of "Facebook @x".
         return (Account.platform, Account.handle, c.received_at, c.id)
+    if key == SortKey.AUTHOR:  # ix_comments_author_received
+        return (c.author_name, c.received_at, c.id)
+    if key == SortKey.KIND:  # ix_comments_kind_received
+        return (c.kind, c.received_at, c.id)
+    # No index: the database sorts the matches for each page (a top-N sort of one pass).
+    if key == SortKey.MINISTRY:
+        return (func.coalesce(_routed.code, _home.code), c.received_at, c.id)
+    if key == SortKey.ASSIGNEE:
+        return (func.coalesce(_assignee.name, ""), c.received_at, c.id)
+    if key == SortKey.TEXT:
+        return (c.text, c.id)
+    if key == SortKey.FLAGS:
+        return (c.high_profile, c.emergency_id.is_not(None), c.received_at, c.id)
     return (c.received_at, c.id)
+
+
+def _joined(stmt: Select[Any], key: SortKey) -> Select[Any]:
+    """The keys query with the tables its sort columns come from."""
+    if key == SortKey.ACCOUNT:
+        return stmt.select_from(_AccountsFirst(Account, Comment, Account.id == Comment.account_id))
+    if key == SortKey.MINISTRY:
+        return stmt.select_from(
+            Comment.__table__.join(Account, Account.id == Comment.account_id)
+            .join(_home, _home.id == Account.ministry_id)
+            .outerjoin(_routed, _routed.id == Comment.routed_ministry_id)
+        )
+    if key == SortKey.ASSIGNEE:
+        return stmt.select_from(
+            Comment.__table__.outerjoin(_assignee, _assignee.id == Comment.assignee_id)
+        )
+    return stmt
 
 
 def _after(cols: Sequence[_Col], cursor: Cursor, descending: bool) -> Any:
@@ -150,7 +193,8 @@ def _after(cols: Sequence[_Col], cursor: Cursor, descending: bool) -> Any:
     # The id is not a column of the secondary indexes (SQLite keys them by rowid), so the
     # row value with it cannot seek; a bound on the columns before it can. A row value
     # spanning two tables cannot seek either: the leading table's columns get their own.
-    lead = next((i for i, col in enumerate(cols) if col.class_ is not cols[0].class_), len(cols))
+    owner = [getattr(col, "class_", None) for col in cols]
+    lead = next((i for i, o in enumerate(owner) if o is None or o is not owner[0]), len(cols))
     bounds = []
     for n in sorted({len(cols) - 1, lead} - {0, len(cols)}):
         head, head_values = tuple_(*cols[:n]), tuple_(*values[:n])
@@ -179,39 +223,73 @@ class CommentLogService:
         as_of: datetime,
         after: Cursor | None = None,
         limit: int = PAGE_SIZE,
+        *,
+        before: Cursor | None = None,
+        last: bool = False,
+        cancel: Interrupter | None = None,
     ) -> Page:
-        """Up to ``limit`` rows after ``after`` (from the start when None), SQL-ordered."""
+        """Up to ``limit`` rows after ``after`` (from the start when None), SQL-ordered.
+
+        ``before``: the rows just before that cursor instead; ``last``: the list's last rows
+        (both read the order backwards, so the end costs what the start costs).
+        ``cancel`` stops the reading (``Cancelled``) when a newer request replaces this one.
+        """
         cols = _sort_columns(query.sort)
-        with self.ctx.read() as session:
+        backward = last or before is not None
+        direction = query.descending != backward
+        bound = before if backward else after
+        with self.ctx.quick_read() as session, watched(session, cancel):
             arms = self._arms(session, query, as_of, cols)
-            if after is not None:
-                arms = [arm.where(_after(cols, after, query.descending)) for arm in arms]
-            keys = _in_order(arms, cols, query.descending, limit + 1)
-            found = session.execute(keys).all()
+            if bound is not None:
+                arms = [arm.where(_after(cols, bound, direction)) for arm in arms]
+            keys = _in_order(arms, cols, direction, limit + 1)
+            found = list(session.execute(keys).all())
             more = len(found) > limit
             found = found[:limit]
             rows = rows_for(session, [r[0] for r in found])
+        if backward:
+            found.reverse()
         # The detail query's join order is the database's choice; the page order is the keys'.
         order = {key[0]: i for i, key in enumerate(found)}
         rows.sort(key=lambda r: order[r.id])
-        last = found[-1] if found else None
-        next_cursor = Cursor((*last[1:], last[0])) if more and last is not None else None
-        return Page(rows, next_cursor)
+        cursors = tuple(Cursor((*key[1:], key[0])) for key in found)
+        if backward:
+            next_cursor = cursors[-1] if cursors and before is not None else None
+            prev_cursor = cursors[0] if cursors and more else None
+        else:
+            next_cursor = cursors[-1] if cursors and more else None
+            prev_cursor = cursors[0] if cursors and after is not None else None
+        return Page(rows, next_cursor, prev_cursor, cursors)
 
     def count(
-        self, query: CommentLogQuery, as_of: datetime | None = None, *, cap: int = COUNT_CAP
+        self,
+        query: CommentLogQuery,
+        as_of: datetime | None = None,
+        *,
+        cap: int = COUNT_CAP,
+        cancel: Interrupter | None = None,
     ) -> int:
         """How many rows match, counted up to ``cap + 1``: more than ``cap`` means "cap+"."""
         cols = _sort_columns(query.sort)
-        with self.ctx.read() as session:
+        with self.ctx.quick_read() as session, watched(session, cancel):
+            if query.search.strip() and _only_search(query):
+                self._reader(session)
+                counted = search_count(session, query.search, cap)
+                if counted is not None:
+                    return min(counted, cap + 1)
             total = 0
-            for arm in self._arms(session, query, as_of or self.ctx.now(), cols):
+            for arm in self._arms(session, query, as_of or self.ctx.now(), cols, ordered=False):
                 capped = select(func.count()).select_from(arm.limit(cap + 1).subquery())
                 total += int(session.scalar(capped) or 0)
         return min(total, cap + 1)
 
     def row_at_offset(
-        self, query: CommentLogQuery, n: int, as_of: datetime | None = None
+        self,
+        query: CommentLogQuery,
+        n: int,
+        as_of: datetime | None = None,
+        *,
+        cancel: Interrupter | None = None,
     ) -> Cursor | None:
         """The cursor that makes ``page`` start at row ``n`` (0-based); None for row 0.
 
@@ -221,7 +299,7 @@ class CommentLogService:
         if n <= 0:
             return None
         cols = _sort_columns(query.sort)
-        with self.ctx.read() as session:
+        with self.ctx.quick_read() as session, watched(session, cancel):
             arms = self._arms(session, query, as_of or self.ctx.now(), cols)
             found = session.execute(_in_order(arms, cols, query.descending, 1, n - 1)).first()
         if found is None:
@@ -229,7 +307,13 @@ class CommentLogService:
         return Cursor((*found[1:], found[0]))
 
     def _arms(
-        self, session: Session, query: CommentLogQuery, as_of: datetime, cols: Sequence[_Col]
+        self,
+        session: Session,
+        query: CommentLogQuery,
+        as_of: datetime,
+        cols: Sequence[_Col],
+        *,
+        ordered: bool = True,
     ) -> list[Select[Any]]:
         """The keys queries (id, then the sort values) whose rows together match ``query``.
 
@@ -242,11 +326,8 @@ class CommentLogService:
         stmt: Select[Any] = select(
             cols[-1].label("k0"), *(col.label(f"k{i}") for i, col in enumerate(cols[:-1], 1))
         )
-        if query.sort == SortKey.ACCOUNT:
-            stmt = stmt.select_from(
-                _AccountsFirst(Account, Comment, Account.id == Comment.account_id)
-            )
-        stmt = stmt.where(*self._filters(session, query, as_of, actor))
+        stmt = _joined(stmt, query.sort)
+        stmt = stmt.where(*self._filters(session, query, as_of, actor, ordered=ordered))
         if query.ministry_id is None:
             return [stmt]
         accounts = select(Account.id).where(Account.ministry_id == query.ministry_id)
@@ -257,7 +338,13 @@ class CommentLogService:
         ]
 
     def _filters(
-        self, session: Session, query: CommentLogQuery, as_of: datetime, actor: Actor
+        self,
+        session: Session,
+        query: CommentLogQuery,
+        as_of: datetime,
+        actor: Actor,
+        *,
+        ordered: bool = True,
     ) -> list[ColumnElement[bool]]:
         c = Comment
         where: list[ColumnElement[bool]] = []
@@ -275,16 +362,9 @@ class CommentLogService:
             where.append(c.high_profile.is_(True))
         if query.during_emergency:
             where.append(c.emergency_id.is_not(None))
-        term = query.search.strip()
-        if term:
-            pattern = "%" + term.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
-            where.append(
-                or_(
-                    c.text.ilike(pattern, escape="\\"),
-                    c.author_name.ilike(pattern, escape="\\"),
-                    c.author_handle.ilike(pattern, escape="\\"),
-                )
-            )
+        found = search_condition(session, query.search, ordered=ordered)
+        if found is not None:
+            where.append(found)
         return where
 
     def _due_terms(
@@ -302,7 +382,7 @@ class CommentLogService:
             terms.append(and_(c.status == new, c.acknowledge_due_at < as_of))
             terms.append(and_(c.status == acked, c.answer_due_at < as_of))
         if query.due_soon:
-            soon = as_of + timedelta(minutes=load_settings(session).due_soon_minutes)
+            soon = as_of + timedelta(minutes=self.ctx.settings().due_soon_minutes)
             terms.append(
                 and_(c.status == new, c.acknowledge_due_at >= as_of, c.acknowledge_due_at < soon)
             )
@@ -313,7 +393,7 @@ class CommentLogService:
         return terms
 
     def _reader(self, session: Session) -> Actor:
-        actor = resolve_actor(session, self.ctx.login)
+        actor = self.ctx.actor()  # read once a session, not once a page
         require(actor.roles, Permission.READ_ALL)
         return actor
 
@@ -321,7 +401,7 @@ class CommentLogService:
 
     def get(self, comment_id: uuid.UUID) -> CommentDetail:
         """The comment with its row, responses, and the commenter's strikes and bans."""
-        with self.ctx.read() as session:
+        with self.ctx.quick_read() as session:
             actor = self._reader(session)
             rows = rows_for(session, [comment_id])
             if not rows:
@@ -332,6 +412,12 @@ class CommentLogService:
             # Whether the reader may work on it (the three monitoring bodies), for the GUI.
             refusal = work_refusal(session, actor.id, actor.roles, account, self.ctx.now())
             return replace(detail, work_refusal=refusal)
+
+
+def _only_search(query: CommentLogQuery) -> bool:
+    """Nothing but a search narrows the list (its sort does not change a count)."""
+    plain = CommentLogQuery(search=query.search, sort=query.sort, descending=query.descending)
+    return query == plain
 
 
 def _ordered(cols: Sequence[Any], descending: bool) -> list[Any]:

@@ -11,6 +11,7 @@ chooses it, except tests and the person chosen on a demo database (``demo_login`
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -36,6 +37,9 @@ from desktop.storage.identity import os_account
 M = TypeVar("M", bound=Base)
 
 Clock = Callable[[], datetime]
+# How long the acting person and the settings read by a context are used before they are
+# read again (another administrator's change to a role or a setting shows within this).
+CACHE_SECONDS = 60.0
 
 
 def os_login() -> str:
@@ -94,13 +98,28 @@ class ServiceContext:
         self.db = db
         self.login = login or db.session_login()
         self._clock = clock or (lambda: datetime.now(UTC))
+        # Who acts and the settings, read once and kept for ``CACHE_SECONDS``: each was a
+        # transaction of its own (four round trips) in every service call that asked.
+        self._actor: tuple[float, Actor] | None = None
+        self._settings: tuple[float, PolicySettings] | None = None
 
     def now(self) -> datetime:
         return self._clock()
 
+    def forget(self) -> None:
+        """Read who acts and the settings again next time (after a change to either)."""
+        self._actor = self._settings = None
+
     def actor(self) -> Actor:
-        with self.db.read() as session:
-            return resolve_actor(session, self.login)
+        """The acting person (roles, ministry): as of at most ``CACHE_SECONDS`` ago, or of
+        this context's last write. Writes resolve the person again inside their transaction."""
+        cached = self._actor
+        if cached is not None and time.monotonic() - cached[0] < CACHE_SECONDS:
+            return cached[1]
+        with self.db.quick_read() as session:
+            actor = resolve_actor(session, self.login)
+        self._actor = (time.monotonic(), actor)
+        return actor
 
     def require(self, permission: Permission) -> Actor:
         """The acting person, if they may (PermissionDenied names the role needed)."""
@@ -109,8 +128,20 @@ class ServiceContext:
         return actor
 
     def settings(self) -> PolicySettings:
-        with self.db.read() as session:
-            return load_settings(session)
+        """The branch's settings, kept like the acting person."""
+        cached = self._settings
+        if cached is not None and time.monotonic() - cached[0] < CACHE_SECONDS:
+            return cached[1]
+        with self.db.quick_read() as session:
+            settings = load_settings(session)
+        self._settings = (time.monotonic(), settings)
+        return settings
+
+    @contextmanager
+    def quick_read(self) -> Iterator[Session]:
+        """``Database.quick_read``: statements that need no common snapshot."""
+        with self.db.quick_read() as session:
+            yield session
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -119,6 +150,8 @@ class ServiceContext:
 
     @contextmanager
     def write(self) -> Iterator[Work]:
+        # Whatever the write changes (a role, a setting), the next read finds it.
+        self.forget()
         with self.db.write() as session:
             work = Work(session, resolve_actor(session, self.login), self.now())
             try:
@@ -131,6 +164,7 @@ class ServiceContext:
                 work.finish()
             finally:
                 work.close()
+                self.forget()
 
 
 class Work:

@@ -216,6 +216,7 @@ class AuditLogDialog(QDialog):
             on_success=show,
             on_failure=self._failed,
             progress_label="Loading the audit log…",
+            read=True,
         )
 
     def _show_count(self, more: bool) -> None:

@@ -263,6 +263,8 @@ class MainWindow(MenuWindow):
 
     @Slot()
     def refresh_current(self) -> None:
+        if self.ctx is not None:
+            self.ctx.forget()  # a refresh reads who acts and the settings again too
         tab = self.current_tab()
         if tab is not None:
             tab.refresh()

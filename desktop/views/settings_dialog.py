@@ -268,7 +268,9 @@ class SettingsDialog(QDialog):
         def fetch(_p: Progress) -> tuple[PolicySettings, Calendar]:
             return service.get(), calendar_of(service, year)
 
-        run_in_background(self, fetch, on_success=self._fill, progress_label="Loading settings…")
+        run_in_background(
+            self, fetch, on_success=self._fill, progress_label="Loading settings…", read=True
+        )
 
     def _fill(self, loaded: tuple[PolicySettings, Calendar]) -> None:
         settings, calendar = loaded

@@ -8,10 +8,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
 
 from desktop.enums import AppRole
 from desktop.views.elided_label import ElidedLabel
+from desktop.views.worker import busy
 
 if TYPE_CHECKING:  # part of the window's frame, shown before the services are imported
     from desktop.services.session import SessionStatus, TargetInfo
@@ -52,10 +53,31 @@ class AppStatusBar(QStatusBar):
             label.setAccessibleName(name)
         self.addWidget(self.database, 2)
         self.addWidget(self.person, 1)
+        # What is being read right now (a search, a page, a tab's data): never a dialog.
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setObjectName("statusBusyBar")
+        self.busy_bar.setRange(0, 0)
+        self.busy_bar.setTextVisible(False)
+        self.busy_bar.setFixedSize(64, 10)
+        self.busy_bar.setAccessibleName("Working")
+        self.busy_label = QLabel()
+        self.busy_label.setObjectName("statusBusy")
+        self.busy_label.setAccessibleName("Reading")
+        self.busy_bar.hide()
+        self.busy_label.hide()
+        self.addPermanentWidget(self.busy_label)
+        self.addPermanentWidget(self.busy_bar)
         self.addPermanentWidget(self.due_soon)
         self.addPermanentWidget(self.overdue)
+        busy().changed.connect(self.show_busy)
         if target is not None:
             self.show_target(target)
+
+    def show_busy(self, text: str) -> None:
+        """``text`` is what is being read; "" hides the indicator."""
+        self.busy_label.setText(text)
+        self.busy_label.setVisible(bool(text))
+        self.busy_bar.setVisible(bool(text))
 
     def show_target(self, target: TargetInfo) -> None:
         mode = "Shared database" if target.shared else "Local file"

@@ -3,6 +3,11 @@
 Modelled on Anki's ``CollectionOp``: the work function runs on the thread pool and must not
 touch widgets; the callbacks run back on the GUI thread. A progress dialog appears only when
 the work takes longer than ``PROGRESS_DELAY_MS``, so quick work does not flash a window.
+
+Reads (loading, searching, filtering, sorting, a selection's detail) never show that window-
+modal dialog: the window's busy indicator (``busy()``, in the status bar) says what is being
+read after ``BUSY_DELAY_MS``, and the person can go on — the next action replaces the read.
+The modal dialog, with Cancel where the work can stop, is for writes and reports.
 """
 
 from __future__ import annotations
@@ -25,11 +30,21 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 PROGRESS_DELAY_MS = 300
+BUSY_DELAY_MS = 80  # a read shows in the busy indicator after this; quicker ones never flash
 SAVING = "Saving…"
 TOO_LATE = "Too late to cancel: the change is already being saved…"
 
 
-__all__ = ["Cancelled", "Progress", "Task", "run_in_background", "running_tasks", "when_idle"]
+__all__ = [
+    "Busy",
+    "Cancelled",
+    "Progress",
+    "Task",
+    "busy",
+    "run_in_background",
+    "running_tasks",
+    "when_idle",
+]
 
 
 class Progress:
@@ -348,18 +363,82 @@ def run_in_background(
     progress_label: str | None = None,
     cancellable: bool = False,
     quiet: bool = False,
+    read: bool | None = None,
 ) -> Task[T]:
     """Run ``fn(progress)`` on the thread pool; call back on the GUI thread.
 
     ``on_failure`` replaces the default handling (an error message box); a cancelled task
-    (``Progress.check()`` raised) calls neither callback. ``quiet``: no progress dialog, for
-    work whose progress the caller shows itself. Returns the task, whose ``finished`` signal
-    fires after the callback ran (tests wait on it).
+    (``Progress.check()`` raised, or ``desktop.errors.Cancelled``) calls neither callback.
+    ``quiet``: no progress dialog, for work whose progress the caller shows itself. ``read``
+    (the default for work with no label that cannot be cancelled): never a modal dialog; the
+    busy indicator shows ``progress_label`` (or "Loading…") while it runs. Returns the task,
+    whose ``finished`` signal fires after the callback ran (tests wait on it).
     """
-    task: Task[T] = Task(parent, fn, on_success, on_failure, progress_label, cancellable, quiet)
+    if read is None:
+        read = progress_label is None and not cancellable
+    task: Task[T] = Task(
+        parent, fn, on_success, on_failure, progress_label, cancellable, quiet or read
+    )
     _running.add(task)
+    if read:
+        busy().add(task, progress_label or "Loading…")
     task.start(QThreadPool.globalInstance())
     return task
+
+
+class Busy(QObject):
+    """The reads running now, for the window's busy indicator: ``changed`` carries what is
+    being read ("" when nothing is), once a read has run ``BUSY_DELAY_MS``."""
+
+    changed = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__(None)
+        self._reads: dict[int, str] = {}
+        self.text = ""
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._show)
+
+    def add(self, task: QObject, label: str) -> None:
+        key = id(task)
+        self._reads[key] = label
+        task.destroyed.connect(lambda *_a: self._remove(key))
+        task.finished.connect(lambda: self._remove(key))  # type: ignore[attr-defined]
+        if self.text:
+            self._show()
+        elif not self._timer.isActive():
+            self._timer.start(BUSY_DELAY_MS)
+
+    def _remove(self, key: int) -> None:
+        if self._reads.pop(key, None) is None:
+            return
+        if not self._reads:
+            self._timer.stop()
+            self._set("")
+        elif self.text:
+            self._show()
+
+    @Slot()
+    def _show(self) -> None:
+        if self._reads:
+            self._set(list(self._reads.values())[-1])
+
+    def _set(self, text: str) -> None:
+        if text != self.text:
+            self.text = text
+            self.changed.emit(text)
+
+
+_busy: Busy | None = None
+
+
+def busy() -> Busy:
+    """The application's one ``Busy`` (made on first use, on the GUI thread)."""
+    global _busy
+    if _busy is None or not shiboken6.isValid(_busy):
+        _busy = Busy()
+    return _busy
 
 
 def running_tasks() -> int:

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import aliased
 
 from desktop.enums import CommentStatus, Platform, RemovalCategory, ResponseMethod
 from desktop.errors import DomainError, PermissionDenied
@@ -70,12 +71,19 @@ def _all(service: CommentLogService, query: CommentLogQuery, limit: int = 97) ->
 def _reference_ids(db: Database, key: SortKey, descending: bool) -> list[uuid.UUID]:
     """The plain ORDER BY … LIMIT/OFFSET the keyset pages must reproduce."""
     c = Comment
+    home, routed, who = aliased(Ministry), aliased(Ministry), aliased(Person)
     order = {
         SortKey.RECEIVED: [c.received_at, c.id],
         SortKey.ACKNOWLEDGE_DUE: [c.acknowledge_due_at, c.id],
         SortKey.ANSWER_DUE: [c.answer_due_at, c.id],
         SortKey.STATUS: [c.status, c.acknowledge_due_at, c.id],
         SortKey.ACCOUNT: [Account.platform, Account.handle, c.received_at, c.id],
+        SortKey.MINISTRY: [func.coalesce(routed.code, home.code), c.received_at, c.id],
+        SortKey.AUTHOR: [c.author_name, c.received_at, c.id],
+        SortKey.TEXT: [c.text, c.id],
+        SortKey.KIND: [c.kind, c.received_at, c.id],
+        SortKey.ASSIGNEE: [func.coalesce(who.name, ""), c.received_at, c.id],
+        SortKey.FLAGS: [c.high_profile, c.emergency_id.is_not(None), c.received_at, c.id],
     }[key]
     ids: list[uuid.UUID] = []
     with db.read() as s:
@@ -84,6 +92,9 @@ def _reference_ids(db: Database, key: SortKey, descending: bool) -> list[uuid.UU
                 s.scalars(
                     select(c.id)
                     .join(Account, Account.id == c.account_id)
+                    .join(home, home.id == Account.ministry_id)
+                    .outerjoin(routed, routed.id == c.routed_ministry_id)
+                    .outerjoin(who, who.id == c.assignee_id)
                     .order_by(*[col.desc() if descending else col for col in order])
                     .limit(250)
                     .offset(offset)
@@ -99,6 +110,39 @@ def test_keyset_pages_reproduce_order_by_limit_offset(
 ) -> None:
     rows = _all(service, CommentLogQuery(sort=key, descending=descending))
     assert [r.id for r in rows] == _reference_ids(db, key, descending)
+
+
+@pytest.mark.parametrize(
+    "key", [SortKey.RECEIVED, SortKey.ACCOUNT, SortKey.MINISTRY, SortKey.FLAGS, SortKey.TEXT]
+)
+def test_pages_read_backwards_from_the_end_reproduce_the_order(
+    db: Database, service: CommentLogService, key: SortKey
+) -> None:
+    """Ctrl+End reads the last page backwards, and scrolling up from there the ones before."""
+    query = CommentLogQuery(sort=key)
+    page = service.page(query, FIXED_NOW, None, 97, last=True)
+    assert page.next_cursor is None
+    ids = [r.id for r in page.rows]
+    while page.prev_cursor is not None:
+        page = service.page(query, FIXED_NOW, None, 97, before=page.prev_cursor)
+        assert len(page.rows) == 97 or page.prev_cursor is None
+        ids[:0] = [r.id for r in page.rows]
+    assert ids == _reference_ids(db, key, True)
+
+
+def test_backwards_with_a_ministry_and_a_search(db: Database, service: CommentLogService) -> None:
+    ministry = next(iter(service.page(CommentLogQuery(), FIXED_NOW).rows)).ministry
+    with db.read() as s:
+        ministry_id = s.scalar(select(Ministry.id).where(Ministry.code == ministry))
+    query = CommentLogQuery(ministry_id=ministry_id, search="the")
+    forward = [r.id for r in _all(service, query, limit=13)]
+    assert forward
+    page = service.page(query, FIXED_NOW, None, 13, last=True)
+    backward = [r.id for r in page.rows]
+    while page.prev_cursor is not None:
+        page = service.page(query, FIXED_NOW, None, 13, before=page.prev_cursor)
+        backward[:0] = [r.id for r in page.rows]
+    assert backward == forward
 
 
 def test_sort_columns_have_ties_that_the_id_breaks(db: Database, log: BulkLog) -> None:
@@ -216,6 +260,8 @@ def test_due_soon_window_follows_the_setting(db: Database, service: CommentLogSe
 
     with db.write() as s:
         s.add(Setting(key="due_soon_minutes", value="45"))
+    # Another session changed the setting: read again after a refresh (F5) or 60 s.
+    service.ctx.forget()
     assert target.id in {r.id for r in _all(service, query)}
 
 
@@ -322,6 +368,7 @@ def test_detail_has_responses_and_the_commenters_strikes(
         s.add(commenter)
         s.flush()
         comment.commenter_id = commenter.id
+        comment.logged_by_id = officer.id
         other = s.scalars(select(Comment).where(Comment.id != comment.id).limit(1)).one()
         for i, (on, category) in enumerate(
             [(other.id, RemovalCategory.SPAM), (comment.id, RemovalCategory.HARASSMENT)]
@@ -368,6 +415,7 @@ def test_detail_has_responses_and_the_commenters_strikes(
             )
         )
     assert detail.ministry_name == home
+    assert detail.logged_by == officer.name
     assert detail.platform == Platform(account.platform)
     with pytest.raises(DomainError, match="does not exist"):
         service.get(uuid.uuid4())

@@ -16,6 +16,7 @@ from sqlalchemy import MetaData, Table, func, insert, select, text
 from sqlalchemy import types as sa_types
 
 from desktop.storage.backup import backup_sqlite
+from desktop.storage.comment_search import is_search_object
 from desktop.storage.database import Database, create_db_engine, to_url
 from desktop.storage.migrate import (
     alembic_config,
@@ -86,8 +87,8 @@ def _fill(db: Database) -> dict[str, int]:
     counts: dict[str, int] = {}
     with db.engine.begin() as conn:
         for table in meta.sorted_tables:
-            if table.name == "alembic_version":
-                continue
+            if table.name == "alembic_version" or is_search_object(table.name):
+                continue  # the search index is the database's own, filled by triggers
             rows = []
             for i in range(3):
                 row = {}

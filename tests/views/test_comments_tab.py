@@ -9,7 +9,13 @@ from datetime import datetime, timedelta
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QInputDialog, QMessageBox, QPushButton, QRadioButton
+from PySide6.QtWidgets import (
+    QInputDialog,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QRadioButton,
+)
 from pytestqt.qtbot import QtBot
 
 from desktop.enums import CommentKind, Platform
@@ -24,6 +30,7 @@ from desktop.views.comments.comment_log_model import (
     COL_ACK_IN,
     COL_ANSWER_IN,
     COL_AUTHOR,
+    COL_EXCERPT,
     COL_RECEIVED,
     COL_STATUS,
     SORT_COLUMNS,
@@ -32,7 +39,7 @@ from desktop.views.comments.comments_tab import CommentsTab
 from desktop.views.comments.log_comment_dialog import LogCommentDialog
 from desktop.views.comments.moderate_dialog import ModerateDialog
 from desktop.views.comments.respond_dialog import RespondDialog
-from desktop.views.worker import running_tasks
+from desktop.views.worker import PROGRESS_DELAY_MS, running_tasks
 from tests.conftest import FIXED_NOW
 from tests.factories import ROLE_CAST, Cast
 from tests.views.conftest import wait_for_tasks
@@ -154,26 +161,30 @@ def test_search_box_takes_ctrl_f(cast: Cast, qtbot: QtBot) -> None:
     qtbot.waitUntil(tab.filters.search.hasFocus, timeout=2_000)
 
 
-def test_header_click_sorts_in_sql_and_unsortable_columns_do_not(
+def test_header_click_sorts_every_column_in_sql(
     cast: Cast, qtbot: QtBot, accounts: tuple[Account, Account]
 ) -> None:
     log(cast, accounts[0], "First", author_name="Zed", minutes_ago=90)
     log(cast, accounts[0], "Second", author_name="Amy", minutes_ago=10)
+    log(cast, accounts[1], "A third", author_name="Max", minutes_ago=50)
     tab = open_tab(cast, qtbot, "officer")
     header = tab.table.horizontalHeader()
-    assert column(tab, COL_AUTHOR) == ["Amy", "Zed"]  # newest first
+    assert column(tab, COL_AUTHOR) == ["Amy", "Max", "Zed"]  # newest first
     qtbot.mouseClick(
         header.viewport(), Qt.MouseButton.LeftButton, pos=_section_pos(tab, COL_RECEIVED)
     )
     settle(qtbot, tab)
     assert tab.model.query.descending is False
-    assert column(tab, COL_AUTHOR) == ["Zed", "Amy"]
-    qtbot.mouseClick(
-        header.viewport(), Qt.MouseButton.LeftButton, pos=_section_pos(tab, COL_AUTHOR)
-    )
-    settle(qtbot, tab)
-    assert header.sortIndicatorSection() == SORT_COLUMNS[tab.model.query.sort] == COL_RECEIVED
-    assert column(tab, COL_AUTHOR) == ["Zed", "Amy"]
+    assert column(tab, COL_AUTHOR) == ["Zed", "Max", "Amy"]
+    for col, ascending in (
+        (COL_AUTHOR, ["Amy", "Max", "Zed"]),
+        (COL_EXCERPT, ["A third", "First", "Second"]),
+    ):
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=_section_pos(tab, col))
+        settle(qtbot, tab)
+        assert header.sortIndicatorSection() == SORT_COLUMNS[tab.model.query.sort] == col
+        shown = column(tab, col)
+        assert shown == (list(reversed(ascending)) if tab.model.query.descending else ascending)
 
 
 def _section_pos(tab: CommentsTab, col: int) -> QPoint:
@@ -548,3 +559,27 @@ def test_keyboard_shortcuts_open_the_dialogs(
     qtbot.waitUntil(tab.isActiveWindow)
     qtbot.keyClick(tab.table, key, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: isinstance(tab.dialog, dialog_type), timeout=3_000)
+
+
+def test_typing_fast_shows_only_the_last_search_and_stops_the_earlier_ones(
+    cast: Cast, qtbot: QtBot, accounts: tuple[Account, Account]
+) -> None:
+    health, env = accounts
+    log(cast, health, "Wildfire smoke over Prince Albert", author_name="Ava Bear")
+    log(cast, env, "Wild rice harvest dates?", minutes_ago=20)
+    log(cast, env, "When does the flu clinic open?", minutes_ago=40)
+    tab = open_tab(cast, qtbot, "officer")
+    shown: list[str] = []
+    tab.model.rowsInserted.connect(lambda *_a: shown.append(tab.model.query.search))
+    # Each search starts as the person pauses just long enough; none has answered yet.
+    for typed in ("w", "wi", "wild", "wildf", "wildfire"):
+        tab.filters.search.setText(typed)
+        tab.filters.search_now()
+        assert tab.count_label.text() == "Searching…"
+    assert tab.model.superseded == 4
+    settle(qtbot, tab)
+    qtbot.wait(PROGRESS_DELAY_MS + 50)
+    assert shown == ["wildfire"]  # no earlier search's rows ever appeared
+    assert column(tab, COL_EXCERPT) == ["Wildfire smoke over Prince Albert"]
+    assert tab.count_label.text() == "1 comment"
+    assert tab.window().findChildren(QProgressDialog) == []  # reads never open a dialog

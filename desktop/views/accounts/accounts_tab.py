@@ -224,6 +224,7 @@ class AccountsTab(BaseTab):
             on_success=lambda loaded: self._loaded(generation, loaded),
             on_failure=lambda exc: self._load_failed(generation, exc),
             progress_label="Loading the accounts…",
+            read=True,
         )
 
     def _loaded(self, generation: int, loaded: _Loaded) -> None:

@@ -25,11 +25,14 @@ from desktop.services.comment_log import (
     CommentLogService,
     CommentRow,
     Cursor,
+    Interrupter,
     Page,
     SortKey,
 )
 
 log = logging.getLogger(__name__)
+
+WINDOW_PAGES = 5  # pages the model holds at most: flat memory however far one scrolls
 
 (
     COL_RECEIVED,
@@ -58,11 +61,17 @@ HEADERS = (
     "Answer in",
 )
 COUNTDOWN_COLUMNS = (COL_ACK_IN, COL_ANSWER_IN)
-# Header columns that sort in SQL, and the service's key for each; others do not sort.
+# Every column sorts in SQL: the service's key for each.
 SORT_KEYS: dict[int, SortKey] = {
     COL_RECEIVED: SortKey.RECEIVED,
     COL_ACCOUNT: SortKey.ACCOUNT,
+    COL_MINISTRY: SortKey.MINISTRY,
+    COL_AUTHOR: SortKey.AUTHOR,
+    COL_EXCERPT: SortKey.TEXT,
+    COL_KIND: SortKey.KIND,
     COL_STATUS: SortKey.STATUS,
+    COL_ASSIGNEE: SortKey.ASSIGNEE,
+    COL_FLAGS: SortKey.FLAGS,
     COL_ACK_IN: SortKey.ACKNOWLEDGE_DUE,
     COL_ANSWER_IN: SortKey.ANSWER_DUE,
 }
@@ -123,7 +132,13 @@ def countdown_text(due: datetime, as_of: datetime) -> str:
 
 
 class CommentLogModel(QAbstractTableModel):
-    """The comment log, ``PAGE_SIZE`` rows at a time; never the whole table."""
+    """The comment log, ``PAGE_SIZE`` rows at a time; never the whole table.
+
+    It holds a window of at most ``window_pages`` pages: scrolling down past it drops the
+    top page, scrolling back up fetches it again (by keyset, backwards), so memory stays flat
+    however far the person scrolls. ``first_row`` is the window's position in the list (None
+    after a jump to the end, where the count alone would tell it).
+    """
 
     # The first page of a new query arrived (or failed): the tab updates its count and detail.
     reloaded = Signal()
@@ -138,6 +153,7 @@ class CommentLogModel(QAbstractTableModel):
         due_soon_minutes: int = 15,
         runner: Runner | None = None,
         page_size: int = PAGE_SIZE,
+        window_pages: int = WINDOW_PAGES,
     ) -> None:
         super().__init__()
         self.service = service
@@ -145,14 +161,21 @@ class CommentLogModel(QAbstractTableModel):
         self.timezone = timezone
         self.due_soon_minutes = due_soon_minutes
         self.page_size = page_size
+        self.max_rows = page_size * max(window_pages, 2)
         self._runner = runner
         self.query = CommentLogQuery()
         self.rows: list[CommentRow] = []
-        self.first_row = 0  # the absolute position of rows[0] after a jump
+        self._cursors: list[Cursor] = []  # each row's keyset position
+        self.first_row: int | None = 0  # the absolute position of rows[0]
+        self.at_end = False  # the window was loaded from the list's end (Ctrl+End)
+        self.trimming = False  # rows leave the window: the selection did not change
         self.as_of = clock()
         self.loading = False
-        self._next: Cursor | None = None
+        self._next: Cursor | None = None  # rows after the window
+        self._prev: Cursor | None = None  # rows before it
         self._generation = 0
+        self._reading: Interrupter | None = None  # the read in flight, stopped when replaced
+        self.superseded = 0  # reads stopped because a newer one replaced them
         self._tz = ZoneInfo(timezone)
 
     def configure(self, timezone: str, due_soon_minutes: int) -> None:
@@ -167,8 +190,15 @@ class CommentLogModel(QAbstractTableModel):
     # -- loading -------------------------------------------------------------------------
 
     def set_query(self, query: CommentLogQuery) -> None:
-        """Show the rows of ``query`` from the top."""
-        self._load(query, lambda: self.service.page(query, self.clock(), None, self.page_size), 0)
+        """Show the rows of ``query`` from the top; a read still running for an earlier query
+        (a search typed past) is stopped."""
+        self._load(
+            query,
+            lambda cancel: self.service.page(
+                query, self.clock(), None, self.page_size, cancel=cancel
+            ),
+            0,
+        )
 
     def reload(self) -> None:
         self.set_query(self.query)
@@ -177,24 +207,62 @@ class CommentLogModel(QAbstractTableModel):
         """Show the rows from absolute row ``n`` (0-based) on, as "go to row" asks."""
         query = self.query
 
-        def work() -> Page:
+        def work(cancel: Interrupter) -> Page:
             as_of = self.clock()
-            cursor = self.service.row_at_offset(query, n, as_of)
-            return self.service.page(query, as_of, cursor, self.page_size)
+            cursor = self.service.row_at_offset(query, n, as_of, cancel=cancel)
+            return self.service.page(query, as_of, cursor, self.page_size, cancel=cancel)
 
         self._load(query, work, max(n, 0))
 
-    def _load(self, query: CommentLogQuery, work: Callable[[], Page], first_row: int) -> None:
+    def jump_to_start(self) -> None:
+        """Ctrl+Home: the list's first page (no fetch when the window already starts there)."""
+        if self.first_row != 0 or self._prev is not None:
+            self.set_query(self.query)
+
+    def jump_to_end(self) -> None:
+        """Ctrl+End: the list's last page, read backwards from the end (as fast as the first)."""
+        query = self.query
+        self._load(
+            query,
+            lambda cancel: self.service.page(
+                query, self.clock(), None, self.page_size, last=True, cancel=cancel
+            ),
+            None,
+        )
+
+    @property
+    def complete(self) -> bool:
+        """The window holds the whole list: its count is the rows shown, no query needed."""
+        return self.first_row == 0 and self._prev is None and self._next is None
+
+    @property
+    def can_fetch_previous(self) -> bool:
+        return not self.loading and self._prev is not None
+
+    def _supersede(self) -> Interrupter:
+        """Stop the read in flight (its result would be dropped anyway); the next one's."""
+        if self._reading is not None and self.loading:
+            self._reading.cancel()
+            self.superseded += 1
+        self._reading = Interrupter()
+        return self._reading
+
+    def _load(
+        self, query: CommentLogQuery, work: Callable[[Interrupter], Page], first_row: int | None
+    ) -> None:
+        cancel = self._supersede()
         self._generation += 1
         generation = self._generation
         self.beginResetModel()
         self.query = query
         self.rows = []
+        self._cursors = []
         self.first_row = first_row
-        self._next = None
+        self.at_end = first_row is None
+        self._next = self._prev = None
         self.loading = True
         self.endResetModel()
-        self._run(work, lambda page: self._loaded(generation, page))
+        self._run(lambda: work(cancel), lambda page: self._loaded(generation, page))
 
     def _loaded(self, generation: int, page: Page | BaseException) -> None:
         if generation != self._generation:
@@ -204,13 +272,12 @@ class CommentLogModel(QAbstractTableModel):
             self.load_failed.emit(page)
             return
         self.as_of = self.clock()
+        self._next, self._prev = page.next_cursor, page.prev_cursor
         if page.rows:
             self.beginInsertRows(QModelIndex(), 0, len(page.rows) - 1)
             self.rows = list(page.rows)
-            self._next = page.next_cursor
+            self._cursors = list(page.cursors)
             self.endInsertRows()
-        else:
-            self._next = None
         self.reloaded.emit()
 
     def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
@@ -220,10 +287,25 @@ class CommentLogModel(QAbstractTableModel):
         if not self.canFetchMore(parent):
             return
         query, cursor, generation = self.query, self._next, self._generation
+        cancel = self._supersede()
         self.loading = True
         self._run(
-            lambda: self.service.page(query, self.clock(), cursor, self.page_size),
+            lambda: self.service.page(query, self.clock(), cursor, self.page_size, cancel=cancel),
             lambda page: self._appended(generation, page),
+        )
+
+    def fetch_previous(self) -> None:
+        """The page before the window (scrolled to its top); the window's last page leaves."""
+        if not self.can_fetch_previous:
+            return
+        query, cursor, generation = self.query, self._prev, self._generation
+        cancel = self._supersede()
+        self.loading = True
+        self._run(
+            lambda: self.service.page(
+                query, self.clock(), None, self.page_size, before=cursor, cancel=cancel
+            ),
+            lambda page: self._prepended(generation, page),
         )
 
     def _appended(self, generation: int, page: Page | BaseException) -> None:
@@ -233,14 +315,54 @@ class CommentLogModel(QAbstractTableModel):
         if isinstance(page, BaseException):
             self.load_failed.emit(page)
             return
-        if page.rows:
-            first = len(self.rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
-            self.rows.extend(page.rows)
-            self._next = page.next_cursor
-            self.endInsertRows()
-        else:
-            self._next = None
+        self._next = page.next_cursor
+        if not page.rows:
+            return
+        first = len(self.rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
+        self.rows.extend(page.rows)
+        self._cursors.extend(page.cursors)
+        self.endInsertRows()
+        excess = len(self.rows) - self.max_rows
+        if excess > 0:
+            self._drop(0, excess)
+            self._prev = self._cursors[0]
+            if self.first_row is not None:
+                self.first_row += excess
+
+    def _prepended(self, generation: int, page: Page | BaseException) -> None:
+        if generation != self._generation:
+            return
+        self.loading = False
+        if isinstance(page, BaseException):
+            self.load_failed.emit(page)
+            return
+        self._prev = page.prev_cursor
+        if not page.rows:
+            self._prev = None
+            return
+        self.beginInsertRows(QModelIndex(), 0, len(page.rows) - 1)
+        self.rows[:0] = page.rows
+        self._cursors[:0] = page.cursors
+        self.endInsertRows()
+        if self.first_row is not None:
+            self.first_row = max(self.first_row - len(page.rows), 0)
+        if self._prev is None:
+            self.first_row = 0
+        excess = len(self.rows) - self.max_rows
+        if excess > 0:
+            self._drop(len(self.rows) - excess, excess)
+            self._next = self._cursors[-1]
+
+    def _drop(self, first: int, count: int) -> None:
+        self.trimming = True
+        try:
+            self.beginRemoveRows(QModelIndex(), first, first + count - 1)
+            del self.rows[first : first + count]
+            del self._cursors[first : first + count]
+            self.endRemoveRows()
+        finally:
+            self.trimming = False
 
     def _run(self, work: Callable[[], Page], done: Callable[[Page | BaseException], None]) -> None:
         if self._runner is not None:
@@ -312,7 +434,7 @@ class CommentLogModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Vertical:
-            if role == Qt.ItemDataRole.DisplayRole:
+            if role == Qt.ItemDataRole.DisplayRole and self.first_row is not None:
                 return f"{self.first_row + section + 1:,}"
             return None
         if role == Qt.ItemDataRole.DisplayRole:

@@ -3,7 +3,7 @@ of less use give way on a narrow one), compact rows, SQL sorting by header."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from desktop.views.comments.comment_log_model import (
@@ -43,7 +43,61 @@ ROW_HEIGHT = 24
 
 
 class CommentTableView(QTableView):
+    """Scrolls a window of pages: at its top the page before is fetched, and rows that enter
+    or leave above the viewport move the scroll bar so the rows in sight stay put. Ctrl+Home
+    and Ctrl+End go to the list's start and end, not the window's."""
+
     columns: ResponsiveColumns  # which columns show at the table's width
+
+    def window_model(self) -> CommentLogModel:
+        model = self.model()
+        assert isinstance(model, CommentLogModel)
+        return model
+
+    def watch_window(self) -> None:
+        model = self.window_model()
+        model.rowsInserted.connect(self._rows_inserted)
+        model.rowsRemoved.connect(self._rows_removed)
+        self.verticalScrollBar().valueChanged.connect(self._scrolled)
+
+    def _shift(self, rows: int) -> None:
+        self.updateGeometries()  # the scroll bar's range must include the new rows first
+        bar = self.verticalScrollBar()
+        per_pixel = self.verticalScrollMode() == QAbstractItemView.ScrollMode.ScrollPerPixel
+        bar.setValue(
+            bar.value() + rows * (self.verticalHeader().defaultSectionSize() if per_pixel else 1)
+        )
+
+    def _rows_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
+        model = self.window_model()
+        if first == 0 and model.rowCount() > last + 1:  # a page before the window
+            self._shift(last + 1)
+
+    def _rows_removed(self, _parent: QModelIndex, first: int, last: int) -> None:
+        if first == 0 and self.window_model().trimming:
+            self._shift(-(last + 1))
+
+    def _scrolled(self, value: int) -> None:
+        model = self.window_model()
+        if value <= self.verticalScrollBar().minimum() and model.can_fetch_previous:
+            model.fetch_previous()
+
+    def moveCursor(
+        self, cursorAction: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier
+    ) -> QModelIndex:
+        model = self.window_model()
+        if modifiers & Qt.KeyboardModifier.ControlModifier:
+            if cursorAction == QAbstractItemView.CursorAction.MoveEnd and (
+                model.canFetchMore(QModelIndex()) or model.loading
+            ):
+                model.jump_to_end()
+                return QModelIndex()
+            if cursorAction == QAbstractItemView.CursorAction.MoveHome and (
+                model.first_row != 0 or model.can_fetch_previous
+            ):
+                model.jump_to_start()
+                return QModelIndex()
+        return super().moveCursor(cursorAction, modifiers)
 
 
 def comment_table(model: CommentLogModel) -> CommentTableView:
@@ -68,4 +122,5 @@ def comment_table(model: CommentLogModel) -> CommentTableView:
     header.setSortIndicator(COL_RECEIVED, Qt.SortOrder.DescendingOrder)
     header.setSortIndicatorShown(True)
     table.setSortingEnabled(True)
+    table.watch_window()
     return table

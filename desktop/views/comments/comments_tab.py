@@ -27,7 +27,7 @@ from desktop.policy.settings import PolicySettings
 from desktop.services.authz import ALLOWED, Permission, can
 from desktop.services.choices import Choice, ChoiceService
 from desktop.services.comment_detail import CommentDetail
-from desktop.services.comment_log import COUNT_CAP, CommentLogService, CommentRow
+from desktop.services.comment_log import COUNT_CAP, CommentLogService, CommentRow, Interrupter
 from desktop.services.comment_work.scope import CENTRAL_MONITORS, may_work_somewhere
 from desktop.services.comments import CommentService
 from desktop.services.context import Actor, ServiceContext
@@ -90,6 +90,7 @@ class CommentsTab(BaseTab):
         self.dialog: QDialog | None = None  # the action dialog open right now
         self._detail_generation = 0
         self._count_generation = 0
+        self._counting: Interrupter | None = None
         self._choices_stale = True
         self._follow_up_pending = False
         self.model = CommentLogModel(self.log_service, clock=ctx.now, runner=self._run_page)
@@ -201,7 +202,7 @@ class CommentsTab(BaseTab):
                 choices.people(roles=ALLOWED[Permission.HANDLE_COMMENTS] | CENTRAL_MONITORS),
             )
 
-        run_in_background(self, load, on_success=self._on_loaded)
+        run_in_background(self, load, on_success=self._on_loaded, read=True)
 
     def _on_loaded(self, loaded: _Loaded) -> None:
         self.actor = loaded.actor
@@ -223,12 +224,15 @@ class CommentsTab(BaseTab):
             self.model.set_query(self.filters.query(self.model.query))
 
     def _run_page(self, work: Callable[[], Any], done: Callable[[Any], None]) -> None:
+        # A read: the busy indicator and the count label say so, never a modal dialog.
+        searching = bool(self.model.query.search.strip())
         run_in_background(
             self,
             lambda _p: work(),
             on_success=done,
             on_failure=done,
-            progress_label="Searching the comment log…",
+            progress_label="Searching the comment log…" if searching else "Loading comments…",
+            read=True,
         )
 
     @Slot()
@@ -237,7 +241,7 @@ class CommentsTab(BaseTab):
 
     @Slot()
     def _on_model_reset(self) -> None:
-        self.count_label.setText("Loading…")
+        self.count_label.setText("Searching…" if self.model.query.search.strip() else "Loading…")
         self._show_detail(None)
 
     @Slot()
@@ -256,27 +260,50 @@ class CommentsTab(BaseTab):
         self._follow_up_pending = False
         self._load_choices()
         if self.model.rowCount():
+            # After Ctrl+End the last row, else the first.
+            row = self.model.rowCount() - 1 if self.model.at_end else 0
             self.table.selectionModel().setCurrentIndex(
-                self.model.index(0, 0),
+                self.model.index(row, 0),
                 QItemSelectionModel.SelectionFlag.ClearAndSelect
                 | QItemSelectionModel.SelectionFlag.Rows,
             )
+            if self.model.at_end:
+                self.table.scrollToBottom()
         self._count_generation += 1
         generation, query, service = self._count_generation, self.model.query, self.log_service
+        if self._counting is not None:
+            self._counting.cancel()  # the count of a list no longer shown
+        if self.model.complete and not self.model.loading:
+            # Every row is in sight (a narrow search, a short filter): that is the count.
+            self.count_label.setText(self._count_text(self.model.rowCount()))
+            return
         as_of = self.model.as_of
+        cancel = self._counting = Interrupter()
 
         def counted(total: int) -> None:
             if generation == self._count_generation:
                 self.count_label.setText(self._count_text(total))
 
-        run_in_background(self, lambda _p: service.count(query, as_of), on_success=counted)
+        run_in_background(
+            self,
+            lambda _p: service.count(query, as_of, cancel=cancel),
+            on_success=counted,
+            progress_label="Counting…",
+            read=True,
+        )
 
     def _count_text(self, total: int) -> str:
         shown = f"{COUNT_CAP:,}+" if total > COUNT_CAP else f"{total:,}"
         noun = "comment" if total == 1 else "comments"
         text = f"{shown} {noun}"
-        if self.model.first_row:
-            text += f" · from row {self.model.first_row + 1:,}"
+        first = self.model.first_row
+        if first is None:
+            if total <= COUNT_CAP and self.model.rows:
+                first = self.model.first_row = max(total - len(self.model.rows), 0)
+            else:
+                return text + " · the end of the list"
+        if first:
+            text += f" · from row {first + 1:,}"
         return text
 
     @Slot(object)
@@ -302,7 +329,12 @@ class CommentsTab(BaseTab):
     @Slot()
     def _on_goto(self) -> None:
         number, ok = QInputDialog.getInt(
-            self, "Go to row", "Row number in this list:", self.model.first_row + 1, 1, 100_000_000
+            self,
+            "Go to row",
+            "Row number in this list:",
+            (self.model.first_row or 0) + 1,
+            1,
+            100_000_000,
         )
         if ok:
             self.model.jump_to(number - 1)
@@ -315,6 +347,8 @@ class CommentsTab(BaseTab):
 
     @Slot(QModelIndex, QModelIndex)
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self.model.trimming:
+            return  # the selected row left the window as it scrolled: the detail stays
         row = current.data(RowRole) if current.isValid() else None
         self._load_detail(row.id if row else None)
 
@@ -334,7 +368,13 @@ class CommentsTab(BaseTab):
             if generation == self._detail_generation:
                 self._show_detail(detail)
 
-        run_in_background(self, lambda _p: service.get(comment_id), on_success=shown)
+        run_in_background(
+            self,
+            lambda _p: service.get(comment_id),
+            on_success=shown,
+            progress_label="Loading the comment…",
+            read=True,
+        )
 
     def _show_detail(self, detail: CommentDetail | None) -> None:
         self.detail = detail

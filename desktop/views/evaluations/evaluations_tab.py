@@ -180,6 +180,7 @@ class EvaluationsTab(BaseTab):
             on_success=lambda setup: self._set_up(generation, setup),
             on_failure=lambda exc: self._failed(generation, exc),
             progress_label="Loading the evaluations…",
+            read=True,
         )
 
     def _set_up(self, generation: int, setup: _Setup) -> None:
@@ -250,6 +251,7 @@ class EvaluationsTab(BaseTab):
             on_success=lambda data: self._data_arrived(generation, data),
             on_failure=lambda exc: self._data_failed(generation, exc),
             progress_label="Loading the account's half-year…",
+            read=True,
         )
 
     def _data_arrived(self, generation: int, data: _AccountData) -> None:

@@ -1,7 +1,7 @@
 """sync: the hub's change feed and a replica's outbox (docs/trust-and-sync.md §2, §6)
 
 Revision ID: 0010
-Revises: 0006
+Revises: 0008
 Create Date: 2026-12-06 09:00:00
 
 On PostgreSQL (a database that may become a hub): ``hub_counter`` (one row), ``hub_changes``
@@ -21,7 +21,7 @@ from alembic import op
 from desktop.models.base import UTCDateTime
 
 revision = "0010"
-down_revision = "0006"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""Searching the comment log through its index (``desktop.storage.comment_search``)."""
