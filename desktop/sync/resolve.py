@@ -11,13 +11,14 @@ hub's row (a second event ``[table, id, theirs, mine]``), pushed with the hub's 
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, and_, insert, select, update
 from sqlalchemy.orm import Session
 
-from desktop.errors import ConflictError, NotFound
+from desktop.errors import ConflictError, DomainError, NotFound
 from desktop.models import AuditEvent, Person
 from desktop.storage.auditlog import chain, digests
 from desktop.sync import rows as R
@@ -34,6 +35,7 @@ from desktop.sync.tables import sync_conflicts, sync_outbox
 
 KEEP_MINE = "mine"
 KEEP_THEIRS = "theirs"
+COMBINE = "combined"  # mine, with the fields the person chose taken from theirs
 
 
 def _my_span(conn: Connection, table: Table, rid: str, since: int) -> tuple[str, str] | None:
@@ -132,9 +134,16 @@ def open_conflicts(engine: Engine) -> list[dict[str, Any]]:
         ]
 
 
-def resolve(engine: Engine, conflict_id: int, choice: str, now: datetime) -> None:
-    """Keep mine or keep theirs; the resolution is audited and travels to the hub."""
-    if choice not in (KEEP_MINE, KEEP_THEIRS):
+def resolve(
+    engine: Engine,
+    conflict_id: int,
+    choice: str,
+    now: datetime,
+    theirs_fields: Collection[str] = (),
+) -> None:
+    """Keep mine, keep theirs, or combine (mine with ``theirs_fields`` taken from the hub's
+    version); the resolution is audited and travels to the hub."""
+    if choice not in (KEEP_MINE, KEEP_THEIRS, COMBINE):
         raise ValueError(choice)
     tables = R.tables_by_name()
     with engine.begin() as conn:
@@ -161,6 +170,8 @@ def resolve(engine: Engine, conflict_id: int, choice: str, now: datetime) -> Non
         else:
             span = _my_span(conn, table, rid, c["since_origin_seq"])
             mine_live = R.fetch(conn, table, key)
+            if choice == COMBINE:
+                mine_live = _take_theirs(conn, table, key, mine_live, theirs, theirs_fields)
             if span is not None and span[0] != span[1]:
                 _append(
                     conn,
@@ -188,11 +199,13 @@ def resolve(engine: Engine, conflict_id: int, choice: str, now: datetime) -> Non
                 _append(
                     conn,
                     now,
-                    "sync.keep_mine",
+                    "sync.keep_mine" if choice == KEEP_MINE else "sync.combine",
                     table,
                     rid,
                     [(table.name, rid, d_theirs, d_mine)],
-                    {"change_id": c["change_id"]},
+                    {"change_id": c["change_id"]}
+                    if choice == KEEP_MINE
+                    else {"change_id": c["change_id"], "theirs_fields": sorted(theirs_fields)},
                 )
             fix_digest(conn, table, key)
         conn.execute(
@@ -200,6 +213,36 @@ def resolve(engine: Engine, conflict_id: int, choice: str, now: datetime) -> Non
             .where(sync_conflicts.c.id == conflict_id)
             .values(resolved_at=now, resolution=choice)
         )
+
+
+def _take_theirs(
+    conn: Connection,
+    table: Table,
+    key: str,
+    mine: dict[str, Any] | None,
+    theirs: dict[str, Any] | None,
+    fields: Collection[str],
+) -> dict[str, Any]:
+    """This copy's row with ``fields`` set to the hub's values (written without an outbox
+    entry: the resolution's own entry pushes the whole row)."""
+    if mine is None or theirs is None:
+        raise ConflictError(
+            "One side deleted this record, so there are no fields to combine: keep yours or "
+            "keep theirs."
+        )
+    fixed = {c.name for c in table.primary_key.columns} | {"version"}
+    chosen = set(fields)
+    unknown = sorted(chosen - (set(theirs) - fixed))
+    if unknown:
+        raise DomainError(f"These fields cannot be taken from the hub: {', '.join(unknown)}.")
+    if not chosen:
+        raise DomainError("Choose at least one field to take from the hub's version.")
+    values = R.decode(table, {name: theirs[name] for name in chosen})
+    with applying(conn):
+        conn.execute(update(table).where(R.where_key(table, key)).values(**values))
+    combined = R.fetch(conn, table, key)
+    assert combined is not None
+    return combined
 
 
 def _write_mine_again(

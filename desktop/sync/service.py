@@ -4,7 +4,7 @@ open conflicts field by field, and their resolution. Nothing here knows Qt."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,6 +40,8 @@ class ConflictView:
     title: str
     detected_at: datetime
     fields: list[FieldDiff]
+    mine_exists: bool = True  # False: deleted here
+    theirs_exists: bool = True  # False: deleted on the hub (then nothing to combine)
 
 
 def _text(value: Any) -> str:
@@ -153,7 +155,7 @@ class SyncService:
             out.append(
                 ConflictView(
                     c["id"], c["table_name"], _title(c["table_name"], mine or theirs),
-                    c["detected_at"], fields,
+                    c["detected_at"], fields, bool(mine), bool(theirs),
                 )
             )  # fmt: skip
         return out
@@ -196,6 +198,12 @@ class SyncService:
     def resolve(self, conflict_id: int, keep_mine: bool) -> None:
         choice = resolve.KEEP_MINE if keep_mine else resolve.KEEP_THEIRS
         resolve.resolve(self.db.engine, conflict_id, choice, datetime.now(UTC))
+
+    def combine(self, conflict_id: int, theirs_fields: Collection[str]) -> None:
+        """Keep this copy's version with ``theirs_fields`` taken from the hub's."""
+        resolve.resolve(
+            self.db.engine, conflict_id, resolve.COMBINE, datetime.now(UTC), theirs_fields
+        )
 
     def close(self) -> None:
         if self._hub is not None:

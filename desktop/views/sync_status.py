@@ -9,7 +9,7 @@ import logging
 import threading
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QThread, Signal, Slot
+from PySide6.QtCore import Qt, QThread, Signal, Slot
 from PySide6.QtGui import QAction, QBrush, QColor
 from PySide6.QtWidgets import (
     QDialog,
@@ -109,7 +109,8 @@ class SyncIndicator(QLabel):
 
 class ConflictsDialog(QDialog):
     """Open conflicts, one at a time: both versions field by field, the differing ones marked;
-    "Keep mine" or "Keep theirs" (an audited change that syncs like any other)."""
+    "Keep mine", "Keep theirs", or "Combine": tick the differing fields to take from the hub's
+    version and keep yours for the rest (each an audited change that syncs like any other)."""
 
     def __init__(self, service: SyncService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -119,7 +120,8 @@ class ConflictsDialog(QDialog):
         self.resize(760, 460)
         self.intro = QLabel(
             "Someone changed these records on the shared database while you changed them "
-            "here. Choose which version to keep; the other is recorded in the audit log."
+            "here. Keep your version or theirs, or tick the fields to take from theirs and "
+            "Combine; what is replaced is recorded in the audit log."
         )
         self.intro.setWordWrap(True)
         self.list = QListWidget()
@@ -139,8 +141,17 @@ class ConflictsDialog(QDialog):
         self.keep_mine.setObjectName("keepMine")
         self.keep_theirs = QPushButton("Keep &theirs")
         self.keep_theirs.setObjectName("keepTheirs")
+        self.combine = QPushButton("&Combine")
+        self.combine.setObjectName("combine")
+        self.combine.setToolTip(
+            "Keep your version, with the ticked fields taken from theirs (tick them in the "
+            "Theirs column)."
+        )
         self.keep_mine.clicked.connect(lambda: self._resolve(True))
         self.keep_theirs.clicked.connect(lambda: self._resolve(False))
+        self.combine.clicked.connect(self._combine)
+        self.table.itemChanged.connect(self._update_combine)
+        self._field_names: list[str] = []
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         row = QHBoxLayout()
@@ -149,6 +160,7 @@ class ConflictsDialog(QDialog):
         actions = QHBoxLayout()
         actions.addWidget(self.keep_mine)
         actions.addWidget(self.keep_theirs)
+        actions.addWidget(self.combine)
         actions.addStretch(1)
         actions.addWidget(buttons)
         layout = QVBoxLayout(self)
@@ -168,6 +180,7 @@ class ConflictsDialog(QDialog):
         has = bool(self.conflicts)
         self.keep_mine.setEnabled(has)
         self.keep_theirs.setEnabled(has)
+        self.combine.setEnabled(False)
         if has:
             self.list.setCurrentRow(0)
         else:
@@ -179,21 +192,58 @@ class ConflictsDialog(QDialog):
         if not 0 <= index < len(self.conflicts):
             return
         c = self.conflicts[index]
+        self.table.blockSignals(True)
         self.table.setRowCount(len(c.fields))
         marked = QBrush(QColor("#fff3cd"))
         # The fields that differ first: they are what the person decides on.
-        for r, f in enumerate(sorted(c.fields, key=lambda f: not f.differs)):
+        fields = sorted(c.fields, key=lambda f: not f.differs)
+        self._field_names = [f.name for f in fields]
+        combinable = c.mine_exists and c.theirs_exists
+        for r, f in enumerate(fields):
             label = f.name.removesuffix("_id").replace("_", " ")
             cells = [QTableWidgetItem(label), QTableWidgetItem(f.mine)]
             cells.append(QTableWidgetItem(f.theirs))
             for col, cell in enumerate(cells):
                 cell.setToolTip(cell.text())
+                cell.setFlags(cell.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
                 if f.differs:
                     cell.setBackground(marked)
                     if col == 0:
                         cell.setText(f"● {cell.text()}")
                 self.table.setItem(r, col, cell)
+            if f.differs and combinable:
+                # Ticked: this field takes the hub's value when combining.
+                theirs = cells[2]
+                theirs.setFlags(theirs.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                theirs.setCheckState(Qt.CheckState.Unchecked)
+        self.table.blockSignals(False)
         self.table.resizeRowsToContents()
+        self._update_combine()
+
+    def ticked_fields(self) -> list[str]:
+        """The fields ticked in the Theirs column: taken from the hub when combining."""
+        out = []
+        for r, name in enumerate(self._field_names):
+            item = self.table.item(r, 2)
+            if item is not None and item.checkState() == Qt.CheckState.Checked:
+                out.append(name)
+        return out
+
+    @Slot()
+    def _update_combine(self, *_args: object) -> None:
+        self.combine.setEnabled(bool(self.ticked_fields()))
+
+    def _combine(self) -> None:
+        index = self.list.currentRow()
+        if not 0 <= index < len(self.conflicts):
+            return
+        from desktop.errors import SmgovError
+
+        try:
+            self.service.combine(self.conflicts[index].id, self.ticked_fields())
+        except SmgovError as exc:
+            QMessageBox.warning(self, "Conflict", str(exc))
+        self.reload()
 
     def _resolve(self, keep_mine: bool) -> None:
         index = self.list.currentRow()

@@ -110,6 +110,44 @@ def test_conflicts_dialog_shows_both_versions_and_keeps_theirs(
         assert got.purpose == "Health news for the province"
 
 
+def test_conflicts_dialog_combines_the_ticked_fields(
+    sync_hub: SyncHub, tmp_path: Path, qtbot: QtBot
+) -> None:
+    from PySide6.QtCore import Qt
+
+    from desktop.models import Account
+
+    account = make_account(sync_hub)
+    a, sync_a = sync_hub.replica("officer", tmp_path / "a.sqlite3")
+    b, sync_b = sync_hub.replica("comms", tmp_path / "b.sqlite3")
+    edit(a, sync_hub, account.id, "Health news for the province")
+    edit(b, sync_hub, account.id, "Health news and clinic hours")
+    sync_a.sync_once()
+    sync_b.sync_once()
+    service = SyncService(b)
+    dialog = ConflictsDialog(service)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.combine.isEnabled()  # nothing ticked yet
+    labels = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
+    theirs = dialog.table.item(labels.index("● purpose"), 2)
+    unchanged = dialog.table.item(labels.index("handle"), 2)
+    assert not unchanged.flags() & Qt.ItemFlag.ItemIsUserCheckable  # same on both sides
+    assert unchanged.data(Qt.ItemDataRole.CheckStateRole) is None  # and shows no box
+    theirs.setCheckState(Qt.CheckState.Checked)
+    assert dialog.ticked_fields() == ["purpose"]
+    assert dialog.combine.isEnabled()
+    shot(dialog, "sync-conflicts-combine")
+    qtbot.mouseClick(dialog.combine, qtbot_button())
+    assert dialog.list.count() == 0
+    assert service.status().conflicts == 0
+    sync_b.sync_once()
+    with b.read() as s:
+        got = s.get(Account, account.id)
+        assert got is not None
+        assert got.purpose == "Health news for the province"
+
+
 def qtbot_button():  # type: ignore[no-untyped-def]
     from PySide6.QtCore import Qt
 

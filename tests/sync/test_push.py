@@ -223,3 +223,66 @@ def test_rules_across_rows_are_checked_again_on_the_hub(sync_hub: SyncHub, tmp_p
         sync_a.sync_once()
         sync_b.sync_once()
     everything_agrees(sync_hub, a, b)
+
+
+def _edit_fields(db: Any, sh: SyncHub, account_id: Any, **changes: Any) -> None:
+    with db.read() as s:
+        acc = s.get(Account, account_id)
+    fields = {
+        "platform": acc.platform,
+        "handle": acc.handle,
+        "ministry_id": acc.ministry_id,
+        "government_email": acc.government_email,
+        "owner_id": acc.owner_id,
+        "posting_tool": acc.posting_tool,
+        "purpose": acc.purpose,
+        "display_name": acc.display_name,
+        "url": acc.url,
+    }
+    AccountService(sh.ctx(db)).edit(account_id, AccountInput(**{**fields, **changes}))
+
+
+def test_a_conflict_combined_field_by_field_reaches_every_copy(
+    sync_hub: SyncHub, tmp_path: Path
+) -> None:
+    """Combine: the person keeps their version but takes the fields they tick from the hub's."""
+    from desktop.errors import DomainError
+    from desktop.sync.service import SyncService
+
+    account = make_account(sync_hub)
+    a, sync_a = sync_hub.replica("officer", tmp_path / "a.sqlite3")
+    b, sync_b = sync_hub.replica("comms", tmp_path / "b.sqlite3")
+    _edit_fields(a, sync_hub, account.id, purpose="from a", display_name="Name from a")
+    _edit_fields(b, sync_hub, account.id, purpose="from b", url="https://b.example.ca")
+    sync_a.sync_once()
+    pb, _ = sync_b.sync_once()
+    assert pb.conflicts == 1
+    service = SyncService(b)
+    [view] = service.conflicts()
+    assert {f.name for f in view.fields if f.differs} == {"purpose", "display_name", "url"}
+    with pytest.raises(DomainError, match="at least one field"):
+        service.combine(view.id, [])
+    with pytest.raises(DomainError, match="cannot be taken from the hub: id"):
+        service.combine(view.id, ["id"])
+    assert status(b.engine).conflicts == 1  # a refused combination changes nothing
+
+    service.combine(view.id, ["purpose", "display_name"])
+    assert status(b.engine).conflicts == 0
+    for _ in range(2):
+        sync_b.sync_once()
+        sync_a.sync_once()
+    for db in (a, b, sync_hub.hub.db):
+        with db.read() as s:
+            got = s.get(Account, account.id)
+            assert (got.purpose, got.display_name, got.url) == (  # type: ignore[union-attr]
+                "from a",
+                "Name from a",
+                "https://b.example.ca",
+            )
+    with b.engine.connect() as conn:
+        actions = conn.execute(
+            text("SELECT action FROM audit_events WHERE action LIKE 'sync.%' ORDER BY origin_seq")
+        ).scalars()
+        assert list(actions) == ["sync.undo", "sync.combine"]
+        assert conn.execute(select(sync_conflicts.c.resolution)).scalar_one() == "combined"
+    everything_agrees(sync_hub, a, b)
