@@ -4,6 +4,7 @@ open conflicts field by field, and their resolution. Nothing here knows Qt."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -49,16 +50,46 @@ def _text(value: Any) -> str:
         return "—"
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, str) and _INSTANT.match(value):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if moment.tzinfo is not None:  # stored in UTC: shown so, without the seconds
+            return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
     return str(value)
 
 
+_INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
+_RECORD_NAMES = {
+    "accounts": "Account",
+    "account_roles": "Role on an account",
+    "approvals": "Approval request",
+    "campaigns": "Campaign",
+    "comments": "Comment",
+    "commenters": "Commenter",
+    "emergencies": "Emergency",
+    "goals": "Goal",
+    "key_contacts": "Key contact",
+    "ministries": "Ministry",
+    "people": "Person",
+    "responses": "Response",
+    "settings": "Setting",
+}
+
+
 def _title(table: str, row: dict[str, Any] | None) -> str:
+    """What a person calls the record: "Account @SKHealth", "Person “Pat Lee”"."""
     row = row or {}
-    for name in ("handle", "name", "title", "text", "key"):
+    kind = _RECORD_NAMES.get(table, table.replace("_", " ").capitalize())
+    if row.get("handle"):
+        return f"{kind} @{str(row['handle'])[:40]}"
+    for name in ("name", "title", "text", "key"):
         if row.get(name):
-            text = str(row[name])
-            return f"{table.replace('_', ' ')} “{text[:40]}”"
-    return table.replace("_", " ")
+            return f"{kind} “{str(row[name])[:40]}”"
+    return kind
 
 
 def default_replica_path(hub_url: str) -> Path:

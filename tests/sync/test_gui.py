@@ -4,6 +4,7 @@ hub that goes away and comes back (a loopback proxy stands between them)."""
 from __future__ import annotations
 
 import os
+import re
 import time
 from pathlib import Path
 
@@ -97,6 +98,11 @@ def test_conflicts_dialog_shows_both_versions_and_keeps_theirs(
     assert rows["● purpose"] == ("Health news and clinic hours", "Health news for the province")
     assert rows["handle"] == ("SKHealthSync", "SKHealthSync")
     assert rows["ministry"] == ("Ministry of Health", "Ministry of Health")  # not an id
+    # Named as a person names it, times without ISO punctuation.
+    assert dialog.list.item(0).text().startswith("Account @SKHealthSync\n")
+    mine_at, theirs_at = rows["activated at"]
+    assert mine_at == theirs_at
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC", mine_at), mine_at
     shot(dialog, "sync-conflicts")
     qtbot.mouseClick(dialog.keep_theirs, qtbot_button())
     assert dialog.list.count() == 0
