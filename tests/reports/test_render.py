@@ -148,7 +148,9 @@ def test_sla_report_lists_the_group_updates(world: World, tmp_path: Path, as_of:
                 emergency_id=flood.id,
                 kind=GroupUpdateKind.PHONE_OR_LINK,
                 text="Sandbag and evacuation information",
-                link_url="https://www.saskatchewan.ca/flood",
+                # A long address may break after a "/", never squeeze the other columns.
+                link_url="https://www.saskatchewan.ca/residents/environment-public-health-"
+                "and-safety/flooding-in-saskatchewan/sandbags",
                 phone="+13067870000",
                 posted_at=flood.declared_at + timedelta(hours=2),
             )
@@ -157,6 +159,7 @@ def test_sla_report_lists_the_group_updates(world: World, tmp_path: Path, as_of:
     assert "Group updates" in text
     assert "Phone or link" in text
     assert "Sandbag and evacuation information" in text
+    assert f"{flood.title} " in text  # the emergency's title, no word split inside
     assert "(306) 787-0000" in text
 
 

@@ -6,6 +6,7 @@ Charts are in ``charts``, the findings tables in ``findings``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 from typing import TypeAlias
 
@@ -54,13 +55,21 @@ def longest_word(text: str, font: str, size: float) -> float:
     """The width of the widest word of ``text``: a column narrower than that splits it.
 
     Text in the fallback font (Chinese) may break between any two characters, so only the
-    runs of the main font count.
+    runs of the main font count. A web address may break after any "/" (a reader follows it
+    whole anyway): measured by its parts, it does not take the width of the other columns,
+    whose words would then be split.
     """
     widest = 0.0
     for word in text.split():
-        for run in covered_runs(word):
-            widest = max(widest, stringWidth(run, font, size))
+        parts = _URL_PARTS.split(word) if _URL.match(word) else [word]
+        for part in parts:
+            for run in covered_runs(part):
+                widest = max(widest, stringWidth(run, font, size))
     return widest
+
+
+_URL = re.compile(r"^(https?://|www\.)", re.IGNORECASE)
+_URL_PARTS = re.compile(r"(?<=[/?&=-])")
 
 
 def _needs(cell: Cell, *, whole: bool) -> float:
