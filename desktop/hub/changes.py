@@ -90,18 +90,23 @@ $$
 """
 
 # Issue 12's trigger function, made tolerant of forks (§4): an entry applies only where it
-# continues the record's current digest.
+# continues the record's current digest. A replica's push names, in ``smgov.skip_records``,
+# the records whose change the hub did not take earlier in the same batch (a conflict or a
+# refusal): the events of that change are logged but move no kept digest. Naming a record
+# there can only keep a digest from following the log, which verify reports; it hides nothing.
 RECORDS_FUNCTION = """
 CREATE OR REPLACE FUNCTION smgov_apply_records() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
 DECLARE
     e jsonb;
+    skip jsonb := coalesce(nullif(current_setting('smgov.skip_records', true), ''), '[]')::jsonb;
 BEGIN
     IF NEW.records IS NULL OR left(NEW.records, 1) <> '[' THEN
         RETURN NULL;
     END IF;
     FOR e IN SELECT value FROM jsonb_array_elements(NEW.records::jsonb) LOOP
         CONTINUE WHEN e->>1 = '*';
+        CONTINUE WHEN skip @> jsonb_build_array(jsonb_build_array(e->>0, e->>1));
         IF coalesce(e->>2, '') = '' THEN
             IF coalesce(e->>3, '') <> '' THEN
                 INSERT INTO record_digests (table_name, record_id, digest, event_id)

@@ -114,8 +114,9 @@ def delete_local(conn: Connection, table: Table, key: str) -> None:
 
 
 def fix_digest(conn: Connection, table: Table, key: str) -> None:
-    """A replica's own bookkeeping after a conflict or refusal settled: the kept digest of
-    the record is that of its live row (the log's sum already agrees, §4)."""
+    """A replica's own bookkeeping after a pull applied a row, or a conflict or refusal
+    settled: the kept digest of the record is that of its live row (the log's sum agrees once
+    the events that led there are all here, §4; pulled events leave kept digests alone)."""
     from desktop.models import RecordDigest
 
     values = R.key_values(table, key)
@@ -229,42 +230,81 @@ class Syncer:
                 ).mappings()
             ]
             entries: list[dict[str, Any]] = []
+            in_batch: set[tuple[str, str]] = set()
             for e in found:
                 row = (e["table_name"], e["row_key"])
                 if row in blocked:
-                    continue
-                # One entry per row and batch: a later one waits to see how the first fares
-                # (its base is the version the first one pushes).
-                blocked.add(row)
+                    continue  # a person settles the row's conflict first
+                if row in in_batch or len(entries) >= batch:
+                    # One entry per row and batch: a later one waits to see how the first
+                    # fares (its base is the version the first one pushes), and so does every
+                    # entry after it.
+                    break
+                in_batch.add(row)
                 if e["state"] == "pending":
                     table = self.tables[e["table_name"]]
                     data = None if e["op"] == "delete" else R.fetch(conn, table, e["row_key"])
                     e["payload"] = R.dumps(data) if data is not None else None
+                entries.append(e)
+            entries = self._whole_changes(entries, found, blocked)
+            for e in entries:
+                if e["state"] == "pending":
                     e["state"] = "sending"
                     conn.execute(
                         update(sync_outbox)
                         .where(sync_outbox.c.id == e["id"])
                         .values(state="sending", payload=e["payload"])
                     )
-                entries.append(e)
-                if len(entries) >= batch:
-                    break
-            # End a batch after an audit event: a row's event goes out in the same
-            # transaction as the row, where possible.
-            last_event = max(
-                (i for i, e in enumerate(entries) if e["table_name"] == "audit_events"),
-                default=-1,
-            )
-            if 0 <= last_event < len(entries) - 1 and len(entries) >= batch:
-                entries = entries[: last_event + 1]
             return entries
+
+    def _whole_changes(
+        self,
+        entries: list[dict[str, Any]],
+        found: list[dict[str, Any]],
+        blocked: set[tuple[str, str]],
+    ) -> list[dict[str, Any]]:
+        """The batch cut before the first audit event whose row change waits in the outbox
+        outside the batch, so that an event travels with the row it records and the hub knows
+        how the row fared before the event arrives (``_send``). A row's entry carries the
+        changes made since ``since_origin_seq``: an event after that is one of them. A change
+        larger than a batch is split all the same."""
+        ids = {e["id"] for e in entries}
+        waiting: dict[tuple[str, str], int] = {}
+        for e in found:
+            row = (e["table_name"], e["row_key"])
+            if e["id"] in ids or e["table_name"] == "audit_events" or row in blocked:
+                continue
+            table = self.tables[e["table_name"]]
+            if digests.is_record_table(table):
+                rid = (table.name, digests.record_id(table, R.key_values(table, row[1])))
+                waiting[rid] = min(waiting.get(rid, e["since_origin_seq"]), e["since_origin_seq"])
+        if not waiting:
+            return entries
+        for i, e in enumerate(entries):
+            if e["table_name"] != "audit_events" or not e["payload"] or i == 0:
+                continue
+            event = json.loads(e["payload"])
+            records = event.get("records") or ""
+            for named in json.loads(records) if records.startswith("[") else []:
+                since = waiting.get((named[0], named[1]))
+                if since is not None and since < int(event.get("origin_seq") or 0):
+                    return entries[:i]
+        return entries
 
     def _send(
         self, entries: list[dict[str, Any]], report: PushReport
     ) -> dict[int, tuple[str, str]]:
         results: dict[int, tuple[str, str]] = {}
+        # Records whose change the hub did not take in this batch (conflict or refusal): the
+        # events of that change, later in the batch, must not move the hub's kept digests of
+        # them. Their first event starts from the digest the hub still keeps when it refused
+        # the row, and would otherwise carry it to a state the row never reached there.
+        lost: list[list[str]] = []
+        # Rows first, then events (each in the outbox's order): an event's records are
+        # vouched for once the hub has taken, or not, the rows they record.
+        rows_first = sorted(entries, key=lambda e: e["table_name"] == "audit_events")
         with self.hub.connect() as h, h.begin():
-            for e in entries:
+            for e in rows_first:
                 cid = e["change_id"]
                 prev = h.execute(
                     text("SELECT result, detail FROM smgov_sync_result(:c)"), {"c": cid}
@@ -282,10 +322,17 @@ class Syncer:
                         detail = R.dumps(found)
                     results[e["id"]] = (result, detail)
                     report.already += 1
+                    self._note_lost(lost, table, e, result)
                     continue
                 savepoint = h.begin_nested()
                 try:
-                    h.execute(text("SELECT set_config('smgov.change_id', :c, true)"), {"c": cid})
+                    h.execute(
+                        text(
+                            "SELECT set_config('smgov.change_id', :c, true), "
+                            "set_config('smgov.skip_records', :s, true)"
+                        ),
+                        {"c": cid, "s": json.dumps(lost) if lost else ""},
+                    )
                     result, detail = self._apply(h, table, e)
                     savepoint.commit()
                 except DBAPIError as exc:
@@ -311,8 +358,14 @@ class Syncer:
                     {"c": cid, "r": result, "d": detail},
                 )
                 results[e["id"]] = (result, detail)
+                self._note_lost(lost, table, e, result)
 
         return results
+
+    @staticmethod
+    def _note_lost(lost: list[list[str]], table: Table, e: dict[str, Any], result: str) -> None:
+        if result in ("conflict", "rejected") and digests.is_record_table(table):
+            lost.append([table.name, digests.record_id(table, R.key_values(table, e["row_key"]))])
 
     def _apply(self, h: Connection, table: Table, e: dict[str, Any]) -> tuple[str, str]:
         key, op, base = e["row_key"], e["op"], e["base_version"]
@@ -532,6 +585,8 @@ class Syncer:
                         delete_local(conn, table, key)
                     else:
                         upsert_local(conn, table, row)
+                    if digests.is_record_table(table):
+                        fix_digest(conn, table, key)
                     report.applied += 1
                     touched.add(name)
                 set_state(conn, PULL_SEQ, str(report.last_seq))

@@ -1,6 +1,13 @@
 """A replica's SQLite triggers: every local write records its change in the outbox in the
 same transaction (silenced while a pull applies the hub's rows), and the audit log's record
-digests follow only entries that continue a record's current digest (as on the hub, §4)."""
+digests follow only entries that continue a record's current digest (as on the hub, §4).
+
+On a replica the kept digests follow this copy's own events only: events pulled from the hub
+leave them alone, and the pull sets the kept digest of each row it applies from the row itself
+(``engine.fix_digest``). A pulled event may describe a change whose row this copy does not
+have (yet, or ever: a change the hub refused or that lost a conflict); following it would make
+the ``before`` of the next local event of that record a state the row never had, and the log
+would stop adding up on every copy."""
 
 from __future__ import annotations
 
@@ -20,7 +27,7 @@ _NEW_ID = "lower(hex(randomblob(16)))"
 
 RECORDS_TRIGGER = """
 CREATE TRIGGER trg_audit_events_records AFTER INSERT ON audit_events
-WHEN NEW.records <> '' AND json_valid(NEW.records)
+WHEN NEW.records <> '' AND json_valid(NEW.records) AND {live}
 BEGIN
     UPDATE record_digests
     SET digest = (SELECT json_extract(j.value, '$[3]') FROM json_each(NEW.records) AS j
@@ -49,7 +56,7 @@ BEGIN
         WHERE json_extract(j.value, '$[1]') <> '*' AND json_extract(j.value, '$[2]') = ''
           AND json_extract(j.value, '$[3]') <> '';
 END
-"""
+""".replace("{live}", _LIVE)
 
 
 def _key(table: Table, row: str) -> str:
