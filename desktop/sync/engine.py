@@ -241,7 +241,9 @@ class Syncer:
                     # entry after it.
                     break
                 in_batch.add(row)
-                if e["state"] == "pending":
+                # A pending entry was never sent: the hub cannot know its change id yet.
+                e["fresh"] = e["state"] == "pending"
+                if e["fresh"]:
                     table = self.tables[e["table_name"]]
                     data = None if e["op"] == "delete" else R.fetch(conn, table, e["row_key"])
                     e["payload"] = R.dumps(data) if data is not None else None
@@ -294,6 +296,24 @@ class Syncer:
     def _send(
         self, entries: list[dict[str, Any]], report: PushReport
     ) -> dict[int, tuple[str, str]]:
+        while entries:
+            part = PushReport()
+            try:
+                results = self._send_batch(entries, part)
+            except _EventRefused as refused:
+                # The origin chain cannot go on without this event: nothing of the batch is
+                # kept (rows go before events in it), and what came before the event in the
+                # outbox goes again without it; the push stops there with the hub's reason.
+                report.blocked = refused.reason
+                entries = [e for e in entries if e["pos"] < refused.pos]
+                continue
+            report.already += part.already
+            return results
+        return {}
+
+    def _send_batch(
+        self, entries: list[dict[str, Any]], report: PushReport
+    ) -> dict[int, tuple[str, str]]:
         results: dict[int, tuple[str, str]] = {}
         # Records whose change the hub did not take in this batch (conflict or refusal): the
         # events of that change, later in the batch, must not move the hub's kept digests of
@@ -303,12 +323,20 @@ class Syncer:
         # Rows first, then events (each in the outbox's order): an event's records are
         # vouched for once the hub has taken, or not, the rows they record.
         rows_first = sorted(entries, key=lambda e: e["table_name"] == "audit_events")
+        # What the hub did with each change, recorded in one statement at the end of the batch
+        # (the same transaction as the changes; a round trip per entry less on a WAN).
+        applied: list[tuple[str, str, str]] = []
+        opened = False  # the entry savepoint exists (released when the next entry opens it)
         with self.hub.connect() as h, h.begin():
             for e in rows_first:
                 cid = e["change_id"]
-                prev = h.execute(
-                    text("SELECT result, detail FROM smgov_sync_result(:c)"), {"c": cid}
-                ).first()
+                prev = (
+                    None
+                    if e.get("fresh")
+                    else h.execute(
+                        text("SELECT result, detail FROM smgov_sync_result(:c)"), {"c": cid}
+                    ).first()
+                )
                 table = self.tables[e["table_name"]]
                 if prev is not None:
                     result, detail = str(prev[0]), str(prev[1])
@@ -324,26 +352,17 @@ class Syncer:
                     report.already += 1
                     self._note_lost(lost, table, e, result)
                     continue
-                savepoint = h.begin_nested()
+                _entry_savepoint(h, cid, lost, release=opened)
+                opened = True
                 try:
-                    h.execute(
-                        text(
-                            "SELECT set_config('smgov.change_id', :c, true), "
-                            "set_config('smgov.skip_records', :s, true)"
-                        ),
-                        {"c": cid, "s": json.dumps(lost) if lost else ""},
-                    )
                     result, detail = self._apply(h, table, e)
-                    savepoint.commit()
                 except DBAPIError as exc:
-                    savepoint.rollback()
                     if _connection_lost(exc):
                         raise
-                    reason = _reason(exc)
                     if table.name == "audit_events":
-                        # The origin chain cannot go on without this event: stop here.
-                        report.blocked = reason
-                        break
+                        raise _EventRefused(e["pos"], _reason(exc)) from exc
+                    _raw(h, "ROLLBACK TO SAVEPOINT smgov_entry")
+                    reason = _reason(exc)
                     result = "rejected"
                     detail = R.dumps({"reason": reason, "theirs": R.fetch(h, table, e["row_key"])})
                 if result == "conflict" and R.is_versioned(table) and e["op"] != "insert":
@@ -353,12 +372,18 @@ class Syncer:
                         # hub's row-level security does not let this login change it.
                         result = "rejected"
                         detail = R.dumps({"reason": NOT_YOURS, "theirs": theirs})
-                h.execute(
-                    text("SELECT smgov_sync_applied(:c, :r, :d)"),
-                    {"c": cid, "r": result, "d": detail},
-                )
+                applied.append((cid, result, detail))
                 results[e["id"]] = (result, detail)
                 self._note_lost(lost, table, e, result)
+            if applied:
+                cids, res, det = (list(column) for column in zip(*applied, strict=True))
+                h.execute(
+                    text(
+                        "SELECT smgov_sync_applied(c, r, d) FROM unnest("
+                        "CAST(:c AS text[]), CAST(:r AS text[]), CAST(:d AS text[])) AS u(c, r, d)"
+                    ),
+                    {"c": cids, "r": res, "d": det},
+                )
 
         return results
 
@@ -659,6 +684,52 @@ def status(local: Engine, online: bool | None = None) -> Status:
             hub=get_state(conn, HUB_URL) or "",
             login=get_state(conn, HUB_LOGIN) or "",
         )
+
+
+class _EventRefused(Exception):
+    """The hub refused an audit event of this replica's (at ``pos`` in the outbox)."""
+
+    def __init__(self, pos: int, reason: str) -> None:
+        super().__init__(reason)
+        self.pos = pos
+        self.reason = reason
+
+
+def _raw(h: Connection, statement: Any) -> None:
+    """Statements sent as one simple query (several of them in one round trip) on the hub
+    connection's own transaction; a driver error comes out as SQLAlchemy's, as from
+    ``execute``."""
+    import psycopg
+
+    raw = h.connection.driver_connection
+    try:
+        raw.execute(statement)  # type: ignore[union-attr]
+    except psycopg.Error as exc:
+        raise DBAPIError.instance(
+            str(statement),
+            None,
+            exc,
+            psycopg.Error,
+            connection_invalidated=bool(getattr(raw, "closed", False)),
+        ) from exc
+
+
+def _entry_savepoint(h: Connection, change_id: str, lost: list[list[str]], release: bool) -> None:
+    """One round trip before each pushed entry: the previous entry's savepoint released, this
+    one's made, and the change id and the records to skip set for the hub's triggers."""
+    from psycopg import sql
+
+    _raw(
+        h,
+        sql.SQL(
+            "{release}SAVEPOINT smgov_entry; SELECT set_config('smgov.change_id', {c}, true), "
+            "set_config('smgov.skip_records', {s}, true)"
+        ).format(
+            release=sql.SQL("RELEASE SAVEPOINT smgov_entry; " if release else ""),
+            c=sql.Literal(change_id),
+            s=sql.Literal(json.dumps(lost) if lost else ""),
+        ),
+    )
 
 
 def _connection_lost(exc: DBAPIError) -> bool:

@@ -142,6 +142,17 @@ def test_a_pulled_event_without_its_row_leaves_the_kept_digest_on_the_row(
     assert (kept, live) == (live_before, live_before)
 
 
+def _officer_made_auditor(sh: SyncHub, tmp_path: Path) -> tuple[Any, Syncer, Any, Syncer]:
+    """The officer's copy and the director's; on the hub the officer is then made an auditor,
+    so the officer's offline edits of accounts will be refused."""
+    a, sync_a = sh.replica("officer", tmp_path / "a.sqlite3")
+    b, sync_b = sh.replica("comms", tmp_path / "b.sqlite3")
+    admin = sh.hub.ctx("admin")
+    PeopleService(admin).set_roles(sh.person("officer").id, [AppRole.AUDITOR])
+    admin.db.dispose()
+    return a, sync_a, b, sync_b
+
+
 def _settle_in_rounds(sh: SyncHub, *syncers: Syncer) -> None:
     for _round in range(3):
         for syncer in syncers:
@@ -158,11 +169,7 @@ def test_a_refused_change_never_moves_the_hubs_kept_digest(
     undo, then no longer continued it, and the hub's log stopped adding up. Two edits offline:
     the outbox holds the first edit's event before the row's (merged) entry."""
     account = make_account(sync_hub)
-    a, sync_a = sync_hub.replica("officer", tmp_path / "a.sqlite3")
-    b, sync_b = sync_hub.replica("comms", tmp_path / "b.sqlite3")
-    admin = sync_hub.hub.ctx("admin")
-    PeopleService(admin).set_roles(sync_hub.person("officer").id, [AppRole.AUDITOR])
-    admin.db.dispose()
+    a, sync_a, b, sync_b = _officer_made_auditor(sync_hub, tmp_path)
     edit(a, sync_hub, account.id, "Refused: the officer is now an auditor")
     edit(a, sync_hub, account.id, "Refused again")
 
@@ -192,11 +199,7 @@ def test_a_push_batch_never_ends_between_an_event_and_its_row(
     with its row in the next batch, where the hub sees the row refused first."""
     account = make_account(sync_hub)
     other = make_account(sync_hub, "SKHealthOther")
-    a, sync_a = sync_hub.replica("officer", tmp_path / "a.sqlite3")
-    b, sync_b = sync_hub.replica("comms", tmp_path / "b.sqlite3")
-    admin = sync_hub.hub.ctx("admin")
-    PeopleService(admin).set_roles(sync_hub.person("officer").id, [AppRole.AUDITOR])
-    admin.db.dispose()
+    a, sync_a, b, sync_b = _officer_made_auditor(sync_hub, tmp_path)
     edit(a, sync_hub, other.id, "Refused: another account")
     edit(a, sync_hub, account.id, "Refused: the officer is now an auditor")
     edit(a, sync_hub, account.id, "Refused again")

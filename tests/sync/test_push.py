@@ -286,3 +286,42 @@ def test_a_conflict_combined_field_by_field_reaches_every_copy(
         assert list(actions) == ["sync.undo", "sync.combine"]
         assert conn.execute(select(sync_conflicts.c.resolution)).scalar_one() == "combined"
     everything_agrees(sync_hub, a, b)
+
+
+def test_an_event_the_hub_refuses_stops_the_push_with_its_reason(
+    sync_hub: SyncHub, tmp_path: Path
+) -> None:
+    """The origin chain cannot go on without an event: the push stops there with the hub's
+    reason, keeps what came before it, and sends nothing written after it (rows included,
+    although a batch sends its rows before its events)."""
+    from sqlalchemy.orm import Session
+
+    from desktop.storage.auditlog import chain
+
+    account = make_account(sync_hub)
+    a, sync_a = sync_hub.replica("officer", tmp_path / "a.sqlite3")
+    before = CommentService(sync_hub.ctx(a)).log(account.id, now() - timedelta(minutes=2), "Hi")
+    # An event written in someone else's name (as an upgrade's system event would be).
+    with a.engine.begin() as conn, Session(bind=conn) as session:
+        chain.append(
+            session,
+            at=now(),
+            actor_id=None,
+            actor_login="someone_else",
+            action="settings.edit",
+            entity_type="settings",
+            entity_id="x",
+            after={},
+        )
+        session.flush()
+    after = CommentService(sync_hub.ctx(a)).log(account.id, now() - timedelta(minutes=1), "Bye")
+
+    pushed = sync_a.push()
+    assert "someone_else" in pushed.blocked
+    assert status(a.engine).blocked == pushed.blocked
+    with sync_hub.hub.db.read() as s:
+        assert s.get(Comment, before.id) is not None
+        assert s.get(Comment, after.id) is None
+    with a.engine.connect() as conn:
+        waiting = conn.execute(select(sync_outbox.c.table_name).order_by(sync_outbox.c.pos))
+        assert list(waiting.scalars()) == ["audit_events", "comments", "audit_events"]
