@@ -34,6 +34,7 @@ FIGURES: dict[str, tuple[str, str]] = {
     "7": ("benchmarks.responsiveness", "GUI responsiveness"),
     "8": ("benchmarks.wan", "Shared PostgreSQL across a 20 ms WAN"),
     "9": ("benchmarks.first_sync", "First sync of a replica"),
+    "10": ("benchmarks.replica_use", "A workstation with a replica: local actions, sync"),
 }
 FIGURE_TIMEOUT_S = 3 * 3600
 NO_ENV = frozenset({"PYTHONDONTWRITEBYTECODE", "SMGOV_DATABASE_URL"})
