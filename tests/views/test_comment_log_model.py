@@ -48,7 +48,8 @@ from tests.conftest import FIXED_NOW
 ROWS = 100_000
 PAGE = 200
 
-pytestmark = pytest.mark.usefixtures("qapp")
+# One worker builds the 100,000-comment file (about a minute) and runs every test reading it.
+pytestmark = [pytest.mark.usefixtures("qapp"), pytest.mark.xdist_group("big_log")]
 
 
 @pytest.fixture(scope="session")
