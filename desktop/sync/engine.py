@@ -716,8 +716,14 @@ def _raw(h: Connection, statement: Any) -> None:
 
 def _entry_savepoint(h: Connection, change_id: str, lost: list[list[str]], release: bool) -> None:
     """One round trip before each pushed entry: the previous entry's savepoint released, this
-    one's made, and the change id and the records to skip set for the hub's triggers."""
+    one's made, and the change id and the records to skip set for the hub's triggers.
+
+    Before the batch's first entry, the audit chain's lock, which the hub's triggers take at
+    the first write anyway: taken first, a push never holds a row's lock while it waits for
+    the chain's, so two pushes changing the same rows in opposite orders cannot deadlock."""
     from psycopg import sql
+
+    from desktop.storage.auditlog.chain import CHAIN_LOCK
 
     _raw(
         h,
@@ -725,7 +731,11 @@ def _entry_savepoint(h: Connection, change_id: str, lost: list[list[str]], relea
             "{release}SAVEPOINT smgov_entry; SELECT set_config('smgov.change_id', {c}, true), "
             "set_config('smgov.skip_records', {s}, true)"
         ).format(
-            release=sql.SQL("RELEASE SAVEPOINT smgov_entry; " if release else ""),
+            release=sql.SQL(
+                "RELEASE SAVEPOINT smgov_entry; "
+                if release
+                else f"SELECT pg_advisory_xact_lock({int(CHAIN_LOCK)}); "
+            ),
             c=sql.Literal(change_id),
             s=sql.Literal(json.dumps(lost) if lost else ""),
         ),

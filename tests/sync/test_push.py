@@ -325,3 +325,59 @@ def test_an_event_the_hub_refuses_stops_the_push_with_its_reason(
     with a.engine.connect() as conn:
         waiting = conn.execute(select(sync_outbox.c.table_name).order_by(sync_outbox.c.pos))
         assert list(waiting.scalars()) == ["audit_events", "comments", "audit_events"]
+
+
+def test_two_copies_pushing_the_same_records_in_opposite_orders_do_not_deadlock(
+    sync_hub: SyncHub, tmp_path: Path
+) -> None:
+    """One copy changed A then B, the other B then A. Each push locked its first row and then
+    waited for the audit chain's lock (taken by the hub's triggers) that the other held while
+    it wanted that row: PostgreSQL ended one push with 'deadlock detected', which the copy took
+    for the hub being unreachable. Every push now takes the chain's lock before its first row."""
+    import threading
+    import time
+
+    first = make_account(sync_hub, "SKHealthFirst")
+    second = make_account(sync_hub, "SKHealthSecond")
+    a, sync_a = sync_hub.replica("officer", tmp_path / "a.sqlite3")
+    b, sync_b = sync_hub.replica("comms", tmp_path / "b.sqlite3")
+    edit(a, sync_hub, first.id, "a: first")
+    edit(a, sync_hub, second.id, "a: second")
+    edit(b, sync_hub, second.id, "b: second")
+    edit(b, sync_hub, first.id, "b: first")
+
+    errors: list[BaseException] = []
+
+    def push_b() -> None:
+        try:
+            sync_b.push()
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    other = threading.Thread(target=push_b)
+    applied = sync_a._apply
+
+    def apply_then_let_b_in(*args: Any) -> Any:
+        out = applied(*args)
+        if not other.is_alive() and other.ident is None:
+            other.start()
+            time.sleep(1.5)  # b takes its first row's lock, then waits for a's chain lock
+        return out
+
+    sync_a._apply = apply_then_let_b_in  # type: ignore[method-assign]
+    try:
+        pushed_a = sync_a.push()
+    except BaseException as exc:  # noqa: BLE001
+        errors.append(exc)
+        pushed_a = None
+    other.join(60)
+    sync_a._apply = applied  # type: ignore[method-assign]
+    assert errors == []
+    assert pushed_a is not None
+    assert pushed_a.pushed >= 4
+    for _round in range(3):
+        for syncer in (sync_a, sync_b):
+            syncer.sync_once()
+            for c in resolve.open_conflicts(syncer.local):
+                resolve.resolve(syncer.local, c["id"], resolve.KEEP_THEIRS, now())
+    everything_agrees(sync_hub, a, b)
