@@ -168,11 +168,11 @@ def bulk_comment_log(
         chunk.append(row)
         if len(chunk) >= batch:
             with db.write() as session:
-                session.execute(insert(Comment), chunk)
+                session.execute(Comment.__table__.insert(), chunk)
             chunk = []
     if chunk:
         with db.write() as session:
-            session.execute(insert(Comment), chunk)
+            session.execute(Comment.__table__.insert(), chunk)
     return BulkLog(ministries, account_ids, people, emergency_id, comments)
 
 
