@@ -113,29 +113,35 @@ def delete_local(conn: Connection, table: Table, key: str) -> None:
     conn.execute(delete(table).where(R.where_key(table, key)))
 
 
-def fix_digest(conn: Connection, table: Table, key: str) -> None:
+_READ = object()  # fix_digest reads the live row itself
+
+
+def fix_digest(conn: Connection, table: Table, key: str, live: Any = _READ) -> None:
     """A replica's own bookkeeping after a pull applied a row, or a conflict or refusal
     settled: the kept digest of the record is that of its live row (the log's sum agrees once
-    the events that led there are all here, §4; pulled events leave kept digests alone)."""
+    the events that led there are all here, §4; pulled events leave kept digests alone).
+    ``live`` is the row as just written (encoded, None when deleted), or it is read here."""
     from desktop.models import RecordDigest
 
-    values = R.key_values(table, key)
-    rid = digests.record_id(table, values)
-    live = R.fetch(conn, table, key)
-    conn.execute(
-        delete(RecordDigest).where(
-            and_(RecordDigest.table_name == table.name, RecordDigest.record_id == rid)
-        )
-    )
-    if live is not None:
+    rid = digests.record_id(table, R.key_values(table, key))
+    if live is _READ:
+        live = R.fetch(conn, table, key)
+    if live is None:
         conn.execute(
-            insert(RecordDigest).values(
-                table_name=table.name,
-                record_id=rid,
-                digest=digests.row_digest(table, R.decode(table, live)),
-                event_id=None,
+            delete(RecordDigest).where(
+                and_(RecordDigest.table_name == table.name, RecordDigest.record_id == rid)
             )
         )
+        return
+    digest = digests.row_digest(table, R.decode(table, live))
+    conn.execute(
+        sqlite_insert(RecordDigest)
+        .values(table_name=table.name, record_id=rid, digest=digest, event_id=None)
+        .on_conflict_do_update(
+            index_elements=[RecordDigest.table_name, RecordDigest.record_id],
+            set_={"digest": digest, "event_id": None},
+        )
+    )
 
 
 @dataclass
@@ -250,7 +256,7 @@ class Syncer:
                 entries.append(e)
             entries = self._whole_changes(entries, found, blocked)
             for e in entries:
-                if e["state"] == "pending":
+                if e["fresh"]:
                     e["state"] = "sending"
                     conn.execute(
                         update(sync_outbox)
@@ -611,7 +617,7 @@ class Syncer:
                     else:
                         upsert_local(conn, table, row)
                     if digests.is_record_table(table):
-                        fix_digest(conn, table, key)
+                        fix_digest(conn, table, key, row)
                     report.applied += 1
                     touched.add(name)
                 set_state(conn, PULL_SEQ, str(report.last_seq))
