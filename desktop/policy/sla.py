@@ -10,9 +10,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import holidays
-from holidays import PUBLIC
-
 _ONE_DAY = timedelta(days=1)
 _ZERO = timedelta(0)
 
@@ -77,8 +74,10 @@ class BusinessCalendar:
     def _year_holidays(self, year: int) -> dict[date, str]:
         found = self._holidays.get(year)
         if found is None:
+            import holidays  # ~40 ms, imported when a calendar first needs it
+
             table = holidays.country_holidays(
-                "CA", subdiv="SK", years=year, categories=(PUBLIC,), language="en_CA"
+                "CA", subdiv="SK", years=year, categories=(holidays.PUBLIC,), language="en_CA"
             )
             found = dict(table.items())
             self._holidays[year] = found
