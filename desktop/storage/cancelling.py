@@ -17,11 +17,12 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable, Iterator
-from typing import Any
-
-from sqlalchemy import Engine, event
+from typing import TYPE_CHECKING, Any
 
 from desktop.errors import Cancelled
+
+if TYPE_CHECKING:  # the window's frame imports this module: SQLAlchemy comes later
+    from sqlalchemy import Engine
 
 _local = threading.local()
 
@@ -116,6 +117,8 @@ def _interrupt(dbapi_connection: Any) -> None:
 
 
 def install(engine: Engine) -> None:
+    from sqlalchemy import event
+
     def raw(conn: Any) -> Any:
         return None if conn.invalidated else conn.connection.dbapi_connection
 
