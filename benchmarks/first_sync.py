@@ -184,6 +184,10 @@ def check(path: Path, hub_counts: dict[str, int]) -> int:
     return sum(got.values())
 
 
+# One first sync per run (about 9 minutes on two cores; then one killed and resumed, 9c): three
+# would add 20 minutes to a full run for a figure whose spread is a few per cent.
+SYNC_RUNS = 1
+
 # -- the figure --------------------------------------------------------------------------------
 
 
@@ -225,7 +229,7 @@ def measure(env: BenchEnv) -> list[Result]:
         peaks: list[float] = []
         replica_mb = 0.0
         digests = 0
-        for n in range(env.repeats):
+        for n in range(min(env.repeats, SYNC_RUNS)):
             target = work / f"replica-{n}.sqlite3"
             remove_database(target)
             try:
