@@ -79,7 +79,7 @@ def test_a_pulled_emergency_moves_the_due_times_of_comments_logged_offline(
         now() - timedelta(minutes=5),
         "Is the highway open?",
     )
-    before = comment.answer_due_at
+    before = (comment.acknowledge_due_at, comment.answer_due_at)
     dso = ServiceContext(sync_hub.hub.database("dso"), clock=now)
     EmergencyService(dso).declare(
         EmergencyKind.FOREST_FIRE,
@@ -94,9 +94,13 @@ def test_a_pulled_emergency_moves_the_due_times_of_comments_logged_offline(
         got = s.get(Comment, comment.id)
         assert got is not None
         assert got.emergency_id is not None
-        assert got.answer_due_at is not None
-        assert before is not None
-        assert got.answer_due_at < before
+        # The emergency's clock: elapsed hours from receipt (1 to acknowledge, 48 to answer),
+        # not business hours. Shorter on a weekday; on a Sunday evening the business clock's
+        # "next day's close" (Tuesday 17:00) comes before 48 hours, so compare with the rule.
+        received = got.received_at
+        assert got.acknowledge_due_at == received + timedelta(hours=1)
+        assert got.answer_due_at == received + timedelta(hours=48)
+        assert (got.acknowledge_due_at, got.answer_due_at) != before
     sync_a.sync_once()
     hub = sync_hub.hub.db.engine
     assert contents(a.engine) == contents(hub)
