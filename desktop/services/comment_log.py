@@ -162,10 +162,22 @@ _DERIVED = {
 _TEXT_SORT = func.substr(
     Comment.text, literal_column("1"), literal_column(str(comment_sort.TEXT_SORT_CHARS)), type_=Text
 )
+# The same value by an expression no index has (a bound length).
+_TEXT_SORT_MATCHES = func.substr(Comment.text, 1, comment_sort.TEXT_SORT_CHARS, type_=Text)
 
 
-def _sort_columns(key: SortKey) -> tuple[_Col, ...]:
-    """The ORDER BY of a sort key, always ending with the id so the order is total."""
+def _narrows(query: CommentLogQuery) -> bool:
+    """Anything beyond the sort narrows the list: a filter or a search."""
+    return query != CommentLogQuery(sort=query.sort, descending=query.descending)
+
+
+def _sort_columns(key: SortKey, *, narrowed: bool = False) -> tuple[_Col, ...]:
+    """The ORDER BY of a sort key, always ending with the id so the order is total.
+
+    ``narrowed`` (a filter or a search): the text sort's expression written so SQLite's
+    planner does not match it to ``ix_comments_text_sort`` and sorts the matches instead; the
+    index walk would read on until it found a page of rare matches (5 s for high profile).
+    """
     c = Comment
     if key == SortKey.ACKNOWLEDGE_DUE:
         return (c.acknowledge_due_at, c.id)
@@ -186,7 +198,7 @@ def _sort_columns(key: SortKey) -> tuple[_Col, ...]:
         return (_DERIVED[key], _keys.received_at, _keys.comment_id)
     if key == SortKey.TEXT:
         # The first TEXT_SORT_CHARS characters, then the id (ix_comments_text_sort).
-        return (_TEXT_SORT, c.id)
+        return (_TEXT_SORT_MATCHES if narrowed else _TEXT_SORT, c.id)
     return (c.received_at, c.id)
 
 
@@ -199,7 +211,9 @@ def _joined(stmt: Select[Any], key: SortKey, filtered: bool) -> Select[Any]:
         keys = comment_sort.sort_keys
         if not filtered:
             return stmt.select_from(keys)
-        return stmt.select_from(_LeftFirst(keys, Comment, Comment.id == keys.c.comment_id))
+        # The planner's choice: a filter's own index and a sort of its matches when it
+        # narrows, the sort keys' index when it does not.
+        return stmt.select_from(keys.join(Comment, Comment.id == keys.c.comment_id))
     return stmt
 
 
@@ -253,7 +267,7 @@ class CommentLogService:
         (both read the order backwards, so the end costs what the start costs).
         ``cancel`` stops the reading (``Cancelled``) when a newer request replaces this one.
         """
-        cols = _sort_columns(query.sort)
+        cols = _sort_columns(query.sort, narrowed=_narrows(query))
         backward = last or before is not None
         direction = query.descending != backward
         bound = before if backward else after
@@ -289,7 +303,7 @@ class CommentLogService:
         cancel: Interrupter | None = None,
     ) -> int:
         """How many rows match, counted up to ``cap + 1``: more than ``cap`` means "cap+"."""
-        cols = _sort_columns(query.sort)
+        cols = _sort_columns(query.sort, narrowed=_narrows(query))
         with self.ctx.quick_read() as session, watched(session, cancel):
             if query.search.strip() and _only_search(query):
                 self._reader(session)
@@ -317,7 +331,7 @@ class CommentLogService:
         """
         if n <= 0:
             return None
-        cols = _sort_columns(query.sort)
+        cols = _sort_columns(query.sort, narrowed=_narrows(query))
         with self.ctx.quick_read() as session, watched(session, cancel):
             arms = self._arms(session, query, as_of or self.ctx.now(), cols)
             found = session.execute(_in_order(arms, cols, query.descending, 1, n - 1)).first()
@@ -348,6 +362,12 @@ class CommentLogService:
         filters = self._filters(session, query, as_of, actor, ordered=ordered)
         stmt = _joined(stmt, query.sort, bool(filters) or query.ministry_id is not None)
         stmt = stmt.where(*filters)
+        if query.sort == SortKey.FLAGS:
+            # The flags these filters keep are a range or two of the index: it seeks to them.
+            if query.high_profile:
+                stmt = stmt.where(_keys.flags >= 2)
+            if query.during_emergency:
+                stmt = stmt.where(_keys.flags.in_([1, 3]))
         if query.ministry_id is None:
             return [stmt]
         if query.sort == SortKey.MINISTRY:
