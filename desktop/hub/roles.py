@@ -35,6 +35,7 @@ from sqlalchemy import Connection, text
 
 from desktop.enums import AppRole
 from desktop.models import Base
+from desktop.storage import comment_sort
 from desktop.storage.auditlog.chain import CHAIN_LOCK
 
 R = AppRole
@@ -181,6 +182,13 @@ def provision_roles(connection: Connection, prefix: str = PREFIX) -> None:
             run(f"GRANT SELECT ON {_q(table)} TO {_q(person)}")
     for table in AGENCY_READS:
         run(f"GRANT SELECT ON {_q(table)} TO {_q(group(prefix, R.AGENCY))}")
+    # The comment log's sort keys: read with the log, written only by their triggers, whose
+    # functions run as the owner whoever writes a comment.
+    if comment_sort.TABLE in tables:
+        run(f"GRANT SELECT ON {_q(comment_sort.TABLE)} TO {_q(reader)}")
+        for name in comment_sort.PG_FUNCTIONS:
+            run(f"ALTER FUNCTION {name} OWNER TO {_q(owner)}")
+            run(f"REVOKE ALL ON FUNCTION {name} FROM PUBLIC")
     _functions(run, prefix, owner)
     _policies(run, prefix)
     _triggers(run)

@@ -19,6 +19,8 @@ class Account(Versioned, Base):
         # "racex" even when two people propose them at the same moment.
         Index("uq_accounts_platform_handle_ci", "platform", text("lower(handle)"), unique=True),
         Index("ix_accounts_ministry_status", "ministry_id", "status"),
+        # The comment log's account sort walks the accounts in this order (migration 0011).
+        Index("ix_accounts_platform_handle", "platform", "handle"),
     )
 
     id: Mapped[UUIDPk]

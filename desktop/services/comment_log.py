@@ -14,10 +14,12 @@ from typing import Any, Literal
 from sqlalchemy import (
     ColumnElement,
     Select,
+    Text,
     and_,
     false,
     func,
     literal,
+    literal_column,
     or_,
     select,
     tuple_,
@@ -36,6 +38,7 @@ from desktop.services.comment_detail import CommentDetail, load_detail
 from desktop.services.comment_search.match import search_condition, search_count
 from desktop.services.comment_work.scope import work_refusal
 from desktop.services.context import Actor, ServiceContext
+from desktop.storage import comment_sort
 from desktop.storage.interrupt import Interrupter as Interrupter
 from desktop.storage.interrupt import watched
 
@@ -48,6 +51,15 @@ COUNT_CAP = 100_000
 
 
 class SortKey(StrEnum):
+    """The log's orders (``_sort_columns``), each ending with the id so that it is total.
+
+    ``TEXT`` sorts by the first ``comment_sort.TEXT_SORT_CHARS`` (200) characters of the text,
+    then the id: texts alike that far are in id order, whatever follows (an index key cannot
+    hold a whole comment on PostgreSQL). ``MINISTRY`` is the routed ministry's code, else the
+    account's; ``ASSIGNEE`` the assignee's name ('' for none); ``FLAGS`` high profile, then
+    during an emergency; each then by received time.
+    """
+
     RECEIVED = "received_at"
     ACKNOWLEDGE_DUE = "acknowledge_due_at"
     ANSWER_DUE = "answer_due_at"
@@ -120,29 +132,52 @@ class Page:
 _Col = InstrumentedAttribute[Any] | ColumnElement[Any]
 
 
-class _AccountsFirst(Join):
-    """accounts ⋈ comments, walked account by account in label order.
+class _LeftFirst(Join):
+    """A join SQLite walks left table first, in the order of the left table's index.
 
-    SQLite otherwise scans the comments and sorts a million rows (2.3 s); its CROSS JOIN
-    keeps the written order, so each account's comments come sorted from
-    ``ix_comments_account_received``. Other databases plan an ordinary join.
+    SQLite otherwise may scan the right table and sort a million rows (2.3 s for the account
+    sort); its CROSS JOIN keeps the written order. Other databases plan an ordinary join.
     """
 
     inherit_cache = True
 
 
-@compiles(_AccountsFirst, "sqlite")
-def _accounts_first_sqlite(element: _AccountsFirst, compiler: Any, **kw: Any) -> str:
+@compiles(_LeftFirst, "sqlite")
+def _left_first_sqlite(element: _LeftFirst, compiler: Any, **kw: Any) -> str:
     return str(compiler.visit_join(element, **kw)).replace(" JOIN ", " CROSS JOIN ", 1)
 
 
 _routed = aliased(Ministry, name="routed_ministry")
 _home = aliased(Ministry, name="home_ministry")
 _assignee = aliased(Person, name="assignee")
+_keys = comment_sort.sort_keys.c
+# Sorted by the derived keys of ``comment_sort_keys`` (kept by the database's triggers).
+_DERIVED = {
+    SortKey.MINISTRY: _keys.ministry,
+    SortKey.ASSIGNEE: _keys.assignee,
+    SortKey.FLAGS: _keys.flags,
+}
+# The text sort's expression, exactly as ``ix_comments_text_sort`` indexes it (literal
+# numbers: a bound parameter would not match the index's expression).
+_TEXT_SORT = func.substr(
+    Comment.text, literal_column("1"), literal_column(str(comment_sort.TEXT_SORT_CHARS)), type_=Text
+)
+# The same value by an expression no index has (a bound length).
+_TEXT_SORT_MATCHES = func.substr(Comment.text, 1, comment_sort.TEXT_SORT_CHARS, type_=Text)
 
 
-def _sort_columns(key: SortKey) -> tuple[_Col, ...]:
-    """The ORDER BY of a sort key, always ending with the id so the order is total."""
+def _narrows(query: CommentLogQuery) -> bool:
+    """Anything beyond the sort narrows the list: a filter or a search."""
+    return query != CommentLogQuery(sort=query.sort, descending=query.descending)
+
+
+def _sort_columns(key: SortKey, *, narrowed: bool = False) -> tuple[_Col, ...]:
+    """The ORDER BY of a sort key, always ending with the id so the order is total.
+
+    ``narrowed`` (a filter or a search): the text sort's expression written so SQLite's
+    planner does not match it to ``ix_comments_text_sort`` and sorts the matches instead; the
+    index walk would read on until it found a page of rare matches (5 s for high profile).
+    """
     c = Comment
     if key == SortKey.ACKNOWLEDGE_DUE:
         return (c.acknowledge_due_at, c.id)
@@ -157,32 +192,28 @@ def _sort_columns(key: SortKey) -> tuple[_Col, ...]:
         return (c.author_name, c.received_at, c.id)
     if key == SortKey.KIND:  # ix_comments_kind_received
         return (c.kind, c.received_at, c.id)
-    # No index: the database sorts the matches for each page (a top-N sort of one pass).
-    if key == SortKey.MINISTRY:
-        return (func.coalesce(_routed.code, _home.code), c.received_at, c.id)
-    if key == SortKey.ASSIGNEE:
-        return (func.coalesce(_assignee.name, ""), c.received_at, c.id)
+    if key in _DERIVED:
+        # The routed ministry's code, else the account's; the assignee's name ('' for none);
+        # high_profile * 2 + (emergency_id IS NOT NULL): ix_comment_sort_keys_*.
+        return (_DERIVED[key], _keys.received_at, _keys.comment_id)
     if key == SortKey.TEXT:
-        return (c.text, c.id)
-    if key == SortKey.FLAGS:
-        return (c.high_profile, c.emergency_id.is_not(None), c.received_at, c.id)
+        # The first TEXT_SORT_CHARS characters, then the id (ix_comments_text_sort).
+        return (_TEXT_SORT_MATCHES if narrowed else _TEXT_SORT, c.id)
     return (c.received_at, c.id)
 
 
-def _joined(stmt: Select[Any], key: SortKey) -> Select[Any]:
-    """The keys query with the tables its sort columns come from."""
+def _joined(stmt: Select[Any], key: SortKey, filtered: bool) -> Select[Any]:
+    """The keys query with the tables its sort columns come from (and ``comments`` for the
+    filters when ``filtered``)."""
     if key == SortKey.ACCOUNT:
-        return stmt.select_from(_AccountsFirst(Account, Comment, Account.id == Comment.account_id))
-    if key == SortKey.MINISTRY:
-        return stmt.select_from(
-            Comment.__table__.join(Account, Account.id == Comment.account_id)
-            .join(_home, _home.id == Account.ministry_id)
-            .outerjoin(_routed, _routed.id == Comment.routed_ministry_id)
-        )
-    if key == SortKey.ASSIGNEE:
-        return stmt.select_from(
-            Comment.__table__.outerjoin(_assignee, _assignee.id == Comment.assignee_id)
-        )
+        return stmt.select_from(_LeftFirst(Account, Comment, Account.id == Comment.account_id))
+    if key in _DERIVED:
+        keys = comment_sort.sort_keys
+        if not filtered:
+            return stmt.select_from(keys)
+        # The planner's choice: a filter's own index and a sort of its matches when it
+        # narrows, the sort keys' index when it does not.
+        return stmt.select_from(keys.join(Comment, Comment.id == keys.c.comment_id))
     return stmt
 
 
@@ -208,8 +239,10 @@ class CommentLogService:
     A page is ``WHERE (sort…, id) > (last row's sort…, id) ORDER BY sort…, id LIMIT n``
     (reversed for descending), so page 5,000 costs what page 1 costs. Each sort key has an
     index led by its sort columns (``ix_comments_received``, ``ix_comments_status_ack_due``…);
-    the account sort walks the accounts by label, then each one's comments through
-    ``ix_comments_account_received``.
+    the account sort walks the accounts by label (``ix_accounts_platform_handle``), then each
+    one's comments through ``ix_comments_account_received``; ministry, assignee and flags walk
+    ``comment_sort_keys`` (``desktop.storage.comment_sort``, kept by the database's triggers),
+    the text sort ``ix_comments_text_sort`` (the first 200 characters, then the id).
     """
 
     def __init__(self, ctx: ServiceContext) -> None:
@@ -234,7 +267,7 @@ class CommentLogService:
         (both read the order backwards, so the end costs what the start costs).
         ``cancel`` stops the reading (``Cancelled``) when a newer request replaces this one.
         """
-        cols = _sort_columns(query.sort)
+        cols = _sort_columns(query.sort, narrowed=_narrows(query))
         backward = last or before is not None
         direction = query.descending != backward
         bound = before if backward else after
@@ -270,7 +303,7 @@ class CommentLogService:
         cancel: Interrupter | None = None,
     ) -> int:
         """How many rows match, counted up to ``cap + 1``: more than ``cap`` means "cap+"."""
-        cols = _sort_columns(query.sort)
+        cols = _sort_columns(query.sort, narrowed=_narrows(query))
         with self.ctx.quick_read() as session, watched(session, cancel):
             if query.search.strip() and _only_search(query):
                 self._reader(session)
@@ -298,7 +331,7 @@ class CommentLogService:
         """
         if n <= 0:
             return None
-        cols = _sort_columns(query.sort)
+        cols = _sort_columns(query.sort, narrowed=_narrows(query))
         with self.ctx.quick_read() as session, watched(session, cancel):
             arms = self._arms(session, query, as_of or self.ctx.now(), cols)
             found = session.execute(_in_order(arms, cols, query.descending, 1, n - 1)).first()
@@ -326,10 +359,21 @@ class CommentLogService:
         stmt: Select[Any] = select(
             cols[-1].label("k0"), *(col.label(f"k{i}") for i, col in enumerate(cols[:-1], 1))
         )
-        stmt = _joined(stmt, query.sort)
-        stmt = stmt.where(*self._filters(session, query, as_of, actor, ordered=ordered))
+        filters = self._filters(session, query, as_of, actor, ordered=ordered)
+        stmt = _joined(stmt, query.sort, bool(filters) or query.ministry_id is not None)
+        stmt = stmt.where(*filters)
+        if query.sort == SortKey.FLAGS:
+            # The flags these filters keep are a range or two of the index: it seeks to them.
+            if query.high_profile:
+                stmt = stmt.where(_keys.flags >= 2)
+            if query.during_emergency:
+                stmt = stmt.where(_keys.flags.in_([1, 3]))
         if query.ministry_id is None:
             return [stmt]
+        if query.sort == SortKey.MINISTRY:
+            # Every comment of the ministry sorts under its code: the index seeks to it.
+            code = select(Ministry.code).where(Ministry.id == query.ministry_id)
+            stmt = stmt.where(_keys.ministry == code.scalar_subquery())
         accounts = select(Account.id).where(Account.ministry_id == query.ministry_id)
         routed = Comment.routed_ministry_id
         return [

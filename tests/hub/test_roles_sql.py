@@ -94,6 +94,14 @@ CASES = [
     Case("read the accounts", "SELECT id FROM accounts WHERE id = :acc_hea", READERS),
     Case("read the audit log", "SELECT count(*) FROM audit_events", READERS),
     Case("read the people", "SELECT id FROM people WHERE id = :p_officer", READERS),
+    # The comment log's sort keys: read with the log, written by their triggers only.
+    Case("read the comment sort keys", "SELECT count(*) FROM comment_sort_keys", READERS),
+    Case(
+        "write a comment sort key",
+        "INSERT INTO comment_sort_keys (comment_id, received_at, ministry, assignee, flags)"
+        " VALUES (gen_random_uuid(), now(), 'X', '', 0)",
+        frozenset(),
+    ),
     Case(
         "read a campaign of one's agency",
         "SELECT id FROM campaigns WHERE id = :campaign",
@@ -269,3 +277,25 @@ def test_each_login_may_do_what_the_role_table_says(
 ) -> None:
     allowed = {who for who in EVERYONE if _outcome(hub, who, case, rows)}
     assert allowed == set(case.allowed)
+
+
+def test_a_comment_logged_by_a_person_gets_its_sort_keys(hub: Hub, rows: dict[str, Any]) -> None:
+    """The trigger writes the table the person may not: its function runs as the owner."""
+    comment = uuid.uuid4()
+    with hub.engine("officer").connect() as conn, conn.begin() as tx:
+        conn.execute(
+            text(
+                "INSERT INTO comments (id, account_id, received_at, author_name, author_handle,"
+                " text, url, kind, status, high_profile, clock_start_at, acknowledge_due_at,"
+                " answer_due_at, assignee_id, version, created_at, updated_at) VALUES (:id,"
+                " :acc_hea, now(), '', '', 'Hello', '', 'question', 'new', true, now(), now(),"
+                " now(), :p_officer, 1, now(), now())"
+            ),
+            {"id": comment, "acc_hea": rows["acc_hea"], "p_officer": rows["p_officer"]},
+        )
+        keys = conn.execute(
+            text("SELECT ministry, assignee, flags FROM comment_sort_keys WHERE comment_id = :id"),
+            {"id": comment},
+        ).one()
+        tx.rollback()
+    assert tuple(keys) == ("HEA", "Officer Person", 2)

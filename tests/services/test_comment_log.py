@@ -29,6 +29,7 @@ from desktop.services.comment_log import (
     SortKey,
 )
 from desktop.services.context import ServiceContext
+from desktop.storage import comment_sort
 from desktop.storage.database import Database
 from tests.bulk_comments import BulkLog, bulk_comment_log
 from tests.conftest import FIXED_NOW
@@ -80,7 +81,7 @@ def _reference_ids(db: Database, key: SortKey, descending: bool) -> list[uuid.UU
         SortKey.ACCOUNT: [Account.platform, Account.handle, c.received_at, c.id],
         SortKey.MINISTRY: [func.coalesce(routed.code, home.code), c.received_at, c.id],
         SortKey.AUTHOR: [c.author_name, c.received_at, c.id],
-        SortKey.TEXT: [c.text, c.id],
+        SortKey.TEXT: [func.substr(c.text, 1, comment_sort.TEXT_SORT_CHARS), c.id],
         SortKey.KIND: [c.kind, c.received_at, c.id],
         SortKey.ASSIGNEE: [func.coalesce(who.name, ""), c.received_at, c.id],
         SortKey.FLAGS: [c.high_profile, c.emergency_id.is_not(None), c.received_at, c.id],

@@ -17,6 +17,7 @@ from sqlalchemy import types as sa_types
 
 from desktop.storage.backup import backup_sqlite
 from desktop.storage.comment_search import is_search_object
+from desktop.storage.comment_sort import is_sort_object
 from desktop.storage.database import Database, create_db_engine, to_url
 from desktop.storage.migrate import (
     alembic_config,
@@ -89,6 +90,8 @@ def _fill(db: Database) -> dict[str, int]:
         for table in meta.sorted_tables:
             if table.name == "alembic_version" or is_search_object(table.name):
                 continue  # the search index is the database's own, filled by triggers
+            if is_sort_object(table.name):
+                continue  # so are the comment log's sort keys
             rows = []
             for i in range(3):
                 row = {}

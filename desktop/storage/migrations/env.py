@@ -7,6 +7,7 @@ from alembic import context
 import desktop.models  # noqa: F401  (registers every table on the metadata)
 from desktop.models.base import Base
 from desktop.storage.comment_search import is_search_object
+from desktop.storage.comment_sort import is_sort_object
 
 # Tables of desktop.sync, made by migration 0010 on one kind of database each.
 SYNC_TABLE_PREFIXES = ("hub_", "sync_")
@@ -32,8 +33,9 @@ context.configure(
     target_metadata=Base.metadata,
     render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,
-    # The comment search index (FTS5 tables, a trigram index) is written in SQL by 0008.
-    include_name=lambda name, _type, _parents: not is_search_object(name),
+    # The comment search index (FTS5 tables, a trigram index) is written in SQL by 0008, the
+    # comment log's sort keys (a table, its indexes, a text index) by 0011.
+    include_name=lambda name, _type, _parents: not (is_search_object(name) or is_sort_object(name)),
 )
 with context.begin_transaction():
     context.run_migrations()
