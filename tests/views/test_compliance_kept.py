@@ -41,6 +41,8 @@ def held(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
 
 
 def opened(qtbot: QtBot, cast: Cast, who: str) -> ComplianceTab:
+    """A new tab, as the next start builds it. Keep it in a variable: a widget whose Python
+    wrapper is collected while a worker runs is destroyed on the worker's thread (a crash)."""
     tab = ComplianceTab(cast.ctx(who))
     qtbot.addWidget(tab)
     tab.resize(1400, 900)
@@ -103,7 +105,8 @@ def test_nothing_is_shown_before_the_checks_for_another_person(
     qtbot: QtBot, cast: Cast, held: threading.Event
 ) -> None:
     held.set()
-    loaded(qtbot, opened(qtbot, cast, "dci"))
+    first = loaded(qtbot, opened(qtbot, cast, "dci"))
+    assert first.model.total > 0
     held.clear()
     other = opened(qtbot, cast, "comms")
     qtbot.wait(300)
@@ -118,7 +121,8 @@ def test_nothing_is_shown_before_the_checks_for_another_person(
 @pytest.mark.usefixtures("findings")
 def test_a_damaged_kept_file_is_ignored(qtbot: QtBot, cast: Cast, held: threading.Event) -> None:
     held.set()
-    loaded(qtbot, opened(qtbot, cast, "dci"))
+    first = loaded(qtbot, opened(qtbot, cast, "dci"))
+    assert first.model.total > 0
     last_checks.kept_file(cast.ctx("dci")).write_text('{"format": 1, "findings": [', "utf-8")
     held.clear()
     again = opened(qtbot, cast, "dci")
@@ -134,7 +138,8 @@ def test_a_damaged_kept_file_is_ignored(qtbot: QtBot, cast: Cast, held: threadin
 def test_a_person_who_may_no_longer_read_the_findings_loses_the_kept_run(
     qtbot: QtBot, cast: Cast, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    loaded(qtbot, opened(qtbot, cast, "dci"))
+    first = loaded(qtbot, opened(qtbot, cast, "dci"))
+    assert first.model.total > 0
     kept = last_checks.kept_file(cast.ctx("dci"))
     assert kept.exists()
 
