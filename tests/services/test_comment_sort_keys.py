@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,14 +14,19 @@ from alembic import command
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import aliased
 
+from desktop.enums import Platform
+from desktop.errors import DomainError
 from desktop.models import Account, Comment, Ministry, Person, Response
 from desktop.services.comment_log import CommentLogQuery, CommentLogService, Cursor, SortKey
+from desktop.services.comments import CommentService
 from desktop.services.context import ServiceContext
+from desktop.services.transfer import TransferService
 from desktop.storage import comment_sort
-from desktop.storage.database import Database, create_db_engine, to_url
+from desktop.storage.database import Database, create_db_engine, open_database, to_url
 from desktop.storage.migrate import alembic_config, upgrade
 from tests.bulk_comments import BulkLog, bulk_comment_log
 from tests.conftest import FIXED_NOW
+from tests.factories import Cast
 
 ROWS = 300
 
@@ -216,3 +221,46 @@ def test_migrating_an_existing_database_fills_the_keys(tmp_path: Path) -> None:
         names = set(conn.exec_driver_sql("SELECT name FROM sqlite_master").scalars())
     assert not {n for n in names if comment_sort.is_sort_object(n) or "sort_keys" in n}
     db.dispose()
+
+
+def _sort_triggers(db: Database) -> set[str]:
+    with db.engine.connect() as conn:
+        return set(
+            conn.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN "
+                "('comments', 'accounts', 'ministries', 'people') AND name LIKE ?",
+                (comment_sort.TABLE + "%",),
+            ).scalars()
+        )
+
+
+def test_a_restore_builds_the_keys_once_and_keeps_the_triggers(cast: Cast, tmp_path: Path) -> None:
+    """A restore into an empty SQLite file builds the keys after the rows (not a trigger per
+    comment) and leaves the triggers as a migrated file has them; a refused restore leaves
+    them too."""
+    account = cast.account("SortRestore", Platform.FACEBOOK)
+    comments = CommentService(cast.ctx("officer"))
+    for n in range(3):
+        comments.log(account.id, FIXED_NOW - timedelta(hours=n), f"Question {n}?")
+    export = tmp_path / "export.json"
+    TransferService(cast.ctx("admin")).export_file(export)
+
+    target = open_database(tmp_path / "restored.sqlite3")
+    expected_triggers = _sort_triggers(target)
+    assert expected_triggers
+    TransferService(ServiceContext(target, "admin")).import_file(export)
+    assert _sort_triggers(target) == expected_triggers
+    assert len(_kept(target)) == 3
+    _assert_in_step(target)
+    with target.write() as s:  # the triggers work on the restored rows
+        s.execute(update(Ministry).values(code=Ministry.code + "X"))
+    _assert_in_step(target)
+    target.dispose()
+
+    refused = open_database(tmp_path / "refused.sqlite3")
+    broken = tmp_path / "broken.json"
+    broken.write_text(export.read_text(encoding="utf-8").replace('"comments"', '"comment"', 1))
+    with pytest.raises(DomainError):
+        TransferService(ServiceContext(refused, "admin")).import_file(broken)
+    assert _sort_triggers(refused) == expected_triggers
+    refused.dispose()
