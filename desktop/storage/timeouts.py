@@ -232,9 +232,18 @@ def install(engine: Engine) -> None:
     def _ping(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
         guard.arm(dbapi_connection, "connect")
         try:
-            with dbapi_connection.cursor() as cursor:
-                cursor.execute("SELECT 1")
-            dbapi_connection.rollback()
+            # In autocommit: one round trip. In a transaction it was three (BEGIN, SELECT 1,
+            # ROLLBACK): 60 ms before every read on a 20 ms WAN. The connection is idle here
+            # (the pool rolled it back when it was returned), so the switch sends nothing.
+            autocommit = getattr(dbapi_connection, "autocommit", None)
+            if autocommit is False:
+                dbapi_connection.autocommit = True
+            try:
+                with dbapi_connection.cursor() as cursor:
+                    cursor.execute("SELECT 1")
+            finally:
+                if autocommit is False:
+                    dbapi_connection.autocommit = False
         except Exception as error:
             # The pool drops it and connects afresh (bounded by connect_timeout).
             raise exc.DisconnectionError(str(error)) from error
