@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -21,6 +22,7 @@ from sqlalchemy import select
 from desktop.enums import CommentStatus, EmergencyKind
 from desktop.models import Account, Comment, Emergency, EmergencyMinistry
 from desktop.models.base import new_id
+from desktop.services.compliance import ComplianceOverview, ComplianceService
 from desktop.services.context import ServiceContext
 from desktop.services.session import AppServices, describe_target
 from desktop.storage.database import Database
@@ -56,6 +58,22 @@ def _process_settings_restored() -> Iterator[None]:
 def db(sqlite_db: Database) -> Database:
     """GUI tests run on a SQLite file; the services run on both databases in their tests."""
     return sqlite_db
+
+
+@pytest.fixture
+def held(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
+    """The compliance checks wait until the event is set (at the latest when the test ends):
+    the Compliance tab is seen while they run."""
+    release = threading.Event()
+    real = ComplianceService.overview
+
+    def slow(self: ComplianceService, as_of: datetime) -> ComplianceOverview:
+        release.wait(10)
+        return real(self, as_of)
+
+    monkeypatch.setattr(ComplianceService, "overview", slow)
+    yield release
+    release.set()
 
 
 def wait_for_tasks(qtbot: QtBot, timeout: int = 10_000) -> None:

@@ -4,7 +4,6 @@ marked as the last run, while the checks run again; then this run's replace them
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -23,21 +22,6 @@ from desktop.views.compliance.compliance_tab import ComplianceTab
 from desktop.views.compliance.last_checks import ChecksShown
 from tests.factories import Cast
 from tests.views.conftest import add_comment, wait_for_tasks
-
-
-@pytest.fixture
-def held(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
-    """The checks wait until the event is set: the tab is seen while they run."""
-    release = threading.Event()
-    real = ComplianceService.overview
-
-    def slow(self: ComplianceService, as_of: datetime) -> ComplianceOverview:
-        release.wait(10)
-        return real(self, as_of)
-
-    monkeypatch.setattr(ComplianceService, "overview", slow)
-    yield release
-    release.set()
 
 
 def opened(qtbot: QtBot, cast: Cast, who: str) -> ComplianceTab:

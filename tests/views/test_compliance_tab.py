@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from desktop.enums import Platform, Severity
 from desktop.models import Account
 from desktop.policy.findings import CHECKS
-from desktop.services.compliance import ComplianceOverview, ComplianceService
+from desktop.services.compliance import ComplianceService
 from desktop.views.accounts.accounts_tab import AccountsTab
 from desktop.views.compliance.compliance_tab import ComplianceTab
 from desktop.views.compliance.findings_model import COL_SUBJECT, FindingFilter
@@ -282,18 +282,11 @@ def test_agency_is_told_why_nothing_is_shown(make_tab: TabMaker) -> None:
 
 
 def test_cancelling_the_run_stops_saying_it_is_running(
-    qtbot: QtBot, make_tab: TabMaker, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, make_tab: TabMaker, request: pytest.FixtureRequest
 ) -> None:
     tab = make_tab("officer")
     shown = tab.model.total
-    release = threading.Event()
-    real = ComplianceService.overview
-
-    def slow(self: ComplianceService, as_of: datetime) -> ComplianceOverview:
-        release.wait(5)
-        return real(self, as_of)
-
-    monkeypatch.setattr(ComplianceService, "overview", slow)
+    release: threading.Event = request.getfixturevalue("held")  # the checks from now on
     tab.refresh()
     assert tab.progress.isVisible()
     task = tab._task
