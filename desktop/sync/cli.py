@@ -112,7 +112,9 @@ def cmd_replica_create(args: argparse.Namespace) -> int:
 
     def progress(table: str, rows: int) -> None:
         now = time.monotonic()
-        if now - last[0] > 1.0:
+        if not rows:  # a step without rows (the search index): said at once
+            print(f"  {table}…", file=sys.stderr)
+        elif now - last[0] > 1.0:
             last[0] = now
             print(f"  {table}: {rows:,} rows", file=sys.stderr)
 

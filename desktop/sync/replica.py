@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine, Table, delete, func, insert, select, 
 from sqlalchemy.engine import make_url
 
 from desktop.models import AuditEvent, DatabaseMeta, RecordDigest
+from desktop.storage import comment_search
 from desktop.storage.auditlog import chain
 from desktop.storage.database import Database, open_database
 from desktop.sync import rows as R
@@ -96,6 +97,11 @@ def copy(hub: Engine, local: Engine, progress: Progress | None, batch: int) -> N
     if state.get("finished"):
         return
     tables = list(R.tables_by_name().values())
+    # The comment search index is built once after the copy, not row by row by its triggers
+    # (a first sync of a million comments: minutes less); until then the replica is unusable
+    # anyway, and a resumed copy drops what is there again.
+    with local.begin() as c:
+        comment_search.drop_sqlite(c)
     with hub.connect() as h:
         h = h.execution_options(isolation_level="REPEATABLE READ")
         with h.begin():
@@ -114,7 +120,10 @@ def copy(hub: Engine, local: Engine, progress: Progress | None, batch: int) -> N
                 _copy_digests(h, local, progress, batch)
                 state["digests"] = True
                 _save(local, state)
+    if progress is not None:
+        progress("building the search index", 0)
     with local.begin() as c:
+        comment_search.create_sqlite(c)
         state["finished"] = True
         set_state(c, COPY, json.dumps(state))
         set_state(c, PULL_SEQ, str(state["seq"]))

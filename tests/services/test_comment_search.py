@@ -6,19 +6,25 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, select, text, update
 
+from desktop.enums import Platform
+from desktop.errors import DomainError
 from desktop.models import Comment
 from desktop.services.comment_log import COUNT_CAP, CommentLogQuery, CommentLogService, Cursor
 from desktop.services.comment_search.match import search_words
+from desktop.services.comments import CommentService
 from desktop.services.context import ServiceContext
+from desktop.services.transfer import TransferService
 from desktop.storage import comment_search
-from desktop.storage.database import Database
+from desktop.storage.database import Database, open_database
 from tests.bulk_comments import bulk_comment_log
 from tests.conftest import FIXED_NOW
+from tests.factories import Cast
 
 ROWS = 400
 WRITTEN = {
@@ -168,3 +174,58 @@ def test_a_common_word_walks_the_sort_index_and_finds_the_same(
     assert len(expected) > 5 or search == "e wildfire"
     assert _found(service, search) == expected
     assert service.count(CommentLogQuery(search=search)) == len(expected)
+
+
+def _search_objects(db: Database) -> tuple[set[str], dict[str, int]]:
+    """The index's triggers on ``comments``, and its FTS5 settings."""
+    with db.engine.connect() as conn:
+        triggers = set(
+            conn.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE ?",
+                (comment_search.SQLITE_TABLE + "%",),
+            ).scalars()
+        )
+        config = dict(conn.exec_driver_sql("SELECT k, v FROM comment_search_config").all())
+    return triggers, config
+
+
+def test_a_restore_builds_the_index_after_the_rows_and_keeps_its_triggers(
+    cast: Cast, tmp_path: Path
+) -> None:
+    """A restore into an empty file drops the index and builds it once after the rows (not a
+    trigger per comment): the restored comments are found, the triggers are back for what is
+    logged next, and day-to-day writes keep FTS5's default memory. A refused file leaves the
+    index as it was."""
+    account = cast.account("SearchRestore", Platform.FACEBOOK)
+    comments = CommentService(cast.ctx("officer"))
+    first = comments.log(account.id, FIXED_NOW - timedelta(hours=1), "Ferry at Riverhurst?").id
+    for n, body in enumerate(("The wildfire near La Ronge", "Où est le pont fermé?")):
+        comments.log(account.id, FIXED_NOW - timedelta(hours=2 + n), body)
+    export = tmp_path / "export.json"
+    TransferService(cast.ctx("admin")).export_file(export)
+    admin, clock = cast.people["admin"].login, cast.clock
+
+    target = open_database(tmp_path / "restored.sqlite3")
+    migrated = _search_objects(target)
+    assert len(migrated[0]) == 3
+    TransferService(ServiceContext(target, admin, clock=clock)).import_file(export)
+    restored = CommentLogService(ServiceContext(target, admin, clock=clock))
+    assert _found(restored, "riverhurst") == {first}
+    for search in ("the", "e", "wildfire", "ferme"):  # the whole log, as a scan finds it
+        assert _found(restored, search) == _scanned(target, search), search
+    triggers, config = _search_objects(target)
+    assert triggers == migrated[0]
+    assert int(config["hashsize"]) == comment_search.DEFAULT_HASHSIZE
+    with target.write() as s:  # what is written next is indexed by the triggers
+        s.execute(update(Comment).where(Comment.id == first).values(text="Ferry at Lemsford"))
+    assert _found(restored, "riverhurst") == set()
+    assert _found(restored, "lemsford") == {first}
+    target.dispose()
+
+    refused = open_database(tmp_path / "refused.sqlite3")
+    broken = tmp_path / "broken.json"
+    broken.write_text(export.read_text(encoding="utf-8").replace('"comments"', '"comment"', 1))
+    with pytest.raises(DomainError):
+        TransferService(ServiceContext(refused, admin, clock=clock)).import_file(broken)
+    assert _search_objects(refused) == migrated
+    refused.dispose()

@@ -34,6 +34,7 @@ from desktop.services.demo.people import seed_ministries, seed_people
 from desktop.services.demo.performance import plan_goals, seed_evaluations, seed_metrics
 from desktop.services.demo.replies import Replies
 from desktop.services.demo.violations import DELIBERATE_VIOLATIONS
+from desktop.storage import comment_search
 from desktop.storage.database import Database
 
 __all__ = ["DELIBERATE_VIOLATIONS", "SIZES", "generate_demo"]
@@ -84,7 +85,7 @@ def generate_demo(
         _refuse_if_not_empty(session)
         s = Seeder(session, as_of, size, report)
         world = World(ZoneInfo(PolicySettings().timezone), as_of - HISTORY)
-        with _page_cache(session):
+        with _page_cache(session), comment_search.built_after(session):
             _seed(s, world)
     return summary(s)
 

@@ -33,6 +33,7 @@ from desktop.services.transfer.columns import ImportRefused, parse_row
 from desktop.services.transfer.export import FORMAT, FORMAT_VERSION, tables, write_document
 from desktop.services.transfer.load import ImportSummary, Loader, Touch
 from desktop.services.transfer.reader import Header, Row, TableStart, read_export
+from desktop.storage import comment_search
 from desktop.storage.auditlog.baseline import vouch_tables
 from desktop.storage.auditlog.digests import record_tables
 
@@ -214,7 +215,11 @@ class TransferService:
         person, who must be an active administrator in the file (or it is demo data)."""
         login = self.ctx.login
         rights = _RestoreRights(login)
-        with self.ctx.db.write() as session, _page_cache(session):
+        with (
+            self.ctx.db.write() as session,
+            _page_cache(session),
+            comment_search.built_after(session),
+        ):
             summary = ImportSummary()
             pipeline = _Pipeline(session, summary, [*self._checks(), rights])
             _run(pipeline, fh, summary, progress, cancelled, position)
