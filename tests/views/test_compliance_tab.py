@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import QApplication, QProgressDialog
 from pytestqt.qtbot import QtBot
 
 from desktop.enums import Platform, Severity
@@ -22,7 +23,7 @@ from desktop.views.compliance.findings_model import COL_SUBJECT, FindingFilter
 from desktop.views.main_window import MainWindow
 from desktop.views.tabs import TAB_FACTORIES
 from desktop.views.ui_state import UiState
-from desktop.views.worker import Task
+from desktop.views.worker import PROGRESS_DELAY_MS, Task
 from tests.factories import Cast
 from tests.views.conftest import add_comment, add_emergency, wait_for_tasks
 
@@ -291,10 +292,16 @@ def test_cancelling_the_run_stops_saying_it_is_running(
     assert tab.progress.isVisible()
     task = tab._task
     assert isinstance(task, Task)
-    task.progress.cancel()  # as the progress dialog's Cancel button does
+    # A read: said in the tab, never a dialog over it, however long the checks take.
+    qtbot.wait(PROGRESS_DELAY_MS + 100)
+    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, QProgressDialog)]
+    assert tab.stop_button.isVisible()
+    qtbot.mouseClick(tab.stop_button, Qt.MouseButton.LeftButton)
+    assert task.progress.cancelled
     release.set()
     wait_loaded(qtbot, tab)
     assert not tab.progress.isVisible()
+    assert not tab.stop_button.isVisible()
     assert tab.refresh_button.isEnabled()
     assert tab.model.total == shown  # the findings of the last run stay
 
