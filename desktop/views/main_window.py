@@ -159,6 +159,13 @@ class MainWindow(MenuWindow):
         # competing for the interpreter.
         self._on_tab_changed(self.tab_widget.currentIndex())
         self._timer.start(self._status_interval_ms)
+        # The rest on the next turn of the event loop, once the tab is painted: one stall of
+        # the window the less at start.
+        QTimer.singleShot(0, self, lambda: self._after_attach(app))
+
+    def _after_attach(self, app: AppServices) -> None:
+        if self.app is not app:
+            return  # another database was opened meanwhile
         self.refresh_status()
         self._attach_sync(app)
 

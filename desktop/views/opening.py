@@ -90,6 +90,9 @@ def open_in_background(
         except PermissionDenied as exc:
             return Opened(app, None, exc)
         preload(warm)
+        # What the window asks once filled in (is this a replica?), imported here, not on
+        # the GUI thread while it fills the window in.
+        import desktop.sync.service  # noqa: F401
     except BaseException:
         app.close()
         raise
