@@ -122,7 +122,11 @@ class _Usable(QObject):
         self.timer.stop()
         if not self.shown:
             self.shown = True
+            # The watcher's own paint (to mark "shown" once painted) is not a stall of the
+            # app's: the heartbeat's gap is taken before it and starts again after it.
+            self.tick()
             self.window.repaint()
+            self.last = time.perf_counter()
             _mark("shown")
     def done(self, window):
         if window.current_tab() is None:
@@ -270,7 +274,8 @@ def measure(env: BenchEnv) -> list[Result]:
             samples=[r["longest_gap"] * 1000 for r in app_runs],
             budget=Budget(max_value=100),
             note="10 ms heartbeat on the GUI thread while the database opens in the background, "
-            "the window is filled in and the first tab loads",
+            "the window is filled in and the first tab loads (the watcher's own paints not "
+            "counted)",
         ),
     ]
 
