@@ -7,12 +7,11 @@ compliant with the policy except the violations listed in ``DELIBERATE_VIOLATION
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop.errors import DomainError
@@ -34,7 +33,7 @@ from desktop.services.demo.people import seed_ministries, seed_people
 from desktop.services.demo.performance import plan_goals, seed_evaluations, seed_metrics
 from desktop.services.demo.replies import Replies
 from desktop.services.demo.violations import DELIBERATE_VIOLATIONS
-from desktop.storage import comment_search
+from desktop.storage.bulk_load import bulk_load
 from desktop.storage.database import Database
 
 __all__ = ["DELIBERATE_VIOLATIONS", "SIZES", "generate_demo"]
@@ -45,7 +44,6 @@ NOT_EMPTY = (
 )
 # The register's history starts this long before the as-of (accounts launched since then).
 HISTORY = timedelta(days=6 * 365)
-CACHE_KIB = 128 * 1024
 _SUMMARY = (
     ("ministries", "ministries"),
     ("people", "people"),
@@ -85,23 +83,9 @@ def generate_demo(
         _refuse_if_not_empty(session)
         s = Seeder(session, as_of, size, report)
         world = World(ZoneInfo(PolicySettings().timezone), as_of - HISTORY)
-        with _page_cache(session), comment_search.built_after(session):
+        with bulk_load(session):
             _seed(s, world)
     return summary(s)
-
-
-@contextmanager
-def _page_cache(session: Session) -> Iterator[None]:
-    """A larger SQLite page cache while loading: the comment indexes outgrow the default."""
-    if session.get_bind().dialect.name != "sqlite":
-        yield
-        return
-    before = session.execute(text("PRAGMA cache_size")).scalar()
-    session.execute(text(f"PRAGMA cache_size = {-CACHE_KIB}"))
-    try:
-        yield
-    finally:
-        session.execute(text(f"PRAGMA cache_size = {int(before or -2000)}"))
 
 
 def _seed(s: Seeder, world: World) -> None:

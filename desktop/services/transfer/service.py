@@ -18,7 +18,7 @@ from datetime import UTC
 from pathlib import Path
 from typing import IO, Any, TextIO
 
-from sqlalchemy import Table, func, select, text
+from sqlalchemy import Table, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -33,11 +33,10 @@ from desktop.services.transfer.columns import ImportRefused, parse_row
 from desktop.services.transfer.export import FORMAT, FORMAT_VERSION, tables, write_document
 from desktop.services.transfer.load import ImportSummary, Loader, Touch
 from desktop.services.transfer.reader import Header, Row, TableStart, read_export
-from desktop.storage import comment_search
 from desktop.storage.auditlog.baseline import vouch_tables
 from desktop.storage.auditlog.digests import record_tables
+from desktop.storage.bulk_load import bulk_load, page_cache
 
-IMPORT_CACHE_KIB = 128 * 1024
 PROGRESS_EVERY = 5000
 
 Progress = Callable[[int, int], None]
@@ -195,7 +194,7 @@ class TransferService:
         position: Callable[[], tuple[int, int]] | None,
     ) -> ImportSummary:
         """Into a database with data, as the importing person with their own rights."""
-        with self.ctx.write() as work, _page_cache(work.session):
+        with self.ctx.write() as work, page_cache(work.session):
             # A merge adds people, roles and settings: an administrator's decision.
             require(work.actor.roles, Permission.IMPORT)
             summary = ImportSummary(merge=True)
@@ -215,11 +214,7 @@ class TransferService:
         person, who must be an active administrator in the file (or it is demo data)."""
         login = self.ctx.login
         rights = _RestoreRights(login)
-        with (
-            self.ctx.db.write() as session,
-            _page_cache(session),
-            comment_search.built_after(session),
-        ):
+        with self.ctx.db.write() as session, bulk_load(session):
             summary = ImportSummary()
             pipeline = _Pipeline(session, summary, [*self._checks(), rights])
             _run(pipeline, fh, summary, progress, cancelled, position)
@@ -399,17 +394,3 @@ def _cycle_collection_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-@contextmanager
-def _page_cache(session: Session) -> Iterator[None]:
-    """A larger SQLite page cache while importing: the comment indexes outgrow the default."""
-    if session.get_bind().dialect.name != "sqlite":
-        yield
-        return
-    before = session.execute(text("PRAGMA cache_size")).scalar()
-    session.execute(text(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}"))
-    try:
-        yield
-    finally:
-        session.execute(text(f"PRAGMA cache_size = {int(before or -2000)}"))
